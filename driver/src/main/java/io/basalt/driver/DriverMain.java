@@ -1,6 +1,14 @@
 package io.basalt.driver;
 
+import io.basalt.api.v1alpha1.BasaltResources;
+import io.basalt.driver.controller.ControllerService;
 import io.basalt.driver.identity.IdentityService;
+import io.basalt.driver.kube.BasaltCluster;
+import io.basalt.driver.server.InFlight;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.grpc.BindableService;
+import java.util.ArrayList;
 import io.basalt.driver.server.CsiEndpoint;
 import io.basalt.driver.server.CsiServer;
 import io.basalt.driver.server.EndpointException;
@@ -40,6 +48,10 @@ public final class DriverMain implements Callable<Integer> {
             description = "This node's name, as Kubernetes knows it; required in modes node and all (default: $NODE_NAME).")
     private String nodeId;
 
+    @Option(names = "--namespace", defaultValue = "${env:BASALT_NAMESPACE:-" + BasaltResources.NAMESPACE + "}",
+            description = "The namespace of Basalt's resources (default: ${DEFAULT-VALUE}).")
+    private String namespace;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -59,23 +71,36 @@ public final class DriverMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--node-id (or $NODE_NAME) is required in mode " + mode.name().toLowerCase());
         }
-        CsiServer server;
-        try {
+        // The Kubernetes connection comes from the usual places: kubeconfig, in-cluster account, env.
+        try (KubernetesClient kubernetes = new KubernetesClientBuilder().build()) {
             Readiness readiness = new Readiness();
-            server = CsiServer.start(endpoint, readiness,
-                    List.of(new IdentityService(PluginInfo.current(), readiness)));
-        } catch (EndpointException e) {
-            spec.commandLine().getErr().println("basalt-driver: " + e.getMessage());
-            return EXIT_ENDPOINT_UNUSABLE;
+            InFlight inFlight = new InFlight();
+            List<BindableService> services = new ArrayList<>();
+            services.add(new IdentityService(PluginInfo.current(), readiness));
+            if (mode.servesController()) {
+                services.add(new ControllerService(new BasaltCluster(kubernetes, namespace), inFlight));
+            }
+            CsiServer server;
+            try {
+                server = CsiServer.start(endpoint, readiness, services);
+            } catch (EndpointException e) {
+                spec.commandLine().getErr().println("basalt-driver: " + e.getMessage());
+                return EXIT_ENDPOINT_UNUSABLE;
+            }
+            LOG.atInfo().addKeyValue("mode", mode).addKeyValue("nodeId", nodeId).addKeyValue("namespace", namespace)
+                    .log("driver ready");
+            awaitStopSignal();
+            LOG.info("stop requested; draining calls for at most {}", SHUTDOWN_GRACE);
+            server.shutdown(SHUTDOWN_GRACE);
+            return 0;
         }
-        LOG.atInfo().addKeyValue("mode", mode).addKeyValue("nodeId", nodeId).log("driver ready");
+    }
+
+    private static void awaitStopSignal() throws InterruptedException {
         CountDownLatch stopRequested = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
         Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
         stopRequested.await();
-        LOG.info("stop requested; draining calls for at most {}", SHUTDOWN_GRACE);
-        server.shutdown(SHUTDOWN_GRACE);
-        return 0;
     }
 
     static final class EndpointConverter implements CommandLine.ITypeConverter<CsiEndpoint> {
