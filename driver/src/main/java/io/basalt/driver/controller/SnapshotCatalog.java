@@ -11,8 +11,6 @@ import io.basalt.csi.v1.ListSnapshotsResponse;
 import io.basalt.csi.v1.Snapshot;
 import io.basalt.driver.kube.BasaltCluster;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.List;
 
@@ -100,14 +98,7 @@ final class SnapshotCatalog {
                 .addToAnnotations(ResourceNames.CSI_NAME_ANNOTATION, request.getName())
                 .build());
         snapshot.setSpec(new BlockSnapshotSpec(request.getSourceVolumeId()));
-        try {
-            return cluster.create(snapshot);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-                return cluster.snapshot(id).map(existing -> reuse(existing, request)).orElseThrow(() -> e);
-            }
-            throw e;
-        }
+        return cluster.createOrAdopt(snapshot, existing -> reuse(existing, request));
     }
 
     /** The snapshot as CSI reports it; until the operator reports a size, the source's size stands in. */

@@ -13,8 +13,6 @@ import io.basalt.csi.v1.Volume;
 import io.basalt.csi.v1.VolumeContentSource;
 import io.basalt.driver.kube.BasaltCluster;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -193,15 +191,7 @@ final class VolumeProvisioner {
                 .addToAnnotations(ResourceNames.CSI_NAME_ANNOTATION, request.getName())
                 .build());
         claim.setSpec(requested.toSpec());
-        try {
-            return cluster.create(claim);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-                // Created concurrently by a retry that got here first: treat it as ours if it matches.
-                return cluster.volumeClaim(id).map(existing -> reuse(existing, request, requested)).orElseThrow(() -> e);
-            }
-            throw e;
-        }
+        return cluster.createOrAdopt(claim, existing -> reuse(existing, request, requested));
     }
 
     private static Volume contentSource(CreateVolumeRequest request) {

@@ -7,11 +7,14 @@ import io.basalt.api.v1alpha1.VolumeTarget;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.net.HttpURLConnection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** The Basalt resources of one namespace, as the driver reads and writes them. */
 public final class BasaltCluster {
@@ -41,6 +44,22 @@ public final class BasaltCluster {
 
     public <T extends HasMetadata> T create(T resource) {
         return client.resource(resource).inNamespace(namespace).create();
+    }
+
+    /**
+     * Creates {@code resource}, unless one of its name exists already (a concurrent retry got there
+     * first); then the existing one is handed to {@code adopt}, which returns it or throws.
+     */
+    @SuppressWarnings("unchecked")
+    public <T extends HasMetadata> T createOrAdopt(T resource, UnaryOperator<T> adopt) {
+        try {
+            return create(resource);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+            return find((Class<T>) resource.getClass(), resource.getMetadata().getName()).map(adopt).orElseThrow(() -> e);
+        }
     }
 
     /** Replaces {@code resource}; fails with 409 when someone changed it since it was read. */

@@ -1,6 +1,11 @@
 package io.basalt.driver.controller;
 
 import io.basalt.api.v1alpha1.BasaltResources;
+import io.basalt.api.v1alpha1.BlockSnapshot;
+import io.basalt.api.v1alpha1.StoragePool;
+import io.basalt.api.v1alpha1.VolumeClaim;
+import io.basalt.api.v1alpha1.VolumeTarget;
+import io.basalt.api.v1alpha1.VolumeClaimSpec;
 import io.basalt.csi.v1.CapacityRange;
 import io.basalt.csi.v1.ControllerGrpc;
 import io.basalt.csi.v1.CreateVolumeRequest;
@@ -11,6 +16,7 @@ import io.basalt.driver.server.CsiServer;
 import io.basalt.driver.server.InFlight;
 import io.basalt.driver.server.Readiness;
 import io.basalt.driver.server.UnixSocketClient;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -29,7 +35,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +45,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The Controller service over a real unix socket, against the fabric8 mock API server in CRUD mode
- * with Basalt's CRDs registered, so status is a subresource as in a real cluster.
+ * with Basalt's CRDs registered, so status is a subresource as in a real cluster. One API server
+ * serves a test class; each test starts from an empty namespace and a fresh controller.
  */
 abstract class ControllerFixture {
 
@@ -47,8 +56,8 @@ abstract class ControllerFixture {
     @TempDir
     Path dir;
 
-    KubernetesMockServer apiServer;
-    KubernetesClient kubernetes;
+    static KubernetesMockServer apiServer;
+    static KubernetesClient kubernetes;
     BasaltCluster cluster;
     InFlight inFlight;
     ControllerGrpc.ControllerBlockingStub controller;
@@ -56,13 +65,23 @@ abstract class ControllerFixture {
     private CsiServer csi;
     private UnixSocketClient client;
 
-    @BeforeEach
-    void startControllerAgainstMockApiServer() throws IOException {
+    @BeforeAll
+    static void startMockApiServer() throws IOException {
         apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         apiServer.init();
         kubernetes = apiServer.createClient();
         registerCrds();
+    }
+
+    @AfterAll
+    static void stopMockApiServer() {
+        kubernetes.close();
+        apiServer.destroy();
+    }
+
+    @BeforeEach
+    void startController() {
         cluster = new BasaltCluster(kubernetes, BasaltResources.NAMESPACE);
         inFlight = new InFlight();
         Path socket = dir.resolve("csi.sock");
@@ -73,11 +92,13 @@ abstract class ControllerFixture {
     }
 
     @AfterEach
-    void stopAll() throws InterruptedException {
+    void stopControllerAndForgetItsResources() throws InterruptedException {
         client.close();
         csi.shutdown(Duration.ofSeconds(1));
-        kubernetes.close();
-        apiServer.destroy();
+        for (Class<? extends HasMetadata> kind : List.of(VolumeClaim.class, BlockSnapshot.class, StoragePool.class,
+                VolumeTarget.class)) {
+            kubernetes.resources(kind).inNamespace(BasaltResources.NAMESPACE).delete();
+        }
     }
 
     static CreateVolumeRequest.Builder createRequest(String name) {
@@ -106,6 +127,15 @@ abstract class ControllerFixture {
         return VolumeCapability.AccessMode.newBuilder().setMode(mode).build();
     }
 
+    /** What the node plugin does when it stages the volume: record the consumer node. */
+    void recordConsumer(String volumeId, String node) {
+        VolumeClaim claim = cluster.volumeClaim(volumeId).orElseThrow();
+        VolumeClaimSpec spec = claim.getSpec();
+        claim.setSpec(new VolumeClaimSpec(spec.capacityBytes(), spec.poolCluster(), spec.replicaCount(),
+                spec.volumeMode(), spec.fsType(), spec.source(), node));
+        cluster.update(claim);
+    }
+
     /** Asserts that {@code call} fails with {@code code} and a message containing {@code message}. */
     static void assertFailsWith(Status.Code code, String message, ThrowingCallable call) {
         assertThatThrownBy(call)
@@ -115,7 +145,7 @@ abstract class ControllerFixture {
                 });
     }
 
-    private void registerCrds() throws IOException {
+    private static void registerCrds() throws IOException {
         try (Stream<Path> files = Files.list(Path.of(System.getProperty("basalt.crds.dir")))) {
             for (Path file : files.toList()) {
                 try (InputStream in = Files.newInputStream(file)) {

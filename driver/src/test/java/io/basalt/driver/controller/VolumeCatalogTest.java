@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.api.v1alpha1.TargetPhase;
 import io.basalt.api.v1alpha1.VolumeClaim;
-import io.basalt.api.v1alpha1.VolumeClaimSpec;
 import io.basalt.api.v1alpha1.VolumeClaimStatus;
 import io.basalt.api.v1alpha1.VolumePhase;
 import io.basalt.api.v1alpha1.VolumeTarget;
@@ -214,13 +213,6 @@ class VolumeCatalogTest extends ControllerFixture {
         kubernetes.resource(claim).updateStatus();
     }
 
-    private void recordConsumer(String volumeId, String node) {
-        VolumeClaim claim = cluster.volumeClaim(volumeId).orElseThrow();
-        VolumeClaimSpec spec = claim.getSpec();
-        claim.setSpec(new VolumeClaimSpec(spec.capacityBytes(), spec.poolCluster(), spec.replicaCount(),
-                spec.volumeMode(), spec.fsType(), spec.source(), node));
-        cluster.update(claim);
-    }
 
     private static List<String> ids(ListVolumesResponse response) {
         return response.getEntriesList().stream().map(e -> e.getVolume().getVolumeId()).toList();

@@ -3,7 +3,6 @@ package io.basalt.driver.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.api.v1alpha1.VolumeClaim;
-import io.basalt.api.v1alpha1.VolumeClaimSpec;
 import io.basalt.csi.v1.CapacityRange;
 import io.basalt.csi.v1.ControllerExpandVolumeRequest;
 import io.basalt.csi.v1.ControllerExpandVolumeResponse;
@@ -119,11 +118,4 @@ class VolumeLifecycleTest extends ControllerFixture {
                 .build();
     }
 
-    private void recordConsumer(String volumeId, String node) {
-        VolumeClaim claim = cluster.volumeClaim(volumeId).orElseThrow();
-        VolumeClaimSpec spec = claim.getSpec();
-        claim.setSpec(new VolumeClaimSpec(spec.capacityBytes(), spec.poolCluster(), spec.replicaCount(),
-                spec.volumeMode(), spec.fsType(), spec.source(), node));
-        cluster.update(claim);
-    }
 }
