@@ -1,9 +1,11 @@
 package io.basalt.operator;
 
 import io.basalt.api.v1alpha1.BasaltResources;
+import io.basalt.operator.placement.ReplicaPlacer;
 import io.basalt.operator.pool.PoolServerTemplate;
 import io.basalt.operator.pool.StoragePoolClusterReconciler;
 import io.basalt.operator.status.Conditions;
+import io.basalt.operator.volume.VolumeClaimReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -44,8 +46,11 @@ public final class OperatorMain implements Callable<Integer> {
                 // sees the same plain updates and merge patches.
                 .withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false));
-        operator.register(new StoragePoolClusterReconciler(new PoolServerTemplate(engineImage),
-                new Conditions(Clock.systemUTC())), c -> c.settingNamespaces(namespace));
+        Conditions conditions = new Conditions(Clock.systemUTC());
+        operator.register(new StoragePoolClusterReconciler(new PoolServerTemplate(engineImage), conditions),
+                c -> c.settingNamespaces(namespace));
+        operator.register(new VolumeClaimReconciler(engineImage, new ReplicaPlacer(), conditions),
+                c -> c.settingNamespaces(namespace));
         operator.installShutdownHook(Duration.ofSeconds(10));
         operator.start();
         LOG.atInfo().addKeyValue("namespace", namespace).log("operator started");
