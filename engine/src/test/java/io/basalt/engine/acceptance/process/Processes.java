@@ -1,0 +1,43 @@
+package io.basalt.engine.acceptance.process;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Stopping processes the tests started: politely first, then by force, descendants included. */
+public final class Processes {
+
+    private Processes() {
+    }
+
+    /**
+     * Sends SIGTERM to the process and waits up to {@code grace}; then kills it and its descendants.
+     *
+     * @return the exit code, or empty when it had to be killed
+     */
+    public static java.util.OptionalInt terminate(Process process, Duration grace) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroy();
+        try {
+            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                descendants.forEach(ProcessHandle::destroyForcibly);
+                return java.util.OptionalInt.of(process.exitValue());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        killTree(process.toHandle(), grace);
+        return java.util.OptionalInt.empty();
+    }
+
+    /** Kills a process and every descendant with SIGKILL and waits for the process to be gone. */
+    public static void killTree(ProcessHandle root, Duration wait) {
+        root.descendants().forEach(ProcessHandle::destroyForcibly);
+        root.destroyForcibly();
+        try {
+            root.onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // Still gone from our point of view: a SIGKILLed process cannot refuse to die.
+        }
+    }
+}
