@@ -437,6 +437,7 @@ final class FullFeaturePhase {
             InitiatorPdu waiting = waitingForCmdSN.get(refCmdSN);
             if (waiting == null) {
                 cmdSNsAbortedBeforeArrival.add(refCmdSN);
+                deliverWaiting();
             }
             answerTaskManagement(request.initiatorTaskTag(), TaskManagementResponsePdu.FUNCTION_COMPLETE);
             return;

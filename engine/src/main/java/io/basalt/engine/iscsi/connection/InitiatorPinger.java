@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pings an initiator that has been silent for a while with a NOP-In that asks for an answer
+ * Pings an initiator that has been silent for a whole interval with a NOP-In that asks for an answer
  * (RFC 7143 11.19) and drops the connection when none comes in time, so that dead initiators do
  * not hold sessions forever. Event-loop confined.
  */
@@ -23,7 +23,7 @@ final class InitiatorPinger {
     private final SequenceNumbers sequence;
     private final long intervalNanos;
     private final long timeoutNanos;
-    private long lastActivity = System.nanoTime();
+    private boolean activeSinceLastCheck;
     private int nextTag = 1;
     private int outstandingTag = Pdu.RESERVED_TAG;
     private ScheduledFuture<?> check;
@@ -44,7 +44,7 @@ final class InitiatorPinger {
     }
 
     void activity() {
-        lastActivity = System.nanoTime();
+        activeSinceLastCheck = true;
     }
 
     /** A NOP-Out answering a ping arrived. */
@@ -65,7 +65,9 @@ final class InitiatorPinger {
     }
 
     private void pingIfIdle() {
-        if (outstandingTag != Pdu.RESERVED_TAG || System.nanoTime() - lastActivity < intervalNanos) {
+        boolean idle = !activeSinceLastCheck;
+        activeSinceLastCheck = false;
+        if (!idle || outstandingTag != Pdu.RESERVED_TAG) {
             return;
         }
         int tag = nextTag;

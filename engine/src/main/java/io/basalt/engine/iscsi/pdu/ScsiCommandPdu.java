@@ -51,7 +51,9 @@ public final class ScsiCommandPdu extends InitiatorPdu {
         }
         byte[] cdb = new byte[CDB_LENGTH + Math.max(0, Math.min(extension, ahs.length - 4))];
         System.arraycopy(bytes(CDB_OFFSET, CDB_LENGTH), 0, cdb, 0, CDB_LENGTH);
-        System.arraycopy(ahs, 4, cdb, CDB_LENGTH, cdb.length - CDB_LENGTH);
+        if (cdb.length > CDB_LENGTH) {
+            System.arraycopy(ahs, 4, cdb, CDB_LENGTH, cdb.length - CDB_LENGTH);
+        }
         return cdb;
     }
 
