@@ -160,7 +160,7 @@ public final class IscsiTestClient implements AutoCloseable {
     /** Writes {@code data} with immediate data and, when the target asks, solicited Data-Out. */
     public ScsiResult write(long lun, byte[] cdb, byte[] data) throws IOException {
         Bhs command = scsiCommand(lun, cdb, data.length, false, true);
-        int firstBurst = Math.min(data.length, Integer.parseInt(negotiated.getOrDefault("FirstBurstLength", "65536")));
+        int firstBurst = Math.min(data.length, negotiatedNumber("FirstBurstLength", 65_536));
         boolean immediate = "Yes".equals(negotiated.get("ImmediateData"));
         int immediateLength = immediate ? Math.min(firstBurst, maxSendSegment()) : 0;
         if (immediateLength == data.length) {
@@ -199,7 +199,13 @@ public final class IscsiTestClient implements AutoCloseable {
     }
 
     private int maxSendSegment() {
-        return Integer.parseInt(negotiated.getOrDefault("MaxRecvDataSegmentLength", "8192"));
+        return negotiatedNumber("MaxRecvDataSegmentLength", 8192);
+    }
+
+    /** A numeric key as the target answered it, else its RFC 7143 default (also for NotUnderstood and the like). */
+    private int negotiatedNumber(String key, int rfcDefault) {
+        String value = negotiated.get(key);
+        return value != null && value.matches("\\d{1,9}") ? Integer.parseInt(value) : rfcDefault;
     }
 
     /** Status, response code, read data and sense (the SCSI Response's data segment) of one command. */
