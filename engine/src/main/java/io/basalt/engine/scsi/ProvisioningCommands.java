@@ -69,7 +69,10 @@ final class ProvisioningCommands {
             return Task.good();
         }
         long transferred = noDataOut ? 0 : blockSize;
-        if (unmap && isZero(block)) {
+        // UNMAP set: deallocate whatever the block holds. The unit reports LBPRZ, so the range
+        // then reads back as zeros, which is what initiators (libiscsi's conformance suite, the
+        // Linux target's behaviour) expect even when they send a non-zero block.
+        if (unmap) {
             return deallocate(unit, range).thenApply(done -> ScsiResponse.status(ScsiResponse.GOOD, transferred));
         }
         boolean fua = !unit.modePages().writeCacheEnabled();
@@ -174,15 +177,6 @@ final class ProvisioningCommands {
             data[at + 12] = (byte) (extent.mapped() ? MAPPED : DEALLOCATED);
         }
         return data;
-    }
-
-    static boolean isZero(ByteBuf data) {
-        for (int i = data.readerIndex(); i < data.writerIndex(); i++) {
-            if (data.getByte(i) != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static ByteBuf repeat(ByteBufAllocator allocator, ByteBuf block, int times) {

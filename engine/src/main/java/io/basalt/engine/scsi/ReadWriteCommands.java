@@ -94,8 +94,15 @@ final class ReadWriteCommands {
         }
         LogicalUnit unit = task.unit();
         int length = range.byteLength(unit.blockSize());
-        ByteBuf data = task.dataOut(length);
-        return writeBlocks(unit, range, data, fua || !unit.modePages().writeCacheEnabled())
+        // An initiator that expects to send less than the CDB calls for (an iSCSI residual
+        // overflow) gets the whole blocks it sent written, and GOOD with the residual.
+        int sentBlocks = Math.min(task.dataOutLength(), length) / unit.blockSize();
+        if (sentBlocks == 0) {
+            return CompletableFuture.completedFuture(ScsiResponse.status(ScsiResponse.GOOD, length));
+        }
+        BlockRange written = new BlockRange(range.lba(), sentBlocks);
+        ByteBuf data = task.dataOut(written.byteLength(unit.blockSize()));
+        return writeBlocks(unit, written, data, fua || !unit.modePages().writeCacheEnabled())
                 .thenApply(done -> ScsiResponse.status(ScsiResponse.GOOD, length));
     }
 
@@ -139,7 +146,9 @@ final class ReadWriteCommands {
         Cdb.requireZero(cdb, 1, 5, 3);
         LogicalUnit unit = task.unit();
         int blocks = Cdb.u8(cdb, 13);
-        if (blocks > unit.config().maxCompareAndWriteBlocks()) {
+        // Zero blocks with data-out on its way contradicts the CDB: typically a length that did
+        // not fit the one-byte field, so it is refused like any length beyond the maximum.
+        if (blocks > unit.config().maxCompareAndWriteBlocks() || blocks == 0 && task.dataOutLength() > 0) {
             throw CommandException.checkCondition(Sense.invalidFieldInCdb(13));
         }
         BlockRange range = new BlockRange(Cdb.u64(cdb, 2), blocks).requireWithin(unit.blocks());
