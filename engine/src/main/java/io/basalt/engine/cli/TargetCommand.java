@@ -95,7 +95,13 @@ public final class TargetCommand implements Callable<Integer> {
         IscsiServer server = new IscsiServer(config, new BlockScsiTarget(
                 new LogicalUnit(LogicalUnitConfig.basalt(serialNumber(iqn)), device)));
         try {
-            InetSocketAddress bound = server.start(listen.socketAddress());
+            InetSocketAddress bound;
+            try {
+                bound = server.start(listen.socketAddress());
+            } catch (Exception e) {
+                LOG.error("cannot listen: {} {}", kv("listen", listen.toString()), kv("reason", e.getMessage()));
+                return 1;
+            }
             LOG.info("iSCSI target ready: {} {} {} {} {}", kv("iqn", iqn), kv("listen", bound.getHostString() + ":"
                     + bound.getPort()), kv("advertise", config.advertisedPortal()), kv("sizeBytes", size),
                     kv("transport", IscsiServer.nativeTransport() ? "epoll" : "nio"));

@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(NettyLeakCheck.class)
 class LoginTest {
 
     private final RecordingScsiTarget scsi = new RecordingScsiTarget();

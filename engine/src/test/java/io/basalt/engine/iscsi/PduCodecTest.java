@@ -18,7 +18,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(NettyLeakCheck.class)
 class PduCodecTest {
 
     private final DigestSettings digests = new DigestSettings(8192);

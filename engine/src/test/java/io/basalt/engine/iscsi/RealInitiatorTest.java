@@ -23,12 +23,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The target on a loopback port, driven by real initiators: libiscsi's tools (Debian package
  * libiscsi-bin) and qemu-io (qemu-utils, qemu-block-extra), with CHAP.
  */
+@ExtendWith(NettyLeakCheck.class)
 class RealInitiatorTest {
 
     private static final String IQN = "iqn.2026-01.io.basalt:real";
