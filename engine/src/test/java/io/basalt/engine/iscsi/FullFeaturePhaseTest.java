@@ -201,6 +201,49 @@ class FullFeaturePhaseTest {
     }
 
     @Test
+    void laterWritesWaitForTheirFirstR2TWhileEarlierOnesFillTheGatheringBudget() {
+        login("InitialR2T=Yes", "ImmediateData=No", "MaxOutstandingR2T=1");
+        int length = 20 << 20;
+        ScsiCommandPdu first = command(WRITE_10, false, true, length);
+        ScsiCommandPdu second = command(WRITE_10, false, true, length);
+        initiator.send(first);
+        initiator.send(second);
+
+        int firstBytesSent = 0;
+        int secondR2TsSeenWhileFirstIncomplete = 0;
+        boolean secondSolicited = false;
+        Pdu pdu;
+        while ((pdu = initiator.receive()) != null) {
+            if (pdu instanceof ReadyToTransferPdu r2t && r2t.initiatorTaskTag() == first.initiatorTaskTag()) {
+                sendSolicitedData(first.initiatorTaskTag(), r2t);
+                firstBytesSent += r2t.desiredDataTransferLength();
+            } else if (pdu instanceof ReadyToTransferPdu r2t && r2t.initiatorTaskTag() == second.initiatorTaskTag()) {
+                secondSolicited = true;
+                if (firstBytesSent < length) {
+                    secondR2TsSeenWhileFirstIncomplete++;
+                }
+            }
+            pdu.release();
+        }
+
+        assertThat(firstBytesSent).isEqualTo(length);
+        assertThat(secondSolicited).isTrue();
+        assertThat(secondR2TsSeenWhileFirstIncomplete).isZero();
+        assertThat(scsi.writes).hasSize(1);
+    }
+
+    private void sendSolicitedData(int itt, ReadyToTransferPdu r2t) {
+        int segment = 262144;
+        int dataSN = 0;
+        for (int sent = 0; sent < r2t.desiredDataTransferLength(); sent += segment) {
+            int length = Math.min(segment, r2t.desiredDataTransferLength() - sent);
+            initiator.send(new DataOutPdu().fields(sent + length == r2t.desiredDataTransferLength(), itt,
+                    r2t.targetTransferTag(), dataSN++, r2t.bufferOffset() + sent)
+                    .payload(Unpooled.wrappedBuffer(new byte[length])));
+        }
+    }
+
+    @Test
     void dataOutAtTheWrongOffsetIsRejected() {
         login("InitialR2T=Yes", "ImmediateData=No");
         ScsiCommandPdu write = command(WRITE_10, false, true, 4096);

@@ -143,7 +143,7 @@ class LoginTest {
     void textContinuedOverTwoRequestsIsNegotiatedAsOne() {
         connect(TestInitiator.config());
         initiator.send(initiator.loginRequest(1, 3, false, "InitiatorName=" + INITIATOR)
-                .stages(true, true, 1, 3));
+                .stages(false, true, 1, 3));
         LoginResponsePdu partial = initiator.receive();
         assertThat(partial.transit()).isFalse();
         assertThat(partial.dataSegmentLength()).isZero();
@@ -152,6 +152,15 @@ class LoginTest {
 
         assertThat(keys(response)).containsEntry("MaxOutstandingR2T", "3");
         assertThat(status(response)).isZero();
+    }
+
+    @Test
+    void transitAndContinueTogetherAreAnInitiatorError() {
+        connect(TestInitiator.config());
+
+        initiator.send(initiator.loginRequest(1, 3, true, "InitiatorName=" + INITIATOR).stages(true, true, 1, 3));
+
+        assertThat(status(initiator.receive())).isEqualTo(0x0200);
     }
 
     @Test

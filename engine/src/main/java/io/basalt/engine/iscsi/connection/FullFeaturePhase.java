@@ -30,10 +30,13 @@ import io.basalt.engine.scsi.ScsiResponse;
 import io.basalt.engine.scsi.ScsiTarget;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,6 +55,11 @@ final class FullFeaturePhase {
     private static final Logger LOG = LoggerFactory.getLogger(FullFeaturePhase.class);
     /** The largest write gathered in memory for one command. */
     static final int MAX_WRITE_LENGTH = 64 << 20;
+    /**
+     * How many bytes of solicited writes may be gathered at once; further writes get their first
+     * R2T only as earlier ones complete, so a connection's memory stays bounded.
+     */
+    static final long MAX_GATHERING_BYTES = 32L << 20;
 
     private final ChannelHandlerContext ctx;
     private final Session session;
@@ -64,6 +72,8 @@ final class FullFeaturePhase {
     private final Map<Integer, ScsiTask> tasks = new HashMap<>();
     private final Map<Integer, InitiatorPdu> waitingForCmdSN = new HashMap<>();
     private final Set<Integer> cmdSNsAbortedBeforeArrival = new HashSet<>();
+    private final Deque<ScsiTask> awaitingSolicitation = new ArrayDeque<>();
+    private long gatheringBytes;
     private int nextTransferTag = 1;
     private boolean closed;
 
@@ -226,7 +236,8 @@ final class FullFeaturePhase {
         ScsiTask task = new ScsiTask(command);
         int immediate = command.dataSegmentLength();
         if (task.write && task.expectedLength > 0) {
-            task.writeData = ctx.alloc().buffer(task.expectedLength, task.expectedLength);
+            int firstBurst = Math.min(parameters.firstBurstLength(), task.expectedLength);
+            task.writeData = ctx.alloc().buffer(command.isFinal() ? immediate : firstBurst, task.expectedLength);
             if (immediate > 0) {
                 task.accept(0, command.data());
             }
@@ -320,29 +331,70 @@ final class FullFeaturePhase {
         }
     }
 
-    /** Asks for more write data, up to MaxOutstandingR2T at a time, or executes once all is there. */
+    /** Asks for more write data, or executes once all of it is there. */
     private void continueWrite(ScsiTask task) {
         if (task.allDataReceived()) {
-            if (task.solicitations.isEmpty()) {
-                execute(task);
+            execute(task);
+            if (task.gathering) {
+                stopGathering(task);
+                solicit();
             }
             return;
         }
-        if (task.awaitingUnsolicited) {
-            return;
-        }
-        while (task.solicitations.size() < parameters.maxOutstandingR2T()
+        if (!task.awaitingUnsolicited && !task.queuedForSolicitation
                 && task.nextSolicitedOffset < task.expectedLength) {
-            int length = Math.min(parameters.maxBurstLength(), task.expectedLength - task.nextSolicitedOffset);
-            int tag = nextTransferTag();
-            task.solicitations.put(tag, new ScsiTask.Solicitation(task.nextSolicitedOffset, length));
-            ReadyToTransferPdu r2t = new ReadyToTransferPdu(task.initiatorTaskTag, task.lun, tag, task.r2tSN++,
-                    task.nextSolicitedOffset, length);
-            sequence.stamp(r2t);
-            ctx.write(r2t, ctx.voidPromise());
-            task.nextSolicitedOffset += length;
+            task.queuedForSolicitation = true;
+            awaitingSolicitation.add(task);
         }
-        ctx.flush();
+        solicit();
+    }
+
+    /**
+     * Sends R2Ts in MaxBurstLength pieces, at most MaxOutstandingR2T per task. A task starts
+     * gathering only while the bytes being gathered stay within {@link #MAX_GATHERING_BYTES}, in
+     * arrival order; once started it gets the rest of its R2Ts as earlier ones are answered.
+     */
+    private void solicit() {
+        boolean sent = false;
+        for (Iterator<ScsiTask> queue = awaitingSolicitation.iterator(); queue.hasNext(); ) {
+            ScsiTask task = queue.next();
+            if (task.aborted) {
+                queue.remove();
+                continue;
+            }
+            if (!task.gathering) {
+                if (gatheringBytes > 0 && gatheringBytes + task.expectedLength > MAX_GATHERING_BYTES) {
+                    break;
+                }
+                task.gathering = true;
+                gatheringBytes += task.expectedLength;
+            }
+            while (task.solicitations.size() < parameters.maxOutstandingR2T()
+                    && task.nextSolicitedOffset < task.expectedLength) {
+                int length = Math.min(parameters.maxBurstLength(), task.expectedLength - task.nextSolicitedOffset);
+                int tag = nextTransferTag();
+                task.solicitations.put(tag, new ScsiTask.Solicitation(task.nextSolicitedOffset, length));
+                ReadyToTransferPdu r2t = new ReadyToTransferPdu(task.initiatorTaskTag, task.lun, tag, task.r2tSN++,
+                        task.nextSolicitedOffset, length);
+                sequence.stamp(r2t);
+                ctx.write(r2t, ctx.voidPromise());
+                task.nextSolicitedOffset += length;
+                sent = true;
+            }
+            if (task.nextSolicitedOffset >= task.expectedLength) {
+                queue.remove();
+            }
+        }
+        if (sent) {
+            ctx.flush();
+        }
+    }
+
+    private void stopGathering(ScsiTask task) {
+        if (task.gathering) {
+            task.gathering = false;
+            gatheringBytes -= task.expectedLength;
+        }
     }
 
     private int nextTransferTag() {
@@ -456,11 +508,13 @@ final class FullFeaturePhase {
             tasks.remove(task.initiatorTaskTag, task);
             task.aborted = true;
             finish(task);
+            stopGathering(task);
             task.releaseWriteData();
             if (task.execution != null) {
                 executing.add(task.execution);
             }
         }
+        solicit();
         return CompletableFuture.allOf(executing.toArray(CompletableFuture[]::new));
     }
 

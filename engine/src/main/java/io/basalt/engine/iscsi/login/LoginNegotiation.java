@@ -94,6 +94,9 @@ public final class LoginNegotiation {
                     + " while the login is in stage " + stage);
         }
         stage = currentStage;
+        if (request.continues() && request.transit()) {
+            throw new LoginException(LoginStatus.INITIATOR_ERROR, "T and C bits both set");
+        }
         if (request.continues()) {
             if (continued == null) {
                 continued = alloc.compositeBuffer();
