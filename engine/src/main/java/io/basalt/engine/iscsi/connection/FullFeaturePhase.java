@@ -20,7 +20,6 @@ import io.basalt.engine.iscsi.pdu.TextResponsePdu;
 import io.basalt.engine.iscsi.session.Session;
 import io.basalt.engine.iscsi.session.SessionType;
 import io.basalt.engine.iscsi.text.KeyValue;
-import io.basalt.engine.iscsi.text.KeyValueCodec;
 import io.basalt.engine.iscsi.text.OperationalNegotiator;
 import io.basalt.engine.iscsi.text.OperationalParameters;
 import io.basalt.engine.iscsi.text.SendTargets;
@@ -69,6 +68,7 @@ final class FullFeaturePhase {
     private final SendTargets sendTargets;
     private final CommandResponder responder;
     private final InitiatorPinger pinger;
+    private final TextExchange textExchange;
     private final Map<Integer, ScsiTask> tasks = new HashMap<>();
     private final Map<Integer, InitiatorPdu> waitingForCmdSN = new HashMap<>();
     private final Set<Integer> cmdSNsAbortedBeforeArrival = new HashSet<>();
@@ -86,6 +86,7 @@ final class FullFeaturePhase {
         this.parameters = session.parameters();
         this.sendTargets = new SendTargets(config);
         this.responder = new CommandResponder(ctx, sequence, parameters);
+        this.textExchange = new TextExchange(ctx.alloc(), parameters.maxSendDataSegmentLength());
         this.pinger = new InitiatorPinger(ctx, sequence, config.nopInterval(), config.nopTimeout());
         pinger.start();
     }
@@ -120,6 +121,7 @@ final class FullFeaturePhase {
     void close() {
         closed = true;
         pinger.stop();
+        textExchange.release();
         for (ScsiTask task : tasks.values()) {
             task.aborted = true;
             task.releaseWriteData();
@@ -533,25 +535,28 @@ final class FullFeaturePhase {
     }
 
     private void answerText(TextRequestPdu request) {
-        List<KeyValue> answer = new ArrayList<>();
-        if (request.targetTransferTag() == Pdu.RESERVED_TAG) {
-            try {
-                for (KeyValue pair : KeyValueCodec.decode(request.data())) {
-                    if (pair.key().equals("SendTargets")) {
-                        answer.addAll(sendTargets.answer(pair.value(), session.type(), session.key().initiatorName()));
-                    } else {
-                        answer.add(new KeyValue(pair.key(), OperationalNegotiator.NOT_UNDERSTOOD));
-                    }
-                }
-            } catch (TextFormatException e) {
-                reject(RejectPdu.PROTOCOL_ERROR, request.bhsBytes());
-                return;
-            }
+        TextResponsePdu response;
+        try {
+            response = textExchange.respond(request, this::answerKeys);
+        } catch (TextFormatException e) {
+            reject(RejectPdu.PROTOCOL_ERROR, request.bhsBytes());
+            return;
         }
-        TextResponsePdu response = new TextResponsePdu(request.initiatorTaskTag(), true, Pdu.RESERVED_TAG,
-                KeyValueCodec.encode(ctx.alloc(), answer));
         sequence.stampWithNewStatSN(response);
         ctx.writeAndFlush(response, ctx.voidPromise());
+    }
+
+    /** SendTargets is the only key a text request may carry in full feature phase here. */
+    private List<KeyValue> answerKeys(List<KeyValue> request) {
+        List<KeyValue> answer = new ArrayList<>();
+        for (KeyValue pair : request) {
+            if (pair.key().equals("SendTargets")) {
+                answer.addAll(sendTargets.answer(pair.value(), session.type(), session.key().initiatorName()));
+            } else {
+                answer.add(new KeyValue(pair.key(), OperationalNegotiator.NOT_UNDERSTOOD));
+            }
+        }
+        return answer;
     }
 
     private void logout(LogoutRequestPdu request) {
