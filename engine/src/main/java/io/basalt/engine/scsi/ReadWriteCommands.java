@@ -144,6 +144,10 @@ final class ReadWriteCommands {
         }
         BlockRange range = new BlockRange(Cdb.u64(cdb, 2), blocks).requireWithin(unit.blocks());
         if (blocks == 0) {
+            // Zero blocks transfer nothing; data-out then means the CDB does not say what was meant.
+            if (task.dataOutLength() > 0) {
+                throw CommandException.checkCondition(Sense.invalidFieldInCdb(13));
+            }
             return Task.good();
         }
         requireWritable(unit);

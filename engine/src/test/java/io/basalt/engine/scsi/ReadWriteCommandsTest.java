@@ -234,6 +234,19 @@ class ReadWriteCommandsTest {
     }
 
     @Test
+    void compareAndWriteOfZeroBlocksWithDataIsAnInvalidField() {
+        Result result = target.run(Cdbs.compareAndWrite(0, 0), new byte[2 * BLOCK]);
+
+        assertThat(result.asc()).isEqualTo(0x24);
+        assertThat(result.fieldPointerByte()).isEqualTo(13);
+    }
+
+    @Test
+    void compareAndWriteOfZeroBlocksWithoutDataDoesNothing() {
+        assertThat(target.run(Cdbs.compareAndWrite(0, 0)).status()).isEqualTo(ScsiResponse.GOOD);
+    }
+
+    @Test
     void compareAndWritesOnTheSameBlockRunOneAfterTheOther() {
         target.writePattern(60, 1, 0);
         byte[] current = target.read(60, 1);
