@@ -93,9 +93,19 @@ final class ReadWriteCommands {
             return Task.good();
         }
         LogicalUnit unit = task.unit();
-        int length = range.byteLength(unit.blockSize());
-        ByteBuf data = task.dataOut(length);
-        return writeBlocks(unit, range, data, fua || !unit.modePages().writeCacheEnabled())
+        int blockSize = unit.blockSize();
+        int length = range.byteLength(blockSize);
+        int received = Math.min(task.dataOutLength(), length);
+        // The initiator may send less than the CDB describes (its expected length is smaller):
+        // whole blocks are written and the rest is left alone; a partial block cannot be.
+        if (received % blockSize != 0) {
+            throw CommandException.checkCondition(Sense.invalidFieldInInformationUnit());
+        }
+        if (received == 0) {
+            return CompletableFuture.completedFuture(ScsiResponse.status(ScsiResponse.GOOD, length));
+        }
+        BlockRange written = new BlockRange(range.lba(), received / blockSize);
+        return writeBlocks(unit, written, task.dataOut(received), fua || !unit.modePages().writeCacheEnabled())
                 .thenApply(done -> ScsiResponse.status(ScsiResponse.GOOD, length));
     }
 

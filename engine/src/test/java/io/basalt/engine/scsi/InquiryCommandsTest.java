@@ -102,7 +102,7 @@ class InquiryCommandsTest {
         assertThat(Cdb.u32(data, 8)).isEqualTo(16384);
         assertThat(Cdb.u32(data, 20)).isEqualTo(1 << 20);
         assertThat(Cdb.u32(data, 24)).isEqualTo(256);
-        assertThat(Cdb.u64(data, 36)).isEqualTo(65536);
+        assertThat(Cdb.u64(data, 36)).isEqualTo(16384);
     }
 
     @Test

@@ -58,6 +58,15 @@ class ProvisioningCommandsTest {
     }
 
     @Test
+    void writeSameWithUnmapDeallocatesWhateverTheBlockHolds() {
+        target.writePattern(200, 8, 1);
+
+        target.run(Cdbs.writeSame16(UNMAP, 200, 8), TargetFixture.pattern(BLOCK, 5));
+
+        assertThat(target.read(200, 8)).isEqualTo(new byte[8 * BLOCK]);
+    }
+
+    @Test
     void writeSameWithZeroBlocksReachesTheLastLbaWhenWithinTheLimit() {
         target.writePattern(BLOCKS - 4, 4, 2);
 
@@ -69,7 +78,7 @@ class ProvisioningCommandsTest {
 
     @Test
     void writeSameBeyondTheMaximumLengthIsAnInvalidField() {
-        Result result = target.run(Cdbs.writeSame16(0, 0, 65537), new byte[BLOCK]);
+        Result result = target.run(Cdbs.writeSame16(0, 0, 16385), new byte[BLOCK]);
 
         assertThat(result.asc()).isEqualTo(0x24);
     }

@@ -140,13 +140,36 @@ class ReadWriteCommandsTest {
     }
 
     @Test
-    void lessDataOutThanTheCdbDescribesIsRejectedWithItsTransferLength() {
-        Result write = target.run(Cdbs.write10(0, 2), new byte[BLOCK]);
+    void whenLessDataArrivesThanTheCdbDescribesOnlyTheWholeBlocksReceivedAreWritten() {
+        byte[] old = target.writePattern(0, 2, 1);
+        byte[] first = TargetFixture.pattern(BLOCK, 2);
+
+        Result write = target.run(Cdbs.write10(0, 2), first);
+
+        assertThat(write.status()).isEqualTo(ScsiResponse.GOOD);
+        assertThat(write.transferLength()).isEqualTo(2 * BLOCK);
+        assertThat(target.read(0, 1)).isEqualTo(first);
+        assertThat(target.read(1, 1)).isEqualTo(Arrays.copyOfRange(old, BLOCK, 2 * BLOCK));
+    }
+
+    @Test
+    void aPartialBlockOfDataIsRejectedWithTheCdbsTransferLength() {
+        Result write = target.run(Cdbs.write10(0, 2), new byte[200]);
 
         assertThat(write.senseKey()).isEqualTo(Sense.ILLEGAL_REQUEST);
         assertThat(write.asc()).isEqualTo(0x0E);
         assertThat(write.ascq()).isEqualTo(0x03);
         assertThat(write.transferLength()).isEqualTo(2 * BLOCK);
+    }
+
+    @Test
+    void moreDataThanTheCdbDescribesWritesOnlyTheDescribedBlocks() {
+        byte[] data = TargetFixture.pattern(2 * BLOCK, 3);
+
+        target.run(Cdbs.write10(0, 1), data);
+
+        assertThat(target.read(0, 1)).isEqualTo(Arrays.copyOf(data, BLOCK));
+        assertThat(target.read(1, 1)).isEqualTo(new byte[BLOCK]);
     }
 
     @Test
