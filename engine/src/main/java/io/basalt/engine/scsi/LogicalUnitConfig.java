@@ -46,7 +46,7 @@ public record LogicalUnitConfig(
     /** Basalt's identification and limits for a volume with this serial number (4 KiB physical blocks). */
     public static LogicalUnitConfig basalt(String serialNumber) {
         return new LogicalUnitConfig("BASALT", "VOLUME", "0001", serialNumber,
-                3, 16384, 8, 2048, 1 << 20, 256, 65536, 255);
+                3, 16384, 8, 2048, 1 << 20, 256, 16384, 255);
     }
 
     /**

@@ -69,7 +69,9 @@ final class ProvisioningCommands {
             return Task.good();
         }
         long transferred = noDataOut ? 0 : blockSize;
-        if (unmap && isZero(block)) {
+        // UNMAP deallocates whatever the block holds: initiators rely on the range reading as
+        // zeroes afterwards (LBPRZ), as they do for UNMAP itself.
+        if (unmap) {
             return deallocate(unit, range).thenApply(done -> ScsiResponse.status(ScsiResponse.GOOD, transferred));
         }
         boolean fua = !unit.modePages().writeCacheEnabled();
@@ -174,15 +176,6 @@ final class ProvisioningCommands {
             data[at + 12] = (byte) (extent.mapped() ? MAPPED : DEALLOCATED);
         }
         return data;
-    }
-
-    static boolean isZero(ByteBuf data) {
-        for (int i = data.readerIndex(); i < data.writerIndex(); i++) {
-            if (data.getByte(i) != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static ByteBuf repeat(ByteBufAllocator allocator, ByteBuf block, int times) {
