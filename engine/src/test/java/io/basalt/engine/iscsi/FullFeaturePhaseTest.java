@@ -434,6 +434,20 @@ class FullFeaturePhaseTest {
     }
 
     @Test
+    void targetColdResetResetsTheTargetAndEndsTheSessionAfterAnswering() {
+        login();
+
+        initiator.send(new TaskManagementRequestPdu().immediate(true).function(TaskManagementRequestPdu.TARGET_COLD_RESET)
+                .initiatorTaskTag(initiator.nextItt()).cmdSN(initiator.cmdSN));
+
+        TaskManagementResponsePdu answer = initiator.receive();
+        initiator.target.runPendingTasks();
+        assertThat(answer.response()).isEqualTo(TaskManagementResponsePdu.FUNCTION_COMPLETE);
+        assertThat(scsi.targetResets).isEqualTo(1);
+        assertThat(initiator.target.isOpen()).isFalse();
+    }
+
+    @Test
     void otherTaskManagementFunctionsAreNotSupported() {
         login();
 

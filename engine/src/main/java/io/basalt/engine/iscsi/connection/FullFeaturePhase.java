@@ -69,6 +69,7 @@ final class FullFeaturePhase {
     private final CommandResponder responder;
     private final InitiatorPinger pinger;
     private final TextExchange textExchange;
+    private final Runnable dropAllSessions;
     private final Map<Integer, ScsiTask> tasks = new HashMap<>();
     private final Map<Integer, InitiatorPdu> waitingForCmdSN = new HashMap<>();
     private final Set<Integer> cmdSNsAbortedBeforeArrival = new HashSet<>();
@@ -77,9 +78,11 @@ final class FullFeaturePhase {
     private int nextTransferTag = 1;
     private boolean closed;
 
+    /** @param dropAllSessions closes every session of the target, for TARGET COLD RESET */
     FullFeaturePhase(ChannelHandlerContext ctx, Session session, ScsiTarget target, TargetConfig config,
-            SequenceNumbers sequence) {
+            SequenceNumbers sequence, Runnable dropAllSessions) {
         this.ctx = ctx;
+        this.dropAllSessions = dropAllSessions;
         this.session = session;
         this.target = target;
         this.sequence = sequence;
@@ -473,10 +476,26 @@ final class FullFeaturePhase {
                 target.resetTarget(session.nexus());
                 answerAfter(stopped, tag, TaskManagementResponsePdu.FUNCTION_COMPLETE);
             }
+            case TaskManagementRequestPdu.TARGET_COLD_RESET -> coldReset(tag);
             case TaskManagementRequestPdu.TASK_REASSIGN ->
                     answerTaskManagement(tag, TaskManagementResponsePdu.REASSIGNMENT_NOT_SUPPORTED);
             default -> answerTaskManagement(tag, TaskManagementResponsePdu.FUNCTION_NOT_SUPPORTED);
         }
+    }
+
+    /** A warm reset that also ends every session once the answer is out (RFC 7143 11.5.1). */
+    private void coldReset(int initiatorTaskTag) {
+        CompletableFuture<Void> stopped = abort(new ArrayList<>(tasks.values()));
+        target.resetTarget(session.nexus());
+        stopped.whenComplete((ignored, error) -> ctx.executor().execute(() -> {
+            if (closed) {
+                return;
+            }
+            TaskManagementResponsePdu answer = new TaskManagementResponsePdu(initiatorTaskTag,
+                    TaskManagementResponsePdu.FUNCTION_COMPLETE);
+            sequence.stampWithNewStatSN(answer);
+            ctx.writeAndFlush(answer).addListener(written -> dropAllSessions.run());
+        }));
     }
 
     private void abortTask(TaskManagementRequestPdu request) {
