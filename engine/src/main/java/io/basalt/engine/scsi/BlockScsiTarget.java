@@ -30,6 +30,7 @@ public final class BlockScsiTarget implements ScsiTarget {
                 .addAll(UnitCommands.descriptors())
                 .addAll(ReadWriteCommands.descriptors())
                 .addAll(ProvisioningCommands.descriptors())
+                .addAll(MediumCommands.descriptors())
                 .addAll(ModeCommands.descriptors())
                 .addAll(ReservationCommands.descriptors())
                 .add(new SupportedOperationCodes(commands).descriptor());

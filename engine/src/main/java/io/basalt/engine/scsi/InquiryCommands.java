@@ -165,6 +165,8 @@ final class InquiryCommands {
         byte[] body = new byte[0x3C];
         // MEDIUM ROTATION RATE 1: non-rotating medium.
         Cdb.putU16(body, 0, 0x0001);
+        // WABEREQ 01b: after a SANITIZE BLOCK ERASE, reads succeed (and return zeroes).
+        body[3] = 0x40;
         return body;
     }
 
