@@ -570,7 +570,8 @@ final class FullFeaturePhase {
         List<KeyValue> answer = new ArrayList<>();
         for (KeyValue pair : request) {
             if (pair.key().equals("SendTargets")) {
-                answer.addAll(sendTargets.answer(pair.value(), session.type(), session.key().initiatorName()));
+                answer.addAll(sendTargets.answer(pair.value(), session.type(), session.key().initiatorName(),
+                        ctx.channel().localAddress()));
             } else {
                 answer.add(new KeyValue(pair.key(), OperationalNegotiator.NOT_UNDERSTOOD));
             }
