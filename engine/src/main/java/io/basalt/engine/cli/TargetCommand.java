@@ -103,8 +103,7 @@ public final class TargetCommand implements Callable<Integer> {
                 LOG.error("cannot listen: {} {}", kv("listen", listen.toString()), kv("reason", e.getMessage()));
                 return 1;
             }
-            LOG.info("iSCSI target ready: {} {} {} {} {}", kv("iqn", iqn), kv("listen", bound.getHostString() + ":"
-                    + bound.getPort()), kv("advertise", config.advertisedPortal() != null
+            LOG.info("iSCSI target ready: {} {} {} {} {}", kv("iqn", iqn), kv("listen", new HostPort(bound.getHostString(), bound.getPort()).toString()), kv("advertise", config.advertisedPortal() != null
                     ? config.advertisedPortal() : "address each initiator connected to"), kv("sizeBytes", size),
                     kv("transport", IscsiServer.nativeTransport() ? "epoll" : "nio"));
             stop.await();
