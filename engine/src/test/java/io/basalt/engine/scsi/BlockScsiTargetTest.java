@@ -76,14 +76,26 @@ class BlockScsiTargetTest {
     }
 
     @Test
-    void aLogicalUnitResetRaisesAResetAttentionForTheOtherNexuses() {
+    void aLogicalUnitResetRaisesAResetAttentionForEveryNexus() {
         assertThat(target.target.resetLogicalUnit(target.first, 0)).isTrue();
 
         Result other = target.run(target.second, Cdbs.testUnitReady());
+        Result requester = target.run(target.first, Cdbs.testUnitReady());
 
         assertThat(other.asc()).isEqualTo(0x29);
         assertThat(other.ascq()).isEqualTo(0x03);
+        assertThat(requester.asc()).isEqualTo(0x29);
         assertThat(target.run(target.first, Cdbs.testUnitReady()).status()).isEqualTo(ScsiResponse.GOOD);
+    }
+
+    @Test
+    void aResetReplacesOtherPendingAttentions() {
+        target.target.logicalUnit().grow(2 * BLOCKS * BLOCK).join();
+
+        target.target.resetLogicalUnit(target.first, 0);
+
+        assertThat(target.run(target.second, Cdbs.testUnitReady()).asc()).isEqualTo(0x29);
+        assertThat(target.run(target.second, Cdbs.testUnitReady()).status()).isEqualTo(ScsiResponse.GOOD);
     }
 
     @Test
