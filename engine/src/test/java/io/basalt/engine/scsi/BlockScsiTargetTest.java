@@ -187,11 +187,11 @@ class BlockScsiTargetTest {
     }
 
     @Test
-    void readCapacity16ReportsThinProvisioningAndFourKibPhysicalBlocks() {
+    void readCapacity16ReportsThinProvisioningAndThePhysicalBlockExponent() {
         byte[] data = target.run(Cdbs.readCapacity16(32)).data();
 
         assertThat(data).hasSize(32);
-        assertThat(data[13] & 0x0F).isEqualTo(3);
+        assertThat(data[13] & 0x0F).isZero();
         assertThat(data[14] & 0xC0).isEqualTo(0xC0);
     }
 
