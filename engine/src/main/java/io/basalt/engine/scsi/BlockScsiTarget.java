@@ -151,12 +151,12 @@ public final class BlockScsiTarget implements ScsiTarget {
         if (lun != 0) {
             return false;
         }
-        unit.reset(requester, Sense.logicalUnitReset());
+        unit.reset(Sense.logicalUnitReset());
         return true;
     }
 
     @Override
     public void resetTarget(Nexus requester) {
-        unit.reset(requester, Sense.targetReset());
+        unit.reset(Sense.targetReset());
     }
 }

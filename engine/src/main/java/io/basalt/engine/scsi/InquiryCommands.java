@@ -154,7 +154,7 @@ final class InquiryCommands {
         Cdb.putU32(body, 8, config.optimalTransferBlocks());
         Cdb.putU32(body, 16, config.maxUnmapBlocks());
         Cdb.putU32(body, 20, config.maxUnmapDescriptors());
-        Cdb.putU32(body, 24, 1L << config.physicalBlockExponent());
+        Cdb.putU32(body, 24, config.optimalUnmapGranularity());
         // UGAVALID with alignment 0.
         Cdb.putU32(body, 28, 0x8000_0000L);
         Cdb.putU64(body, 32, config.maxWriteSameBlocks());

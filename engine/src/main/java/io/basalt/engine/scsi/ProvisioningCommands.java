@@ -151,14 +151,9 @@ final class ProvisioningCommands {
         if (Long.compareUnsigned(lba, capacity) >= 0) {
             throw CommandException.checkCondition(Sense.lbaOutOfRange());
         }
-        // Allocation is tracked per physical block: a start inside one is reported from the
-        // next physical block boundary, as initiators that align their queries expect.
-        long perPhysical = 1L << unit.config().physicalBlockExponent();
-        long aligned = (lba + perPhysical - 1) / perPhysical * perPhysical;
-        long start = aligned < capacity ? aligned : lba;
         int blockSize = unit.blockSize();
         int descriptors = Math.max(1, (allocationLength - 8) / LBA_STATUS_DESCRIPTOR);
-        return unit.device().allocation(start * blockSize, (capacity - start) * blockSize).thenApply(extents -> {
+        return unit.device().allocation(lba * blockSize, (capacity - lba) * blockSize).thenApply(extents -> {
             byte[] data = encodeLbaStatus(extents, blockSize, descriptors);
             return Task.dataInResponse(data, allocationLength);
         });

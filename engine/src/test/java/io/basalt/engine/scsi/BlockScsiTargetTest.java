@@ -76,14 +76,26 @@ class BlockScsiTargetTest {
     }
 
     @Test
-    void aLogicalUnitResetRaisesAResetAttentionForTheOtherNexuses() {
+    void aLogicalUnitResetRaisesAResetAttentionForEveryNexus() {
         assertThat(target.target.resetLogicalUnit(target.first, 0)).isTrue();
 
         Result other = target.run(target.second, Cdbs.testUnitReady());
+        Result requester = target.run(target.first, Cdbs.testUnitReady());
 
         assertThat(other.asc()).isEqualTo(0x29);
         assertThat(other.ascq()).isEqualTo(0x03);
+        assertThat(requester.asc()).isEqualTo(0x29);
         assertThat(target.run(target.first, Cdbs.testUnitReady()).status()).isEqualTo(ScsiResponse.GOOD);
+    }
+
+    @Test
+    void aResetReplacesOtherPendingAttentions() {
+        target.target.logicalUnit().grow(2 * BLOCKS * BLOCK).join();
+
+        target.target.resetLogicalUnit(target.first, 0);
+
+        assertThat(target.run(target.second, Cdbs.testUnitReady()).asc()).isEqualTo(0x29);
+        assertThat(target.run(target.second, Cdbs.testUnitReady()).status()).isEqualTo(ScsiResponse.GOOD);
     }
 
     @Test
@@ -175,11 +187,11 @@ class BlockScsiTargetTest {
     }
 
     @Test
-    void readCapacity16ReportsThinProvisioningAndFourKibPhysicalBlocks() {
+    void readCapacity16ReportsThinProvisioningAndThePhysicalBlockExponent() {
         byte[] data = target.run(Cdbs.readCapacity16(32)).data();
 
         assertThat(data).hasSize(32);
-        assertThat(data[13] & 0x0F).isEqualTo(3);
+        assertThat(data[13] & 0x0F).isZero();
         assertThat(data[14] & 0xC0).isEqualTo(0xC0);
     }
 

@@ -102,6 +102,8 @@ class InquiryCommandsTest {
         assertThat(Cdb.u32(data, 8)).isEqualTo(16384);
         assertThat(Cdb.u32(data, 20)).isEqualTo(1 << 20);
         assertThat(Cdb.u32(data, 24)).isEqualTo(256);
+        assertThat(Cdb.u32(data, 28)).isEqualTo(8);
+        assertThat(Cdb.u32(data, 32)).isEqualTo(0x8000_0000L);
         assertThat(Cdb.u64(data, 36)).isEqualTo(16384);
     }
 

@@ -197,12 +197,12 @@ class ProvisioningCommandsTest {
     }
 
     @Test
-    void getLbaStatusInsideAPhysicalBlockStartsAtTheNextOne() {
+    void getLbaStatusStartsAtTheRequestedLbaEvenInsideAFileSystemBlock() {
         target.writePattern(0, 64, 7);
 
         Result result = target.run(Cdbs.getLbaStatus(9, 24));
 
-        assertThat(descriptor(result.data(), 0)[0]).isEqualTo(16);
+        assertThat(descriptor(result.data(), 0)).containsExactly(9, 55, 0);
     }
 
     private int lbaStatus(long lba) {

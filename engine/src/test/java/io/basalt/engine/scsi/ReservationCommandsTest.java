@@ -273,6 +273,7 @@ class ReservationCommandsTest {
         target.target.resetLogicalUnit(target.first, 0);
 
         target.run(target.second, Cdbs.testUnitReady());
+        target.run(target.first, Cdbs.testUnitReady());
         assertThat(canRead(target.second)).isTrue();
     }
 
