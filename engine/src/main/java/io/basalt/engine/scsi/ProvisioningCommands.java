@@ -69,9 +69,8 @@ final class ProvisioningCommands {
             return Task.good();
         }
         long transferred = noDataOut ? 0 : blockSize;
-        // UNMAP set: deallocate whatever the block holds. The unit reports LBPRZ, so the range
-        // then reads back as zeros, which is what initiators (libiscsi's conformance suite, the
-        // Linux target's behaviour) expect even when they send a non-zero block.
+        // UNMAP deallocates whatever the block holds: initiators rely on the range reading as
+        // zeroes afterwards (LBPRZ), as they do for UNMAP itself.
         if (unmap) {
             return deallocate(unit, range).thenApply(done -> ScsiResponse.status(ScsiResponse.GOOD, transferred));
         }
@@ -152,14 +151,9 @@ final class ProvisioningCommands {
         if (Long.compareUnsigned(lba, capacity) >= 0) {
             throw CommandException.checkCondition(Sense.lbaOutOfRange());
         }
-        // Allocation is tracked per physical block: a start inside one is reported from the
-        // next physical block boundary, as initiators that align their queries expect.
-        long perPhysical = 1L << unit.config().physicalBlockExponent();
-        long aligned = (lba + perPhysical - 1) / perPhysical * perPhysical;
-        long start = aligned < capacity ? aligned : lba;
         int blockSize = unit.blockSize();
         int descriptors = Math.max(1, (allocationLength - 8) / LBA_STATUS_DESCRIPTOR);
-        return unit.device().allocation(start * blockSize, (capacity - start) * blockSize).thenApply(extents -> {
+        return unit.device().allocation(lba * blockSize, (capacity - lba) * blockSize).thenApply(extents -> {
             byte[] data = encodeLbaStatus(extents, blockSize, descriptors);
             return Task.dataInResponse(data, allocationLength);
         });

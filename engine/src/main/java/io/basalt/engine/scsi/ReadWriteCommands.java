@@ -93,16 +93,19 @@ final class ReadWriteCommands {
             return Task.good();
         }
         LogicalUnit unit = task.unit();
-        int length = range.byteLength(unit.blockSize());
-        // An initiator that expects to send less than the CDB calls for (an iSCSI residual
-        // overflow) gets the whole blocks it sent written, and GOOD with the residual.
-        int sentBlocks = Math.min(task.dataOutLength(), length) / unit.blockSize();
-        if (sentBlocks == 0) {
+        int blockSize = unit.blockSize();
+        int length = range.byteLength(blockSize);
+        int received = Math.min(task.dataOutLength(), length);
+        // The initiator may send less than the CDB describes (its expected length is smaller):
+        // whole blocks are written and the rest is left alone; a partial block cannot be.
+        if (received % blockSize != 0) {
+            throw CommandException.checkCondition(Sense.invalidFieldInInformationUnit());
+        }
+        if (received == 0) {
             return CompletableFuture.completedFuture(ScsiResponse.status(ScsiResponse.GOOD, length));
         }
-        BlockRange written = new BlockRange(range.lba(), sentBlocks);
-        ByteBuf data = task.dataOut(written.byteLength(unit.blockSize()));
-        return writeBlocks(unit, written, data, fua || !unit.modePages().writeCacheEnabled())
+        BlockRange written = new BlockRange(range.lba(), received / blockSize);
+        return writeBlocks(unit, written, task.dataOut(received), fua || !unit.modePages().writeCacheEnabled())
                 .thenApply(done -> ScsiResponse.status(ScsiResponse.GOOD, length));
     }
 
@@ -146,13 +149,15 @@ final class ReadWriteCommands {
         Cdb.requireZero(cdb, 1, 5, 3);
         LogicalUnit unit = task.unit();
         int blocks = Cdb.u8(cdb, 13);
-        // Zero blocks with data-out on its way contradicts the CDB: typically a length that did
-        // not fit the one-byte field, so it is refused like any length beyond the maximum.
-        if (blocks > unit.config().maxCompareAndWriteBlocks() || blocks == 0 && task.dataOutLength() > 0) {
+        if (blocks > unit.config().maxCompareAndWriteBlocks()) {
             throw CommandException.checkCondition(Sense.invalidFieldInCdb(13));
         }
         BlockRange range = new BlockRange(Cdb.u64(cdb, 2), blocks).requireWithin(unit.blocks());
         if (blocks == 0) {
+            // Zero blocks transfer nothing; data-out then means the CDB does not say what was meant.
+            if (task.dataOutLength() > 0) {
+                throw CommandException.checkCondition(Sense.invalidFieldInCdb(13));
+            }
             return Task.good();
         }
         requireWritable(unit);

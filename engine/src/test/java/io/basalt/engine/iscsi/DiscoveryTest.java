@@ -14,7 +14,9 @@ import io.basalt.engine.iscsi.session.SessionRegistry;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(NettyLeakCheck.class)
 class DiscoveryTest {
 
     private final RecordingScsiTarget scsi = new RecordingScsiTarget();

@@ -12,6 +12,7 @@ import io.basalt.engine.iscsi.pdu.NopInPdu;
 import io.basalt.engine.iscsi.pdu.NopOutPdu;
 import io.basalt.engine.iscsi.pdu.Pdu;
 import io.basalt.engine.iscsi.pdu.ReadyToTransferPdu;
+import io.basalt.engine.iscsi.pdu.RejectPdu;
 import io.basalt.engine.iscsi.pdu.ScsiCommandPdu;
 import io.basalt.engine.iscsi.pdu.ScsiResponsePdu;
 import io.basalt.engine.iscsi.pdu.TaskManagementRequestPdu;
@@ -28,7 +29,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(NettyLeakCheck.class)
 class FullFeaturePhaseTest {
 
     private static final byte[] READ_10 = {0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0};
@@ -196,6 +199,49 @@ class FullFeaturePhaseTest {
         assertThat(response.status()).isZero();
         assertThat(scsi.writes).singleElement().isEqualTo(ByteBufUtil.getBytes(payload));
         payload.release();
+    }
+
+    @Test
+    void laterWritesWaitForTheirFirstR2TWhileEarlierOnesFillTheGatheringBudget() {
+        login("InitialR2T=Yes", "ImmediateData=No", "MaxOutstandingR2T=1");
+        int length = 20 << 20;
+        ScsiCommandPdu first = command(WRITE_10, false, true, length);
+        ScsiCommandPdu second = command(WRITE_10, false, true, length);
+        initiator.send(first);
+        initiator.send(second);
+
+        int firstBytesSent = 0;
+        int secondR2TsSeenWhileFirstIncomplete = 0;
+        boolean secondSolicited = false;
+        Pdu pdu;
+        while ((pdu = initiator.receive()) != null) {
+            if (pdu instanceof ReadyToTransferPdu r2t && r2t.initiatorTaskTag() == first.initiatorTaskTag()) {
+                sendSolicitedData(first.initiatorTaskTag(), r2t);
+                firstBytesSent += r2t.desiredDataTransferLength();
+            } else if (pdu instanceof ReadyToTransferPdu r2t && r2t.initiatorTaskTag() == second.initiatorTaskTag()) {
+                secondSolicited = true;
+                if (firstBytesSent < length) {
+                    secondR2TsSeenWhileFirstIncomplete++;
+                }
+            }
+            pdu.release();
+        }
+
+        assertThat(firstBytesSent).isEqualTo(length);
+        assertThat(secondSolicited).isTrue();
+        assertThat(secondR2TsSeenWhileFirstIncomplete).isZero();
+        assertThat(scsi.writes).hasSize(1);
+    }
+
+    private void sendSolicitedData(int itt, ReadyToTransferPdu r2t) {
+        int segment = 262144;
+        int dataSN = 0;
+        for (int sent = 0; sent < r2t.desiredDataTransferLength(); sent += segment) {
+            int length = Math.min(segment, r2t.desiredDataTransferLength() - sent);
+            initiator.send(new DataOutPdu().fields(sent + length == r2t.desiredDataTransferLength(), itt,
+                    r2t.targetTransferTag(), dataSN++, r2t.bufferOffset() + sent)
+                    .payload(Unpooled.wrappedBuffer(new byte[length])));
+        }
     }
 
     @Test
@@ -388,6 +434,20 @@ class FullFeaturePhaseTest {
     }
 
     @Test
+    void targetColdResetResetsTheTargetAndEndsTheSessionAfterAnswering() {
+        login();
+
+        initiator.send(new TaskManagementRequestPdu().immediate(true).function(TaskManagementRequestPdu.TARGET_COLD_RESET)
+                .initiatorTaskTag(initiator.nextItt()).cmdSN(initiator.cmdSN));
+
+        TaskManagementResponsePdu answer = initiator.receive();
+        initiator.target.runPendingTasks();
+        assertThat(answer.response()).isEqualTo(TaskManagementResponsePdu.FUNCTION_COMPLETE);
+        assertThat(scsi.targetResets).isEqualTo(1);
+        assertThat(initiator.target.isOpen()).isFalse();
+    }
+
+    @Test
     void otherTaskManagementFunctionsAreNotSupported() {
         login();
 
@@ -421,6 +481,32 @@ class FullFeaturePhaseTest {
         LogoutResponsePdu answer = initiator.receive();
         assertThat(answer.response()).isEqualTo(LogoutResponsePdu.CLOSED_SUCCESSFULLY);
         assertThat(answer.time2Wait()).isEqualTo(4);
+        assertThat(initiator.target.isOpen()).isFalse();
+        assertThat(scsi.removed).hasSize(1);
+    }
+
+    @Test
+    void pduWithADamagedDataSegmentIsRejectedWithDataDigestError() {
+        login("HeaderDigest=CRC32C", "DataDigest=CRC32C");
+        initiator.useDigests(true, true);
+
+        initiator.sendDamaged(new NopOutPdu().initiatorTaskTag(initiator.nextItt()).cmdSN(initiator.cmdSN)
+                .pingData(Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4})), 48 + 4 + 1);
+
+        Pdu reject = initiator.receive();
+        assertThat(reject).isInstanceOfSatisfying(RejectPdu.class,
+                pdu -> assertThat(pdu.reason()).isEqualTo(RejectPdu.DATA_DIGEST_ERROR));
+        reject.release();
+        assertThat(initiator.target.isOpen()).isTrue();
+    }
+
+    @Test
+    void pduWithADamagedHeaderDropsTheConnection() {
+        login("HeaderDigest=CRC32C");
+        initiator.useDigests(true, false);
+
+        initiator.sendDamaged(new NopOutPdu().initiatorTaskTag(initiator.nextItt()).cmdSN(initiator.cmdSN), 20);
+
         assertThat(initiator.target.isOpen()).isFalse();
         assertThat(scsi.removed).hasSize(1);
     }

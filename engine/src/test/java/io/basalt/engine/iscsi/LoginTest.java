@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(NettyLeakCheck.class)
 class LoginTest {
 
     private final RecordingScsiTarget scsi = new RecordingScsiTarget();
@@ -141,7 +143,7 @@ class LoginTest {
     void textContinuedOverTwoRequestsIsNegotiatedAsOne() {
         connect(TestInitiator.config());
         initiator.send(initiator.loginRequest(1, 3, false, "InitiatorName=" + INITIATOR)
-                .stages(true, true, 1, 3));
+                .stages(false, true, 1, 3));
         LoginResponsePdu partial = initiator.receive();
         assertThat(partial.transit()).isFalse();
         assertThat(partial.dataSegmentLength()).isZero();
@@ -150,6 +152,15 @@ class LoginTest {
 
         assertThat(keys(response)).containsEntry("MaxOutstandingR2T", "3");
         assertThat(status(response)).isZero();
+    }
+
+    @Test
+    void transitAndContinueTogetherAreAnInitiatorError() {
+        connect(TestInitiator.config());
+
+        initiator.send(initiator.loginRequest(1, 3, true, "InitiatorName=" + INITIATOR).stages(true, true, 1, 3));
+
+        assertThat(status(initiator.receive())).isEqualTo(0x0200);
     }
 
     @Test
@@ -239,6 +250,36 @@ class LoginTest {
             assertThat(scsi.added).hasSize(2);
             assertThat(registry.size()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void loginNamingAnExistingSessionReinstatesItsConnectionAndKeepsTheTsih() {
+        TargetConfig config = TestInitiator.config();
+        SessionRegistry registry = new SessionRegistry(scsi, config.targetPortName());
+        try (TestInitiator first = new TestInitiator(config, registry, scsi)) {
+            LoginResponsePdu established = first.loginNormal();
+            established.release();
+            initiator = new TestInitiator(config, registry, scsi);
+
+            initiator.send(initiator.loginRequest(1, 3, true, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET)
+                    .tsih(established.tsih()));
+            LoginResponsePdu response = initiator.receive();
+
+            assertThat(status(response)).isZero();
+            assertThat(response.tsih()).isEqualTo(established.tsih());
+            first.target.runPendingTasks();
+            assertThat(first.target.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void loginNamingAnUnknownSessionFailsWithSessionDoesNotExist() {
+        connect(TestInitiator.config());
+
+        initiator.send(initiator.loginRequest(1, 3, true, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET)
+                .tsih(77));
+
+        assertThat(status(initiator.receive())).isEqualTo(0x020a);
     }
 
     private Map<String, String> startChap() {

@@ -10,11 +10,13 @@ import java.util.List;
 /**
  * Frames the byte stream into PDUs by TotalAHSLength and DataSegmentLength (RFC 7143 11.2),
  * checks digests and hands on typed {@link Pdu}s, or a {@link DataDigestMismatch} for a PDU whose
- * payload is damaged but whose framing is intact.
+ * payload is damaged but whose framing is intact. After a framing error the rest of the stream
+ * is discarded: the connection is about to close.
  */
 public final class PduDecoder extends ByteToMessageDecoder {
 
     private final DigestSettings settings;
+    private boolean broken;
 
     public PduDecoder(DigestSettings settings) {
         this.settings = settings;
@@ -22,6 +24,10 @@ public final class PduDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (broken) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         if (in.readableBytes() < Pdu.BHS_LENGTH) {
             return;
         }
@@ -33,6 +39,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
         if (dataLength > settings.maxRecvDataSegmentLength()) {
             byte[] bhs = new byte[Pdu.BHS_LENGTH];
             in.getBytes(start, bhs);
+            broken = true;
             throw new PduFramingException("data segment of " + dataLength + " bytes exceeds MaxRecvDataSegmentLength "
                     + settings.maxRecvDataSegmentLength(), bhs);
         }
@@ -45,6 +52,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
         if (headerDigestLength > 0) {
             int expected = Crc32cDigest.compute(in, start, headerLength);
             if (Crc32cDigest.read(in, start + headerLength) != expected) {
+                broken = true;
                 throw new PduFramingException("header digest error", null);
             }
         }

@@ -20,7 +20,6 @@ import io.basalt.engine.iscsi.pdu.TextResponsePdu;
 import io.basalt.engine.iscsi.session.Session;
 import io.basalt.engine.iscsi.session.SessionType;
 import io.basalt.engine.iscsi.text.KeyValue;
-import io.basalt.engine.iscsi.text.KeyValueCodec;
 import io.basalt.engine.iscsi.text.OperationalNegotiator;
 import io.basalt.engine.iscsi.text.OperationalParameters;
 import io.basalt.engine.iscsi.text.SendTargets;
@@ -30,10 +29,13 @@ import io.basalt.engine.scsi.ScsiResponse;
 import io.basalt.engine.scsi.ScsiTarget;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,6 +54,11 @@ final class FullFeaturePhase {
     private static final Logger LOG = LoggerFactory.getLogger(FullFeaturePhase.class);
     /** The largest write gathered in memory for one command. */
     static final int MAX_WRITE_LENGTH = 64 << 20;
+    /**
+     * How many bytes of solicited writes may be gathered at once; further writes get their first
+     * R2T only as earlier ones complete, so a connection's memory stays bounded.
+     */
+    static final long MAX_GATHERING_BYTES = 32L << 20;
 
     private final ChannelHandlerContext ctx;
     private final Session session;
@@ -61,21 +68,28 @@ final class FullFeaturePhase {
     private final SendTargets sendTargets;
     private final CommandResponder responder;
     private final InitiatorPinger pinger;
+    private final TextExchange textExchange;
+    private final Runnable dropAllSessions;
     private final Map<Integer, ScsiTask> tasks = new HashMap<>();
     private final Map<Integer, InitiatorPdu> waitingForCmdSN = new HashMap<>();
     private final Set<Integer> cmdSNsAbortedBeforeArrival = new HashSet<>();
+    private final Deque<ScsiTask> awaitingSolicitation = new ArrayDeque<>();
+    private long gatheringBytes;
     private int nextTransferTag = 1;
     private boolean closed;
 
+    /** @param dropAllSessions closes every session of the target, for TARGET COLD RESET */
     FullFeaturePhase(ChannelHandlerContext ctx, Session session, ScsiTarget target, TargetConfig config,
-            SequenceNumbers sequence) {
+            SequenceNumbers sequence, Runnable dropAllSessions) {
         this.ctx = ctx;
+        this.dropAllSessions = dropAllSessions;
         this.session = session;
         this.target = target;
         this.sequence = sequence;
         this.parameters = session.parameters();
         this.sendTargets = new SendTargets(config);
         this.responder = new CommandResponder(ctx, sequence, parameters);
+        this.textExchange = new TextExchange(ctx.alloc(), parameters.maxSendDataSegmentLength());
         this.pinger = new InitiatorPinger(ctx, sequence, config.nopInterval(), config.nopTimeout());
         pinger.start();
     }
@@ -110,6 +124,7 @@ final class FullFeaturePhase {
     void close() {
         closed = true;
         pinger.stop();
+        textExchange.release();
         for (ScsiTask task : tasks.values()) {
             task.aborted = true;
             task.releaseWriteData();
@@ -226,7 +241,8 @@ final class FullFeaturePhase {
         ScsiTask task = new ScsiTask(command);
         int immediate = command.dataSegmentLength();
         if (task.write && task.expectedLength > 0) {
-            task.writeData = ctx.alloc().buffer(task.expectedLength, task.expectedLength);
+            int firstBurst = Math.min(parameters.firstBurstLength(), task.expectedLength);
+            task.writeData = ctx.alloc().buffer(command.isFinal() ? immediate : firstBurst, task.expectedLength);
             if (immediate > 0) {
                 task.accept(0, command.data());
             }
@@ -320,29 +336,70 @@ final class FullFeaturePhase {
         }
     }
 
-    /** Asks for more write data, up to MaxOutstandingR2T at a time, or executes once all is there. */
+    /** Asks for more write data, or executes once all of it is there. */
     private void continueWrite(ScsiTask task) {
         if (task.allDataReceived()) {
-            if (task.solicitations.isEmpty()) {
-                execute(task);
+            execute(task);
+            if (task.gathering) {
+                stopGathering(task);
+                solicit();
             }
             return;
         }
-        if (task.awaitingUnsolicited) {
-            return;
-        }
-        while (task.solicitations.size() < parameters.maxOutstandingR2T()
+        if (!task.awaitingUnsolicited && !task.queuedForSolicitation
                 && task.nextSolicitedOffset < task.expectedLength) {
-            int length = Math.min(parameters.maxBurstLength(), task.expectedLength - task.nextSolicitedOffset);
-            int tag = nextTransferTag();
-            task.solicitations.put(tag, new ScsiTask.Solicitation(task.nextSolicitedOffset, length));
-            ReadyToTransferPdu r2t = new ReadyToTransferPdu(task.initiatorTaskTag, task.lun, tag, task.r2tSN++,
-                    task.nextSolicitedOffset, length);
-            sequence.stamp(r2t);
-            ctx.write(r2t, ctx.voidPromise());
-            task.nextSolicitedOffset += length;
+            task.queuedForSolicitation = true;
+            awaitingSolicitation.add(task);
         }
-        ctx.flush();
+        solicit();
+    }
+
+    /**
+     * Sends R2Ts in MaxBurstLength pieces, at most MaxOutstandingR2T per task. A task starts
+     * gathering only while the bytes being gathered stay within {@link #MAX_GATHERING_BYTES}, in
+     * arrival order; once started it gets the rest of its R2Ts as earlier ones are answered.
+     */
+    private void solicit() {
+        boolean sent = false;
+        for (Iterator<ScsiTask> queue = awaitingSolicitation.iterator(); queue.hasNext(); ) {
+            ScsiTask task = queue.next();
+            if (task.aborted) {
+                queue.remove();
+                continue;
+            }
+            if (!task.gathering) {
+                if (gatheringBytes > 0 && gatheringBytes + task.expectedLength > MAX_GATHERING_BYTES) {
+                    break;
+                }
+                task.gathering = true;
+                gatheringBytes += task.expectedLength;
+            }
+            while (task.solicitations.size() < parameters.maxOutstandingR2T()
+                    && task.nextSolicitedOffset < task.expectedLength) {
+                int length = Math.min(parameters.maxBurstLength(), task.expectedLength - task.nextSolicitedOffset);
+                int tag = nextTransferTag();
+                task.solicitations.put(tag, new ScsiTask.Solicitation(task.nextSolicitedOffset, length));
+                ReadyToTransferPdu r2t = new ReadyToTransferPdu(task.initiatorTaskTag, task.lun, tag, task.r2tSN++,
+                        task.nextSolicitedOffset, length);
+                sequence.stamp(r2t);
+                ctx.write(r2t, ctx.voidPromise());
+                task.nextSolicitedOffset += length;
+                sent = true;
+            }
+            if (task.nextSolicitedOffset >= task.expectedLength) {
+                queue.remove();
+            }
+        }
+        if (sent) {
+            ctx.flush();
+        }
+    }
+
+    private void stopGathering(ScsiTask task) {
+        if (task.gathering) {
+            task.gathering = false;
+            gatheringBytes -= task.expectedLength;
+        }
     }
 
     private int nextTransferTag() {
@@ -419,10 +476,26 @@ final class FullFeaturePhase {
                 target.resetTarget(session.nexus());
                 answerAfter(stopped, tag, TaskManagementResponsePdu.FUNCTION_COMPLETE);
             }
+            case TaskManagementRequestPdu.TARGET_COLD_RESET -> coldReset(tag);
             case TaskManagementRequestPdu.TASK_REASSIGN ->
                     answerTaskManagement(tag, TaskManagementResponsePdu.REASSIGNMENT_NOT_SUPPORTED);
             default -> answerTaskManagement(tag, TaskManagementResponsePdu.FUNCTION_NOT_SUPPORTED);
         }
+    }
+
+    /** A warm reset that also ends every session once the answer is out (RFC 7143 11.5.1). */
+    private void coldReset(int initiatorTaskTag) {
+        CompletableFuture<Void> stopped = abort(new ArrayList<>(tasks.values()));
+        target.resetTarget(session.nexus());
+        stopped.whenComplete((ignored, error) -> ctx.executor().execute(() -> {
+            if (closed) {
+                return;
+            }
+            TaskManagementResponsePdu answer = new TaskManagementResponsePdu(initiatorTaskTag,
+                    TaskManagementResponsePdu.FUNCTION_COMPLETE);
+            sequence.stampWithNewStatSN(answer);
+            ctx.writeAndFlush(answer).addListener(written -> dropAllSessions.run());
+        }));
     }
 
     private void abortTask(TaskManagementRequestPdu request) {
@@ -456,11 +529,13 @@ final class FullFeaturePhase {
             tasks.remove(task.initiatorTaskTag, task);
             task.aborted = true;
             finish(task);
+            stopGathering(task);
             task.releaseWriteData();
             if (task.execution != null) {
                 executing.add(task.execution);
             }
         }
+        solicit();
         return CompletableFuture.allOf(executing.toArray(CompletableFuture[]::new));
     }
 
@@ -479,25 +554,29 @@ final class FullFeaturePhase {
     }
 
     private void answerText(TextRequestPdu request) {
-        List<KeyValue> answer = new ArrayList<>();
-        if (request.targetTransferTag() == Pdu.RESERVED_TAG) {
-            try {
-                for (KeyValue pair : KeyValueCodec.decode(request.data())) {
-                    if (pair.key().equals("SendTargets")) {
-                        answer.addAll(sendTargets.answer(pair.value(), session.type(), session.key().initiatorName()));
-                    } else {
-                        answer.add(new KeyValue(pair.key(), OperationalNegotiator.NOT_UNDERSTOOD));
-                    }
-                }
-            } catch (TextFormatException e) {
-                reject(RejectPdu.PROTOCOL_ERROR, request.bhsBytes());
-                return;
-            }
+        TextResponsePdu response;
+        try {
+            response = textExchange.respond(request, this::answerKeys);
+        } catch (TextFormatException e) {
+            reject(RejectPdu.PROTOCOL_ERROR, request.bhsBytes());
+            return;
         }
-        TextResponsePdu response = new TextResponsePdu(request.initiatorTaskTag(), true, Pdu.RESERVED_TAG,
-                KeyValueCodec.encode(ctx.alloc(), answer));
         sequence.stampWithNewStatSN(response);
         ctx.writeAndFlush(response, ctx.voidPromise());
+    }
+
+    /** SendTargets is the only key a text request may carry in full feature phase here. */
+    private List<KeyValue> answerKeys(List<KeyValue> request) {
+        List<KeyValue> answer = new ArrayList<>();
+        for (KeyValue pair : request) {
+            if (pair.key().equals("SendTargets")) {
+                answer.addAll(sendTargets.answer(pair.value(), session.type(), session.key().initiatorName(),
+                        ctx.channel().localAddress()));
+            } else {
+                answer.add(new KeyValue(pair.key(), OperationalNegotiator.NOT_UNDERSTOOD));
+            }
+        }
+        return answer;
     }
 
     private void logout(LogoutRequestPdu request) {

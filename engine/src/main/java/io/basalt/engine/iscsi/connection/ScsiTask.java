@@ -42,6 +42,8 @@ final class ScsiTask {
     int unsolicitedDataSN;
     int nextSolicitedOffset;
     int r2tSN;
+    boolean queuedForSolicitation;
+    boolean gathering;
     boolean delivered;
     boolean occupiesWindow;
     boolean aborted;
@@ -62,8 +64,13 @@ final class ScsiTask {
         return !write || received == expectedLength && solicitations.isEmpty() && !awaitingUnsolicited;
     }
 
+    /** Stores write data at its offset, growing the buffer as data arrives rather than up front. */
     void accept(int offset, ByteBuf data) {
         int length = data.readableBytes();
+        int needed = offset + length;
+        if (writeData.capacity() < needed) {
+            writeData.capacity(Math.min(expectedLength, Math.max(needed, writeData.capacity() * 2)));
+        }
         writeData.setBytes(offset, data, data.readerIndex(), length);
         received += length;
     }
