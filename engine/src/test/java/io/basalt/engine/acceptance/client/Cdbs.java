@@ -12,10 +12,6 @@ public final class Cdbs {
         return new byte[6];
     }
 
-    public static byte[] inquiry(int allocationLength) {
-        return new byte[] {0x12, 0, 0, (byte) (allocationLength >>> 8), (byte) allocationLength, 0};
-    }
-
     public static byte[] read10(int lba, int blocks) {
         return rw10(0x28, lba, blocks);
     }

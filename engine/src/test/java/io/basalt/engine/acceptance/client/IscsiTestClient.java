@@ -126,10 +126,6 @@ public final class IscsiTestClient implements AutoCloseable {
         }
     }
 
-    public Map<String, String> negotiated() {
-        return negotiated;
-    }
-
     /** Closes the session with a Logout Request and waits for the Logout Response. */
     public void logout() throws IOException {
         Bhs request = Bhs.of(Bhs.LOGOUT_REQUEST, true).flags(0x80).initiatorTaskTag(tag()).int32(24, cmdSN)

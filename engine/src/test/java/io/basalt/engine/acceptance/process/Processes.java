@@ -10,24 +10,19 @@ public final class Processes {
     private Processes() {
     }
 
-    /**
-     * Sends SIGTERM to the process and waits up to {@code grace}; then kills it and its descendants.
-     *
-     * @return the exit code, or empty when it had to be killed
-     */
-    public static java.util.OptionalInt terminate(Process process, Duration grace) {
+    /** Sends SIGTERM to the process and waits up to {@code grace}; then kills it and its descendants. */
+    public static void terminate(Process process, Duration grace) {
         List<ProcessHandle> descendants = process.descendants().toList();
         process.destroy();
         try {
             if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 descendants.forEach(ProcessHandle::destroyForcibly);
-                return java.util.OptionalInt.of(process.exitValue());
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         killTree(process.toHandle(), grace);
-        return java.util.OptionalInt.empty();
     }
 
     /** Kills a process and every descendant with SIGKILL and waits for the process to be gone. */

@@ -40,10 +40,6 @@ public final class Workspace implements AutoCloseable {
         return logs;
     }
 
-    public Path reports() {
-        return reports;
-    }
-
     public Path scratch() {
         return scratch;
     }

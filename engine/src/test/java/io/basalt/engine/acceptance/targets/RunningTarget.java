@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /** A target process the tests started; closing it stops the process (SIGTERM, then SIGKILL). */
 public final class RunningTarget implements AutoCloseable {
@@ -28,7 +27,6 @@ public final class RunningTarget implements AutoCloseable {
     private final int lun;
     private final Optional<ChapCredentials> chap;
     private final Duration stopGrace;
-    private OptionalInt exitCode = OptionalInt.empty();
 
     RunningTarget(String name, Process process, Path log, String host, int port, String iqn, int lun,
                   Optional<ChapCredentials> chap, Duration stopGrace) {
@@ -71,10 +69,6 @@ public final class RunningTarget implements AutoCloseable {
         return process.isAlive();
     }
 
-    public Path log() {
-        return log;
-    }
-
     /** libiscsi/qemu URL of the LUN, carrying the CHAP credentials when the target requires them. */
     public String url() {
         String credentials = chap.map(c -> encode(c.user()) + "%" + encode(c.secret()) + "@").orElse("");
@@ -114,15 +108,10 @@ public final class RunningTarget implements AutoCloseable {
                 + "\n" + logTail());
     }
 
-    /** Exit code after {@link #close()}; empty if it had to be killed or is still running. */
-    public OptionalInt exitCode() {
-        return exitCode;
-    }
-
     @Override
     public void close() {
-        if (process.isAlive() || exitCode.isEmpty()) {
-            exitCode = Processes.terminate(process, stopGrace);
+        if (process.isAlive()) {
+            Processes.terminate(process, stopGrace);
         }
     }
 
