@@ -1,11 +1,19 @@
 package io.basalt.driver;
 
+import io.basalt.api.v1alpha1.BasaltResources;
+import io.basalt.driver.exec.ProcessCommandRunner;
 import io.basalt.driver.identity.IdentityService;
+import io.basalt.driver.node.NodeOptions;
+import io.basalt.driver.node.NodeServiceFactory;
 import io.basalt.driver.server.CsiEndpoint;
 import io.basalt.driver.server.CsiServer;
 import io.basalt.driver.server.EndpointException;
 import io.basalt.driver.server.Readiness;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.grpc.BindableService;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +48,13 @@ public final class DriverMain implements Callable<Integer> {
             description = "This node's name, as Kubernetes knows it; required in modes node and all (default: $NODE_NAME).")
     private String nodeId;
 
+    @Option(names = "--namespace", defaultValue = BasaltResources.NAMESPACE,
+            description = "The namespace of Basalt's custom resources and Secrets (default: ${DEFAULT-VALUE}).")
+    private String namespace;
+
+    @CommandLine.Mixin
+    private NodeOptions nodeOptions;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -59,12 +74,19 @@ public final class DriverMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--node-id (or $NODE_NAME) is required in mode " + mode.name().toLowerCase());
         }
+        Readiness readiness = new Readiness();
+        List<BindableService> services = new ArrayList<>(List.of(new IdentityService(PluginInfo.current(), readiness)));
+        // From kubeconfig, the in-cluster service account or the environment, as fabric8 finds them.
+        KubernetesClient kubernetes = new KubernetesClientBuilder().build();
+        if (mode.servesNode()) {
+            services.add(NodeServiceFactory.create(nodeOptions.settings(nodeId), kubernetes, namespace,
+                    new ProcessCommandRunner()));
+        }
         CsiServer server;
         try {
-            Readiness readiness = new Readiness();
-            server = CsiServer.start(endpoint, readiness,
-                    List.of(new IdentityService(PluginInfo.current(), readiness)));
+            server = CsiServer.start(endpoint, readiness, services);
         } catch (EndpointException e) {
+            kubernetes.close();
             spec.commandLine().getErr().println("basalt-driver: " + e.getMessage());
             return EXIT_ENDPOINT_UNUSABLE;
         }
@@ -75,6 +97,7 @@ public final class DriverMain implements Callable<Integer> {
         stopRequested.await();
         LOG.info("stop requested; draining calls for at most {}", SHUTDOWN_GRACE);
         server.shutdown(SHUTDOWN_GRACE);
+        kubernetes.close();
         return 0;
     }
 
