@@ -1,5 +1,6 @@
 package io.basalt.driver.node;
 
+import io.grpc.Status;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -25,4 +26,18 @@ public interface Mounter {
 
     /** Unmounts whatever is mounted at {@code target}. */
     void unmount(Path target);
+
+    /** How many mounts stacked on one path {@link #unmountAll} takes off before it gives up. */
+    int MAX_STACKED_MOUNTS = 16;
+
+    /** Unmounts {@code target} until nothing is mounted there; nothing mounted is fine. */
+    default void unmountAll(Path target) {
+        for (int stacked = 0; isMountPoint(target); stacked++) {
+            if (stacked == MAX_STACKED_MOUNTS) {
+                throw Status.INTERNAL.withDescription(target + " is still mounted after " + MAX_STACKED_MOUNTS
+                        + " unmounts").asRuntimeException();
+            }
+            unmount(target);
+        }
+    }
 }

@@ -55,9 +55,7 @@ public final class VolumePublisher {
     }
 
     public void unpublish(String volumeId, Path targetPath) {
-        while (mounter.isMountPoint(targetPath)) {
-            mounter.unmount(targetPath);
-        }
+        mounter.unmountAll(targetPath);
         try {
             Files.deleteIfExists(targetPath);
         } catch (DirectoryNotEmptyException e) {

@@ -62,9 +62,7 @@ public final class VolumeStager {
     }
 
     public void unstage(String volumeId, Path stagingPath) {
-        while (mounter.isMountPoint(stagingPath)) {
-            mounter.unmount(stagingPath);
-        }
+        mounter.unmountAll(stagingPath);
         Optional<StagingRecord> record = StagingRecord.read(stagingPath);
         if (record.isPresent()) {
             attacher.detach(record.get().target());
