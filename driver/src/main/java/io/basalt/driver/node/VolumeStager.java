@@ -78,7 +78,7 @@ public final class VolumeStager {
         Filesystems.Content content = filesystems.probe(device);
         if (content.blank()) {
             LOG.atInfo().addKeyValue("volume", volumeId).addKeyValue("device", device.toString())
-                    .log("formatting blank {} with {}", volumeId, wanted);
+                    .log("formatting blank {} with {}", volumeId, fsTypeName(wanted));
             filesystems.format(device, wanted);
         } else if (content.fsType().isEmpty()) {
             throw Status.FAILED_PRECONDITION.withDescription("volume " + volumeId + " (" + device
