@@ -2,8 +2,11 @@ package io.basalt.driver;
 
 import io.basalt.api.v1alpha1.BasaltResources;
 import io.basalt.driver.controller.ControllerService;
+import io.basalt.driver.exec.ProcessCommandRunner;
 import io.basalt.driver.identity.IdentityService;
 import io.basalt.driver.kube.BasaltCluster;
+import io.basalt.driver.node.NodeOptions;
+import io.basalt.driver.node.NodeServiceFactory;
 import io.basalt.driver.server.InFlight;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -13,7 +16,11 @@ import io.basalt.driver.server.CsiEndpoint;
 import io.basalt.driver.server.CsiServer;
 import io.basalt.driver.server.EndpointException;
 import io.basalt.driver.server.Readiness;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.grpc.BindableService;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -49,8 +56,11 @@ public final class DriverMain implements Callable<Integer> {
     private String nodeId;
 
     @Option(names = "--namespace", defaultValue = "${env:BASALT_NAMESPACE:-" + BasaltResources.NAMESPACE + "}",
-            description = "The namespace of Basalt's resources (default: ${DEFAULT-VALUE}).")
+            description = "The namespace of Basalt's custom resources and Secrets (default: ${DEFAULT-VALUE}).")
     private String namespace;
+
+    @CommandLine.Mixin
+    private NodeOptions nodeOptions;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -74,11 +84,14 @@ public final class DriverMain implements Callable<Integer> {
         // The Kubernetes connection comes from the usual places: kubeconfig, in-cluster account, env.
         try (KubernetesClient kubernetes = new KubernetesClientBuilder().build()) {
             Readiness readiness = new Readiness();
-            InFlight inFlight = new InFlight();
             List<BindableService> services = new ArrayList<>();
             services.add(new IdentityService(PluginInfo.current(), readiness));
             if (mode.servesController()) {
-                services.add(new ControllerService(new BasaltCluster(kubernetes, namespace), inFlight));
+                services.add(new ControllerService(new BasaltCluster(kubernetes, namespace), new InFlight()));
+            }
+            if (mode.servesNode()) {
+                services.add(NodeServiceFactory.create(nodeOptions.settings(nodeId), kubernetes, namespace,
+                        new ProcessCommandRunner()));
             }
             CsiServer server;
             try {

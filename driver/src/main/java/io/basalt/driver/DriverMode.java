@@ -12,4 +12,8 @@ public enum DriverMode {
     public boolean servesController() {
         return this != NODE;
     }
+
+    public boolean servesNode() {
+        return this != CONTROLLER;
+    }
 }

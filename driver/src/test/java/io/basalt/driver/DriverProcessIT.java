@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.csi.v1.GetPluginInfoRequest;
 import io.basalt.csi.v1.IdentityGrpc;
+import io.basalt.csi.v1.NodeGetInfoRequest;
+import io.basalt.csi.v1.NodeGetInfoResponse;
+import io.basalt.csi.v1.NodeGrpc;
 import io.basalt.driver.server.UnixSocketClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +77,22 @@ class DriverProcessIT {
             assertThat(driver.awaitExit()).isEqualTo(2);
             assertThat(driver.output()).contains("--node-id (or $NODE_NAME) is required in mode node");
             assertThat(Files.exists(socket)).isFalse();
+        }
+    }
+
+    @Test
+    void nodeModeServesTheNodeServiceForTheGivenNode() throws Exception {
+        Path socket = dir.resolve("csi.sock");
+        try (DriverProcess driver = DriverProcess.startReady(dir, "--endpoint", "unix://" + socket,
+                "--mode", "node", "--node-id", "node-9", "--max-volumes-per-node", "17");
+             UnixSocketClient client = new UnixSocketClient(socket)) {
+
+            NodeGetInfoResponse info = NodeGrpc.newBlockingStub(client.channel())
+                    .nodeGetInfo(NodeGetInfoRequest.getDefaultInstance());
+
+            assertThat(info.getNodeId()).isEqualTo("node-9");
+            assertThat(info.getMaxVolumesPerNode()).isEqualTo(17);
+            assertThat(info.getAccessibleTopology().getSegmentsMap()).containsEntry("topology.basalt.io/node", "node-9");
         }
     }
 

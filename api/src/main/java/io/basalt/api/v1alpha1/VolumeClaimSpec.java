@@ -49,6 +49,16 @@ public record VolumeClaimSpec(
 
     public static final int DEFAULT_REPLICA_COUNT = 3;
 
+    /** This spec with {@code node} as the consumer (null: none). */
+    public VolumeClaimSpec withNodeName(String node) {
+        return new VolumeClaimSpec(capacityBytes, poolCluster, replicaCount, volumeMode, fsType, source, node);
+    }
+
+    /** This spec with a new size. */
+    public VolumeClaimSpec withCapacityBytes(long bytes) {
+        return new VolumeClaimSpec(bytes, poolCluster, replicaCount, volumeMode, fsType, source, nodeName);
+    }
+
     /** The replica count, with the CRD's default where the field is unset. */
     public int effectiveReplicaCount() {
         return replicaCount == null ? DEFAULT_REPLICA_COUNT : replicaCount;

@@ -86,9 +86,7 @@ final class VolumeProvisioner {
             }
         }
         if (wanted > current) {
-            VolumeClaimSpec spec = claim.getSpec();
-            claim.setSpec(new VolumeClaimSpec(wanted, spec.poolCluster(), spec.replicaCount(), spec.volumeMode(),
-                    spec.fsType(), spec.source(), spec.nodeName()));
+            claim.setSpec(claim.getSpec().withCapacityBytes(wanted));
             cluster.update(claim);
         }
         VolumeMode mode = request.hasVolumeCapability()

@@ -5,7 +5,6 @@ import io.basalt.api.v1alpha1.BlockSnapshot;
 import io.basalt.api.v1alpha1.StoragePool;
 import io.basalt.api.v1alpha1.VolumeClaim;
 import io.basalt.api.v1alpha1.VolumeTarget;
-import io.basalt.api.v1alpha1.VolumeClaimSpec;
 import io.basalt.csi.v1.CapacityRange;
 import io.basalt.csi.v1.ControllerGrpc;
 import io.basalt.csi.v1.CreateVolumeRequest;
@@ -130,9 +129,7 @@ abstract class ControllerFixture {
     /** What the node plugin does when it stages the volume: record the consumer node. */
     void recordConsumer(String volumeId, String node) {
         VolumeClaim claim = cluster.volumeClaim(volumeId).orElseThrow();
-        VolumeClaimSpec spec = claim.getSpec();
-        claim.setSpec(new VolumeClaimSpec(spec.capacityBytes(), spec.poolCluster(), spec.replicaCount(),
-                spec.volumeMode(), spec.fsType(), spec.source(), node));
+        claim.setSpec(claim.getSpec().withNodeName(node));
         cluster.update(claim);
     }
 
