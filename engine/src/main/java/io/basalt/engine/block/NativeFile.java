@@ -1,0 +1,188 @@
+package io.basalt.engine.block;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+
+/**
+ * A Linux file descriptor for the calls that {@link java.nio.channels.FileChannel} lacks:
+ * hole punching, hole seeking, truncation and the allocated-block count. Linux x86-64/aarch64
+ * only, through the Foreign Function and Memory API.
+ */
+final class NativeFile implements AutoCloseable {
+
+    private static final int O_RDWR = 2;
+    private static final int O_CLOEXEC = 0x80000;
+    private static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    private static final int SEEK_DATA = 3;
+    private static final int SEEK_HOLE = 4;
+    private static final int ENXIO = 6;
+    private static final int EINTR = 4;
+    /** Offset of st_blocks in the 64-bit Linux struct stat, and the struct's size. */
+    private static final long STAT_BLOCKS_OFFSET = 64;
+    private static final long STAT_SIZE = 144;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle OPEN = function("open",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = function("close",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle FALLOCATE = function("fallocate",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+    private static final MethodHandle LSEEK = function("lseek",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    private static final MethodHandle FTRUNCATE = function("ftruncate",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    private static final MethodHandle FSTAT = function("fstat",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+
+    private final Path path;
+    private final int fd;
+
+    private NativeFile(Path path, int fd) {
+        this.path = path;
+        this.fd = fd;
+    }
+
+    /** Opens an existing file for reading and writing. */
+    static NativeFile open(Path path) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment name = arena.allocateFrom(path.toAbsolutePath().toString());
+            int fd = (int) OPEN.invokeExact(state, name, O_RDWR | O_CLOEXEC, 0);
+            if (fd < 0) {
+                throw failure("open", path, state);
+            }
+            return new NativeFile(path, fd);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("open " + path, t);
+        }
+    }
+
+    /** Frees the blocks of a range, keeping the file size; the range reads as zeroes afterwards. */
+    void punchHole(long offset, long length) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc;
+            do {
+                rc = (int) FALLOCATE.invokeExact(state, fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length);
+            } while (rc != 0 && errno(state) == EINTR);
+            if (rc != 0) {
+                throw failure("fallocate(PUNCH_HOLE)", path, state);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("fallocate " + path, t);
+        }
+    }
+
+    /** The offset of the first data at or after {@code offset}, or -1 when only a hole follows. */
+    long nextData(long offset) throws IOException {
+        return seek(offset, SEEK_DATA);
+    }
+
+    /** The offset of the first hole at or after {@code offset} (the end of file counts as one). */
+    long nextHole(long offset) throws IOException {
+        return seek(offset, SEEK_HOLE);
+    }
+
+    private long seek(long offset, int whence) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            long result = (long) LSEEK.invokeExact(state, fd, offset, whence);
+            if (result < 0) {
+                if (errno(state) == ENXIO) {
+                    return -1;
+                }
+                throw failure("lseek", path, state);
+            }
+            return result;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("lseek " + path, t);
+        }
+    }
+
+    /** Sets the file's size. */
+    void truncate(long size) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) FTRUNCATE.invokeExact(state, fd, size);
+            if (rc != 0) {
+                throw failure("ftruncate", path, state);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("ftruncate " + path, t);
+        }
+    }
+
+    /** The bytes of storage the file occupies (st_blocks times 512). */
+    long allocatedBytes() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment stat = arena.allocate(STAT_SIZE, 8);
+            int rc = (int) FSTAT.invokeExact(state, fd, stat);
+            if (rc != 0) {
+                throw failure("fstat", path, state);
+            }
+            return stat.get(ValueLayout.JAVA_LONG, STAT_BLOCKS_OFFSET) * 512;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("fstat " + path, t);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) CLOSE.invokeExact(state, fd);
+            if (rc != 0) {
+                throw failure("close", path, state);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("close " + path, t);
+        }
+    }
+
+    private static MethodHandle function(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        Linker.Option[] all = new Linker.Option[options.length + 1];
+        all[0] = CAPTURE_ERRNO;
+        System.arraycopy(options, 0, all, 1, options.length);
+        MemorySegment address = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(address, descriptor, all);
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static IOException failure(String call, Path path, MemorySegment state) {
+        return new IOException(call + " on " + path + " failed with errno " + errno(state));
+    }
+}

@@ -1,0 +1,93 @@
+package io.basalt.engine.iscsi;
+
+import io.basalt.engine.iscsi.codec.DigestSettings;
+import io.basalt.engine.iscsi.codec.PduDecoder;
+import io.basalt.engine.iscsi.codec.PduEncoder;
+import io.basalt.engine.iscsi.connection.IscsiConnection;
+import io.basalt.engine.iscsi.session.SessionRegistry;
+import io.basalt.engine.scsi.ScsiTarget;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/** The iSCSI target's network side: accepts connections and gives each its pipeline. */
+public final class IscsiServer implements AutoCloseable {
+
+    private final TargetConfig config;
+    private final ScsiTarget target;
+    private final SessionRegistry registry;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+
+    public IscsiServer(TargetConfig config, ScsiTarget target) {
+        this.config = config;
+        this.target = target;
+        this.registry = new SessionRegistry(target, config.targetPortName());
+    }
+
+    /** Whether the native epoll transport is in use rather than NIO. */
+    public static boolean nativeTransport() {
+        return Epoll.isAvailable();
+    }
+
+    /** Binds the listening socket; returns the bound address (useful with port 0). */
+    public InetSocketAddress start(InetSocketAddress listen) throws InterruptedException {
+        IoHandlerFactory io = nativeTransport() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = nativeTransport()
+                ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        workerGroup = new MultiThreadIoEventLoopGroup(io);
+        serverChannel = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        DigestSettings digests = new DigestSettings(config.limits().maxRecvDataSegmentLength());
+                        channel.pipeline().addLast(
+                                new FlushConsolidationHandler(64, true),
+                                new PduDecoder(digests),
+                                new PduEncoder(digests),
+                                new IscsiConnection(config, registry, target, digests));
+                    }
+                })
+                .bind(listen).sync().channel();
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public int sessionCount() {
+        return registry.size();
+    }
+
+    /** Stops accepting, closes every session and waits for the event loops to finish. */
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        registry.closeAll();
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+            bossGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.basalt.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.basalt.engine.EngineMain;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.TypeConversionException;
+
+class TargetCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter errors = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine commandLine = EngineMain.commandLine();
+        commandLine.setErr(new PrintWriter(errors));
+        return commandLine.execute(args);
+    }
+
+    private String[] valid(String... extra) {
+        String[] base = {"target", "--iqn", "iqn.2026-01.io.basalt:vol", "--listen", "127.0.0.1:0",
+                "--backing-file", dir.resolve("lun.img").toString(), "--size", "1Mi"};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    @Test
+    void sizesAcceptPlainBytesAndBinarySuffixes() {
+        assertThat(ByteSize.parse("4096")).isEqualTo(4096);
+        assertThat(ByteSize.parse("512K")).isEqualTo(512L << 10);
+        assertThat(ByteSize.parse("64Mi")).isEqualTo(64L << 20);
+        assertThat(ByteSize.parse("1G")).isEqualTo(1L << 30);
+        assertThat(ByteSize.parse("2Gi")).isEqualTo(2L << 30);
+    }
+
+    @Test
+    void malformedSizeIsRefused() {
+        assertThatThrownBy(() -> ByteSize.parse("lots")).isInstanceOf(TypeConversionException.class);
+        assertThatThrownBy(() -> ByteSize.parse("-5M")).isInstanceOf(TypeConversionException.class);
+    }
+
+    @Test
+    void missingRequiredOptionExitsWithUsageError() {
+        assertThat(run("target", "--iqn", "iqn.2026-01.io.basalt:vol")).isEqualTo(2);
+        assertThat(errors.toString()).contains("--listen");
+    }
+
+    @Test
+    void chapUserWithoutSecretExitsWithUsageError() {
+        assertThat(run(valid("--chap-user", "alice"))).isEqualTo(2);
+        assertThat(errors.toString()).contains("--chap-user and --chap-secret go together");
+    }
+
+    @Test
+    void mutualChapWithoutChapExitsWithUsageError() {
+        assertThat(run(valid("--mutual-chap-user", "t", "--mutual-chap-secret", "s"))).isEqualTo(2);
+        assertThat(errors.toString()).contains("mutual CHAP needs");
+    }
+
+    @Test
+    void sizeThatIsNotWholeBlocksExitsWithUsageError() {
+        String[] args = valid();
+        args[args.length - 1] = "1000";
+        assertThat(run(args)).isEqualTo(2);
+        assertThat(errors.toString()).contains("multiple of the 512-byte block size");
+    }
+
+    @Test
+    void malformedTargetNameExitsWithUsageError() {
+        String[] args = valid();
+        args[2] = "not-an-iqn";
+        assertThat(run(args)).isEqualTo(2);
+        assertThat(errors.toString()).contains("is not an iSCSI name");
+    }
+
+    @Test
+    void malformedListenAddressExitsWithUsageError() {
+        String[] args = valid();
+        args[4] = "localhost";
+        assertThat(run(args)).isEqualTo(2);
+        assertThat(errors.toString()).contains("is not HOST:PORT");
+    }
+}
