@@ -1,12 +1,19 @@
 package io.basalt.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +66,25 @@ class KernelVmIT {
     }
 
     @Test
+    void forwardsAHostPortToAServerInTheGuest(@TempDir Path dir) throws Exception {
+        int hostPort = FreePort.onLoopback();
+        Path server = executable(dir.resolve("server"), """
+                #!/bin/bash
+                exec timeout 120 busybox nc -l -p 7000 -e /bin/sh -c 'read -r line; echo "guest got $line"'
+                """);
+        KernelVm vm = KernelVm.builder().forward(hostPort, 7000).timeout(Duration.ofMinutes(4)).build();
+
+        CompletableFuture<KernelVm.Result> run = CompletableFuture.supplyAsync(() -> vm.run(server));
+        String answer = await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> exchange(hostPort, "hello over the forward"), reply -> reply != null);
+
+        assertThat(answer).isEqualTo("guest got hello over the forward");
+        KernelVm.Result result = run.get(5, TimeUnit.MINUTES);
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+    }
+
+    @Test
     void stopsTheGuestWhenTheTimeoutExpiresAndLeavesNoQemuBehind(@TempDir Path dir) throws IOException {
         // The share's path appears on QEMU's command line, which identifies this run's QEMU.
         Path marker = Files.createDirectory(dir.resolve("timeout-marker"));
@@ -81,6 +107,18 @@ class KernelVmIT {
         Files.writeString(file, content);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
         return file;
+    }
+
+    /** Sends a line and returns the answer; before the guest listens, QEMU accepts and then drops the connection. */
+    private static String exchange(int port, String line) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            return reader.readLine();
+        }
     }
 
     private static String hostKernel() {

@@ -45,6 +45,8 @@ class KernelInitiatorIT {
                     Repository.file("testbed/guest/iscsi-filesystem-roundtrip"),
                     "--portal", portal, "--target", IQN, "--chap-user", CHAP_USER, "--chap-secret", CHAP_SECRET);
 
+            // The guest's step lines carry its uptime: the test report keeps them as a timing record.
+            System.out.println(result.describe());
             assertThat(result.exitCode()).as(result.describe() + "\n--- target log\n" + target.log()).isZero();
             assertThat(result.stdout()).as(result.describe())
                     .contains("checksums match")
