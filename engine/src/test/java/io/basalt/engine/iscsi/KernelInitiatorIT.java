@@ -49,6 +49,8 @@ class KernelInitiatorIT {
             System.out.println(result.describe());
             assertThat(result.exitCode()).as(result.describe() + "\n--- target log\n" + target.log()).isZero();
             assertThat(result.stdout()).as(result.describe())
+                    .contains("-lun-0 -> /dev/sd")
+                    .contains("(268435456 bytes)")
                     .contains("checksums match")
                     .endsWith("roundtrip: ok\n");
             assertThat(target.stop()).as("exit status after SIGTERM\n" + target.log()).isZero();
