@@ -51,7 +51,8 @@ public final class TargetCommand implements Callable<Integer> {
     private HostPort listen;
 
     @Option(names = "--advertise", converter = HostPort.Converter.class,
-            description = "HOST:PORT that discovery answers with (default: the listen address).")
+            description = "HOST:PORT that discovery answers with (default: the listen address, or for a "
+                    + "wildcard listen address the address each initiator connected to).")
     private HostPort advertise;
 
     @Option(names = "--backing-file", required = true, description = "Sparse file holding the LUN's data.")
@@ -102,8 +103,8 @@ public final class TargetCommand implements Callable<Integer> {
                 LOG.error("cannot listen: {} {}", kv("listen", listen.toString()), kv("reason", e.getMessage()));
                 return 1;
             }
-            LOG.info("iSCSI target ready: {} {} {} {} {}", kv("iqn", iqn), kv("listen", bound.getHostString() + ":"
-                    + bound.getPort()), kv("advertise", config.advertisedPortal()), kv("sizeBytes", size),
+            LOG.info("iSCSI target ready: {} {} {} {} {}", kv("iqn", iqn), kv("listen", new HostPort(bound.getHostString(), bound.getPort()).toString()), kv("advertise", config.advertisedPortal() != null
+                    ? config.advertisedPortal() : "address each initiator connected to"), kv("sizeBytes", size),
                     kv("transport", IscsiServer.nativeTransport() ? "epoll" : "nio"));
             stop.await();
             LOG.info("stopping iSCSI target: {}", kv("iqn", iqn));
@@ -137,10 +138,18 @@ public final class TargetCommand implements Callable<Integer> {
         }
         ChapCredentials chap = chapUser == null ? null : ChapCredentials.of(chapUser, chapSecret);
         ChapCredentials mutual = mutualChapUser == null ? null : ChapCredentials.of(mutualChapUser, mutualChapSecret);
-        HostPort advertised = advertise != null ? advertise : listen;
-        return new TargetConfig(iqn, advertised.toString(), chap, mutual, Set.copyOf(allowedInitiators),
+        return new TargetConfig(iqn, advertisedPortal(), chap, mutual, Set.copyOf(allowedInitiators),
                 TargetLimits.defaults(), Duration.ofSeconds(nopIntervalSeconds), Duration.ofSeconds(nopTimeoutSeconds),
                 128);
+    }
+
+    /** The portal to advertise: as given, else the listen address unless that is a wildcard. */
+    private String advertisedPortal() {
+        if (advertise != null) {
+            return advertise.toString();
+        }
+        boolean wildcard = listen.socketAddress().getAddress() != null && listen.socketAddress().getAddress().isAnyLocalAddress();
+        return wildcard ? null : listen.toString();
     }
 
     private ParameterException usage(String message) {

@@ -74,10 +74,6 @@ public final class IscsiServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    public int sessionCount() {
-        return registry.size();
-    }
-
     /** Stops accepting, closes every session and waits for the event loops to finish. */
     @Override
     public void close() {

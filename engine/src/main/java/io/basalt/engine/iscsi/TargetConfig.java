@@ -10,7 +10,8 @@ import java.util.Set;
  * How one iSCSI target presents itself.
  *
  * @param targetName the target's IQN
- * @param advertisedPortal the {@code host:port} that SendTargets answers with
+ * @param advertisedPortal the {@code host:port} that SendTargets answers with, or {@code null} for
+ *     the address each initiator connected to
  * @param chap what initiators must prove at login, or {@code null} for no authentication
  * @param mutualChap what the target proves when an initiator asks for mutual CHAP, or {@code null}
  * @param allowedInitiators the initiator names that may log in; empty lets everyone in
@@ -35,7 +36,6 @@ public record TargetConfig(
 
     public TargetConfig {
         Objects.requireNonNull(targetName, "targetName");
-        Objects.requireNonNull(advertisedPortal, "advertisedPortal");
         allowedInitiators = Set.copyOf(allowedInitiators);
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(nopInterval, "nopInterval");

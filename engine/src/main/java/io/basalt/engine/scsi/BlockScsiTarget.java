@@ -30,6 +30,7 @@ public final class BlockScsiTarget implements ScsiTarget {
                 .addAll(UnitCommands.descriptors())
                 .addAll(ReadWriteCommands.descriptors())
                 .addAll(ProvisioningCommands.descriptors())
+                .addAll(MediumCommands.descriptors())
                 .addAll(ModeCommands.descriptors())
                 .addAll(ReservationCommands.descriptors())
                 .add(new SupportedOperationCodes(commands).descriptor());
@@ -150,12 +151,12 @@ public final class BlockScsiTarget implements ScsiTarget {
         if (lun != 0) {
             return false;
         }
-        unit.reset(requester, Sense.logicalUnitReset());
+        unit.reset(Sense.logicalUnitReset());
         return true;
     }
 
     @Override
     public void resetTarget(Nexus requester) {
-        unit.reset(requester, Sense.targetReset());
+        unit.reset(Sense.targetReset());
     }
 }

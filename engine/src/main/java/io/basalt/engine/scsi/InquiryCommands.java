@@ -154,7 +154,7 @@ final class InquiryCommands {
         Cdb.putU32(body, 8, config.optimalTransferBlocks());
         Cdb.putU32(body, 16, config.maxUnmapBlocks());
         Cdb.putU32(body, 20, config.maxUnmapDescriptors());
-        Cdb.putU32(body, 24, 1L << config.physicalBlockExponent());
+        Cdb.putU32(body, 24, config.optimalUnmapGranularity());
         // UGAVALID with alignment 0.
         Cdb.putU32(body, 28, 0x8000_0000L);
         Cdb.putU64(body, 32, config.maxWriteSameBlocks());
@@ -165,6 +165,8 @@ final class InquiryCommands {
         byte[] body = new byte[0x3C];
         // MEDIUM ROTATION RATE 1: non-rotating medium.
         Cdb.putU16(body, 0, 0x0001);
+        // WABEREQ 01b: after a SANITIZE BLOCK ERASE, reads succeed (and return zeroes).
+        body[3] = 0x40;
         return body;
     }
 

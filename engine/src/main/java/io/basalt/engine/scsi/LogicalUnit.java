@@ -73,11 +73,11 @@ public final class LogicalUnit {
         removalPrevented = prevent;
     }
 
-    /** LOGICAL UNIT RESET: clears the state SAM-5 says a reset clears. */
-    void reset(Nexus requester, Sense condition) {
+    /** A reset: clears the state SAM-5 says a reset clears and tells every nexus. */
+    void reset(Sense condition) {
         reservations.reset();
         modePages.reset();
         removalPrevented = false;
-        unitAttentions.resetOthers(requester, condition);
+        unitAttentions.resetAll(condition);
     }
 }

@@ -16,6 +16,8 @@ import java.util.zip.CRC32C;
  * @param optimalTransferBlocks OPTIMAL TRANSFER LENGTH, in blocks
  * @param maxUnmapBlocks MAXIMUM UNMAP LBA COUNT
  * @param maxUnmapDescriptors MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT
+ * @param optimalUnmapGranularity OPTIMAL UNMAP GRANULARITY, in blocks: the smallest range whose
+ *     unmapping gives space back
  * @param maxWriteSameBlocks MAXIMUM WRITE SAME LENGTH
  * @param maxCompareAndWriteBlocks MAXIMUM COMPARE AND WRITE LENGTH
  */
@@ -30,6 +32,7 @@ public record LogicalUnitConfig(
         int optimalTransferBlocks,
         int maxUnmapBlocks,
         int maxUnmapDescriptors,
+        int optimalUnmapGranularity,
         int maxWriteSameBlocks,
         int maxCompareAndWriteBlocks) {
 
@@ -43,10 +46,17 @@ public record LogicalUnitConfig(
         }
     }
 
-    /** Basalt's identification and limits for a volume with this serial number (4 KiB physical blocks). */
+    /**
+     * Basalt's identification and limits for a volume with this serial number.
+     *
+     * <p>Physical blocks are reported as logical blocks (exponent 0) although storage allocates
+     * 4 KiB: with a larger physical block, GET LBA STATUS could not both start its answer at the
+     * requested LBA (SBC-3, and QEMU checks it) and satisfy libiscsi's conformance tests. The 4 KiB
+     * preference is still given as the optimal transfer and unmap granularity.
+     */
     public static LogicalUnitConfig basalt(String serialNumber) {
         return new LogicalUnitConfig("BASALT", "VOLUME", "0001", serialNumber,
-                3, 16384, 8, 2048, 1 << 20, 256, 65536, 255);
+                0, 16384, 8, 2048, 1 << 20, 256, 8, 16384, 255);
     }
 
     /**

@@ -69,7 +69,9 @@ final class ProvisioningCommands {
             return Task.good();
         }
         long transferred = noDataOut ? 0 : blockSize;
-        if (unmap && isZero(block)) {
+        // UNMAP deallocates whatever the block holds: initiators rely on the range reading as
+        // zeroes afterwards (LBPRZ), as they do for UNMAP itself.
+        if (unmap) {
             return deallocate(unit, range).thenApply(done -> ScsiResponse.status(ScsiResponse.GOOD, transferred));
         }
         boolean fua = !unit.modePages().writeCacheEnabled();
@@ -149,14 +151,9 @@ final class ProvisioningCommands {
         if (Long.compareUnsigned(lba, capacity) >= 0) {
             throw CommandException.checkCondition(Sense.lbaOutOfRange());
         }
-        // Allocation is tracked per physical block: a start inside one is reported from the
-        // next physical block boundary, as initiators that align their queries expect.
-        long perPhysical = 1L << unit.config().physicalBlockExponent();
-        long aligned = (lba + perPhysical - 1) / perPhysical * perPhysical;
-        long start = aligned < capacity ? aligned : lba;
         int blockSize = unit.blockSize();
         int descriptors = Math.max(1, (allocationLength - 8) / LBA_STATUS_DESCRIPTOR);
-        return unit.device().allocation(start * blockSize, (capacity - start) * blockSize).thenApply(extents -> {
+        return unit.device().allocation(lba * blockSize, (capacity - lba) * blockSize).thenApply(extents -> {
             byte[] data = encodeLbaStatus(extents, blockSize, descriptors);
             return Task.dataInResponse(data, allocationLength);
         });
@@ -174,15 +171,6 @@ final class ProvisioningCommands {
             data[at + 12] = (byte) (extent.mapped() ? MAPPED : DEALLOCATED);
         }
         return data;
-    }
-
-    static boolean isZero(ByteBuf data) {
-        for (int i = data.readerIndex(); i < data.writerIndex(); i++) {
-            if (data.getByte(i) != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static ByteBuf repeat(ByteBufAllocator allocator, ByteBuf block, int times) {

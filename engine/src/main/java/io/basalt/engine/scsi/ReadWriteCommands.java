@@ -93,9 +93,19 @@ final class ReadWriteCommands {
             return Task.good();
         }
         LogicalUnit unit = task.unit();
-        int length = range.byteLength(unit.blockSize());
-        ByteBuf data = task.dataOut(length);
-        return writeBlocks(unit, range, data, fua || !unit.modePages().writeCacheEnabled())
+        int blockSize = unit.blockSize();
+        int length = range.byteLength(blockSize);
+        int received = Math.min(task.dataOutLength(), length);
+        // The initiator may send less than the CDB describes (its expected length is smaller):
+        // whole blocks are written and the rest is left alone; a partial block cannot be.
+        if (received % blockSize != 0) {
+            throw CommandException.checkCondition(Sense.invalidFieldInInformationUnit());
+        }
+        if (received == 0) {
+            return CompletableFuture.completedFuture(ScsiResponse.status(ScsiResponse.GOOD, length));
+        }
+        BlockRange written = new BlockRange(range.lba(), received / blockSize);
+        return writeBlocks(unit, written, task.dataOut(received), fua || !unit.modePages().writeCacheEnabled())
                 .thenApply(done -> ScsiResponse.status(ScsiResponse.GOOD, length));
     }
 
@@ -144,6 +154,10 @@ final class ReadWriteCommands {
         }
         BlockRange range = new BlockRange(Cdb.u64(cdb, 2), blocks).requireWithin(unit.blocks());
         if (blocks == 0) {
+            // Zero blocks transfer nothing; data-out then means the CDB does not say what was meant.
+            if (task.dataOutLength() > 0) {
+                throw CommandException.checkCondition(Sense.invalidFieldInCdb(13));
+            }
             return Task.good();
         }
         requireWritable(unit);

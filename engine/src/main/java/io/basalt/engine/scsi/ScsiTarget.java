@@ -21,7 +21,8 @@ public interface ScsiTarget {
 
     /**
      * LOGICAL UNIT RESET from {@code requester}: aborts the unit's tasks and raises a reset unit
-     * attention for every other nexus.
+     * attention for every nexus, the requester's included (SAM-5 6.3.3; multipath initiators
+     * rely on seeing it on every path).
      *
      * @return false when there is no such logical unit
      */

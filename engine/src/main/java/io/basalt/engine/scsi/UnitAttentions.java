@@ -45,14 +45,12 @@ final class UnitAttentions {
         }
     }
 
-    /** Replaces everything pending for every nexus except {@code except} with a reset condition. */
-    void resetOthers(Nexus except, Sense reset) {
+    /** Replaces everything pending for every nexus with a reset condition. */
+    void resetAll(Sense reset) {
         pending.forEach((nexus, queue) -> {
-            if (!nexus.equals(except)) {
-                synchronized (queue) {
-                    queue.clear();
-                    queue.add(reset);
-                }
+            synchronized (queue) {
+                queue.clear();
+                queue.add(reset);
             }
         });
     }

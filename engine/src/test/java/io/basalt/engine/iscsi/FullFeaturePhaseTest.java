@@ -12,6 +12,7 @@ import io.basalt.engine.iscsi.pdu.NopInPdu;
 import io.basalt.engine.iscsi.pdu.NopOutPdu;
 import io.basalt.engine.iscsi.pdu.Pdu;
 import io.basalt.engine.iscsi.pdu.ReadyToTransferPdu;
+import io.basalt.engine.iscsi.pdu.RejectPdu;
 import io.basalt.engine.iscsi.pdu.ScsiCommandPdu;
 import io.basalt.engine.iscsi.pdu.ScsiResponsePdu;
 import io.basalt.engine.iscsi.pdu.TaskManagementRequestPdu;
@@ -433,6 +434,20 @@ class FullFeaturePhaseTest {
     }
 
     @Test
+    void targetColdResetResetsTheTargetAndEndsTheSessionAfterAnswering() {
+        login();
+
+        initiator.send(new TaskManagementRequestPdu().immediate(true).function(TaskManagementRequestPdu.TARGET_COLD_RESET)
+                .initiatorTaskTag(initiator.nextItt()).cmdSN(initiator.cmdSN));
+
+        TaskManagementResponsePdu answer = initiator.receive();
+        initiator.target.runPendingTasks();
+        assertThat(answer.response()).isEqualTo(TaskManagementResponsePdu.FUNCTION_COMPLETE);
+        assertThat(scsi.targetResets).isEqualTo(1);
+        assertThat(initiator.target.isOpen()).isFalse();
+    }
+
+    @Test
     void otherTaskManagementFunctionsAreNotSupported() {
         login();
 
@@ -466,6 +481,32 @@ class FullFeaturePhaseTest {
         LogoutResponsePdu answer = initiator.receive();
         assertThat(answer.response()).isEqualTo(LogoutResponsePdu.CLOSED_SUCCESSFULLY);
         assertThat(answer.time2Wait()).isEqualTo(4);
+        assertThat(initiator.target.isOpen()).isFalse();
+        assertThat(scsi.removed).hasSize(1);
+    }
+
+    @Test
+    void pduWithADamagedDataSegmentIsRejectedWithDataDigestError() {
+        login("HeaderDigest=CRC32C", "DataDigest=CRC32C");
+        initiator.useDigests(true, true);
+
+        initiator.sendDamaged(new NopOutPdu().initiatorTaskTag(initiator.nextItt()).cmdSN(initiator.cmdSN)
+                .pingData(Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4})), 48 + 4 + 1);
+
+        Pdu reject = initiator.receive();
+        assertThat(reject).isInstanceOfSatisfying(RejectPdu.class,
+                pdu -> assertThat(pdu.reason()).isEqualTo(RejectPdu.DATA_DIGEST_ERROR));
+        reject.release();
+        assertThat(initiator.target.isOpen()).isTrue();
+    }
+
+    @Test
+    void pduWithADamagedHeaderDropsTheConnection() {
+        login("HeaderDigest=CRC32C");
+        initiator.useDigests(true, false);
+
+        initiator.sendDamaged(new NopOutPdu().initiatorTaskTag(initiator.nextItt()).cmdSN(initiator.cmdSN), 20);
+
         assertThat(initiator.target.isOpen()).isFalse();
         assertThat(scsi.removed).hasSize(1);
     }

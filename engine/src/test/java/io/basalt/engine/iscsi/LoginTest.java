@@ -252,6 +252,36 @@ class LoginTest {
         }
     }
 
+    @Test
+    void loginNamingAnExistingSessionReinstatesItsConnectionAndKeepsTheTsih() {
+        TargetConfig config = TestInitiator.config();
+        SessionRegistry registry = new SessionRegistry(scsi, config.targetPortName());
+        try (TestInitiator first = new TestInitiator(config, registry, scsi)) {
+            LoginResponsePdu established = first.loginNormal();
+            established.release();
+            initiator = new TestInitiator(config, registry, scsi);
+
+            initiator.send(initiator.loginRequest(1, 3, true, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET)
+                    .tsih(established.tsih()));
+            LoginResponsePdu response = initiator.receive();
+
+            assertThat(status(response)).isZero();
+            assertThat(response.tsih()).isEqualTo(established.tsih());
+            first.target.runPendingTasks();
+            assertThat(first.target.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void loginNamingAnUnknownSessionFailsWithSessionDoesNotExist() {
+        connect(TestInitiator.config());
+
+        initiator.send(initiator.loginRequest(1, 3, true, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET)
+                .tsih(77));
+
+        assertThat(status(initiator.receive())).isEqualTo(0x020a);
+    }
+
     private Map<String, String> startChap() {
         LoginResponsePdu methods = initiator.login(0, 1, false, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET,
                 "AuthMethod=CHAP,None");

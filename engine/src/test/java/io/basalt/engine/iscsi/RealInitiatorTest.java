@@ -113,6 +113,17 @@ class RealInitiatorTest {
     }
 
     @Test
+    void qemuIoWorksWithCrc32cHeaderDigests() throws Exception {
+        Result result = run("qemu-io", "--image-opts", "driver=iscsi,transport=tcp,portal=127.0.0.1:" + port
+                + ",target=" + IQN + ",lun=0,user=" + USER + ",password=" + SECRET + ",header-digest=crc32c",
+                "-c", "write -P 0x77 2M 256k", "-c", "read -P 0x77 2M 256k");
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).doesNotContain("Pattern verification failed")
+                .contains("read 262144/262144 bytes at offset 2097152");
+    }
+
+    @Test
     void wrongChapSecretIsRefused() throws Exception {
         Result result = run("iscsi-inq", "iscsi://" + USER + "%not-the-secret@127.0.0.1:" + port + "/" + IQN + "/0");
 

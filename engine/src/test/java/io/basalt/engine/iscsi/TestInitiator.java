@@ -60,6 +60,16 @@ final class TestInitiator implements AutoCloseable {
         }
     }
 
+    /** Sends a PDU with one byte of its encoding flipped, as a damaged link would deliver it. */
+    void sendDamaged(Pdu pdu, int damagedByte) {
+        client.writeOutbound(pdu);
+        ByteBuf frame = client.readOutbound();
+        ByteBuf copy = Unpooled.copiedBuffer(frame);
+        frame.release();
+        copy.setByte(damagedByte, copy.getByte(damagedByte) ^ 0x5a);
+        target.writeInbound(copy);
+    }
+
     /** The next PDU the target sent, or null when it sent nothing. */
     @SuppressWarnings("unchecked")
     <T extends Pdu> T receive() {

@@ -20,7 +20,6 @@ import io.basalt.engine.iscsi.pdu.TextResponsePdu;
 import io.basalt.engine.iscsi.session.Session;
 import io.basalt.engine.iscsi.session.SessionType;
 import io.basalt.engine.iscsi.text.KeyValue;
-import io.basalt.engine.iscsi.text.KeyValueCodec;
 import io.basalt.engine.iscsi.text.OperationalNegotiator;
 import io.basalt.engine.iscsi.text.OperationalParameters;
 import io.basalt.engine.iscsi.text.SendTargets;
@@ -69,6 +68,8 @@ final class FullFeaturePhase {
     private final SendTargets sendTargets;
     private final CommandResponder responder;
     private final InitiatorPinger pinger;
+    private final TextExchange textExchange;
+    private final Runnable dropAllSessions;
     private final Map<Integer, ScsiTask> tasks = new HashMap<>();
     private final Map<Integer, InitiatorPdu> waitingForCmdSN = new HashMap<>();
     private final Set<Integer> cmdSNsAbortedBeforeArrival = new HashSet<>();
@@ -77,15 +78,18 @@ final class FullFeaturePhase {
     private int nextTransferTag = 1;
     private boolean closed;
 
+    /** @param dropAllSessions closes every session of the target, for TARGET COLD RESET */
     FullFeaturePhase(ChannelHandlerContext ctx, Session session, ScsiTarget target, TargetConfig config,
-            SequenceNumbers sequence) {
+            SequenceNumbers sequence, Runnable dropAllSessions) {
         this.ctx = ctx;
+        this.dropAllSessions = dropAllSessions;
         this.session = session;
         this.target = target;
         this.sequence = sequence;
         this.parameters = session.parameters();
         this.sendTargets = new SendTargets(config);
         this.responder = new CommandResponder(ctx, sequence, parameters);
+        this.textExchange = new TextExchange(ctx.alloc(), parameters.maxSendDataSegmentLength());
         this.pinger = new InitiatorPinger(ctx, sequence, config.nopInterval(), config.nopTimeout());
         pinger.start();
     }
@@ -120,6 +124,7 @@ final class FullFeaturePhase {
     void close() {
         closed = true;
         pinger.stop();
+        textExchange.release();
         for (ScsiTask task : tasks.values()) {
             task.aborted = true;
             task.releaseWriteData();
@@ -471,10 +476,26 @@ final class FullFeaturePhase {
                 target.resetTarget(session.nexus());
                 answerAfter(stopped, tag, TaskManagementResponsePdu.FUNCTION_COMPLETE);
             }
+            case TaskManagementRequestPdu.TARGET_COLD_RESET -> coldReset(tag);
             case TaskManagementRequestPdu.TASK_REASSIGN ->
                     answerTaskManagement(tag, TaskManagementResponsePdu.REASSIGNMENT_NOT_SUPPORTED);
             default -> answerTaskManagement(tag, TaskManagementResponsePdu.FUNCTION_NOT_SUPPORTED);
         }
+    }
+
+    /** A warm reset that also ends every session once the answer is out (RFC 7143 11.5.1). */
+    private void coldReset(int initiatorTaskTag) {
+        CompletableFuture<Void> stopped = abort(new ArrayList<>(tasks.values()));
+        target.resetTarget(session.nexus());
+        stopped.whenComplete((ignored, error) -> ctx.executor().execute(() -> {
+            if (closed) {
+                return;
+            }
+            TaskManagementResponsePdu answer = new TaskManagementResponsePdu(initiatorTaskTag,
+                    TaskManagementResponsePdu.FUNCTION_COMPLETE);
+            sequence.stampWithNewStatSN(answer);
+            ctx.writeAndFlush(answer).addListener(written -> dropAllSessions.run());
+        }));
     }
 
     private void abortTask(TaskManagementRequestPdu request) {
@@ -533,25 +554,29 @@ final class FullFeaturePhase {
     }
 
     private void answerText(TextRequestPdu request) {
-        List<KeyValue> answer = new ArrayList<>();
-        if (request.targetTransferTag() == Pdu.RESERVED_TAG) {
-            try {
-                for (KeyValue pair : KeyValueCodec.decode(request.data())) {
-                    if (pair.key().equals("SendTargets")) {
-                        answer.addAll(sendTargets.answer(pair.value(), session.type(), session.key().initiatorName()));
-                    } else {
-                        answer.add(new KeyValue(pair.key(), OperationalNegotiator.NOT_UNDERSTOOD));
-                    }
-                }
-            } catch (TextFormatException e) {
-                reject(RejectPdu.PROTOCOL_ERROR, request.bhsBytes());
-                return;
-            }
+        TextResponsePdu response;
+        try {
+            response = textExchange.respond(request, this::answerKeys);
+        } catch (TextFormatException e) {
+            reject(RejectPdu.PROTOCOL_ERROR, request.bhsBytes());
+            return;
         }
-        TextResponsePdu response = new TextResponsePdu(request.initiatorTaskTag(), true, Pdu.RESERVED_TAG,
-                KeyValueCodec.encode(ctx.alloc(), answer));
         sequence.stampWithNewStatSN(response);
         ctx.writeAndFlush(response, ctx.voidPromise());
+    }
+
+    /** SendTargets is the only key a text request may carry in full feature phase here. */
+    private List<KeyValue> answerKeys(List<KeyValue> request) {
+        List<KeyValue> answer = new ArrayList<>();
+        for (KeyValue pair : request) {
+            if (pair.key().equals("SendTargets")) {
+                answer.addAll(sendTargets.answer(pair.value(), session.type(), session.key().initiatorName(),
+                        ctx.channel().localAddress()));
+            } else {
+                answer.add(new KeyValue(pair.key(), OperationalNegotiator.NOT_UNDERSTOOD));
+            }
+        }
+        return answer;
     }
 
     private void logout(LogoutRequestPdu request) {

@@ -106,9 +106,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             session = step.session();
             loginTimeout.cancel(false);
             digests.enable(session.parameters().headerDigest(), session.parameters().dataDigest());
-            fullFeature = new FullFeaturePhase(ctx, session, target, config, sequence);
-            LOG.info("session established: {} {} {} {}", kv("initiator", session.key().initiatorPortName()),
-                    kv("tsih", session.tsih()), kv("type", session.type()), kv("remote", ctx.channel().remoteAddress()));
+            fullFeature = new FullFeaturePhase(ctx, session, target, config, sequence, registry::closeAll);
+            LOG.info("session established: {} {} {} {} {} {}", kv("initiator", session.key().initiatorPortName()),
+                    kv("tsih", session.tsih()), kv("type", session.type()), kv("remote", ctx.channel().remoteAddress()),
+                    kv("headerDigest", session.parameters().headerDigest()),
+                    kv("dataDigest", session.parameters().dataDigest()));
         }
     }
 

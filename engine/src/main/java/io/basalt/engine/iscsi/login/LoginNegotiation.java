@@ -31,6 +31,8 @@ public final class LoginNegotiation {
     public static final int SECURITY = 0;
     public static final int OPERATIONAL = 1;
     public static final int FULL_FEATURE = 3;
+    /** The most login text gathered over continued requests. */
+    static final int MAX_LOGIN_TEXT = 64 * 1024;
 
     private final TargetConfig config;
     private final SessionRegistry registry;
@@ -102,6 +104,9 @@ public final class LoginNegotiation {
                 continued = alloc.compositeBuffer();
             }
             continued.addComponent(true, request.data().retain());
+            if (continued.readableBytes() > MAX_LOGIN_TEXT) {
+                throw new LoginException(LoginStatus.INITIATOR_ERROR, "login text longer than " + MAX_LOGIN_TEXT + " bytes");
+            }
             return new LoginStep(response(request, requestedTsih, false, 0, List.of()), null, null);
         }
         Map<String, String> keys = keys(request);

@@ -13,11 +13,6 @@ public final class DataOutPdu extends InitiatorPdu {
         super(bhs, ahs, data);
     }
 
-    @Override
-    public boolean carriesCmdSN() {
-        return false;
-    }
-
     public int targetTransferTag() {
         return int32(20);
     }

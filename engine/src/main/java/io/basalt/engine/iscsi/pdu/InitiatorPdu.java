@@ -22,9 +22,4 @@ public abstract sealed class InitiatorPdu extends Pdu
     public int expStatSN() {
         return int32(28);
     }
-
-    /** Whether this PDU takes part in command numbering (everything but Data-Out and SNACK). */
-    public boolean carriesCmdSN() {
-        return true;
-    }
 }

@@ -7,11 +7,9 @@ import io.netty.buffer.Unpooled;
 public final class RejectPdu extends TargetPdu {
 
     public static final int DATA_DIGEST_ERROR = 0x02;
-    public static final int SNACK_REJECT = 0x03;
     public static final int PROTOCOL_ERROR = 0x04;
     public static final int COMMAND_NOT_SUPPORTED = 0x05;
     public static final int INVALID_PDU_FIELD = 0x09;
-    public static final int WAITING_FOR_LOGOUT = 0x0c;
 
     public RejectPdu(int reason, byte[] rejectedBhs) {
         super(Opcode.REJECT);

@@ -8,9 +8,4 @@ public final class SnackRequestPdu extends InitiatorPdu {
     SnackRequestPdu(byte[] bhs, byte[] ahs, ByteBuf data) {
         super(bhs, ahs, data);
     }
-
-    @Override
-    public boolean carriesCmdSN() {
-        return false;
-    }
 }

@@ -28,6 +28,13 @@ public final class TextRequestPdu extends InitiatorPdu {
         return this;
     }
 
+    /** Sets C (more text follows) and with it clears F, which must be 0 while C is 1. */
+    public TextRequestPdu continues(boolean continues) {
+        setFlag(1, 0x40, continues);
+        setFlag(1, 0x80, !continues);
+        return this;
+    }
+
     public TextRequestPdu initiatorTaskTag(int tag) {
         setInitiatorTaskTagField(tag);
         return this;

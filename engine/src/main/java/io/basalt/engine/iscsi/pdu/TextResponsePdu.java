@@ -5,10 +5,11 @@ import io.netty.buffer.ByteBuf;
 /** Text Response (RFC 7143 11.11). */
 public final class TextResponsePdu extends TargetPdu {
 
-    public TextResponsePdu(int initiatorTaskTag, boolean isFinal, int targetTransferTag, ByteBuf keyValues) {
+    public TextResponsePdu(int initiatorTaskTag, boolean isFinal, boolean continues, int targetTransferTag,
+            ByteBuf keyValues) {
         super(Opcode.TEXT_RESPONSE);
         setFlag(1, 0x80, isFinal);
-        setFlag(1, 0x40, !isFinal);
+        setFlag(1, 0x40, continues);
         setInitiatorTaskTagField(initiatorTaskTag);
         setInt32(20, targetTransferTag);
         setDataSegment(keyValues);

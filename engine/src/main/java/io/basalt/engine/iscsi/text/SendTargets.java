@@ -2,6 +2,8 @@ package io.basalt.engine.iscsi.text;
 
 import io.basalt.engine.iscsi.TargetConfig;
 import io.basalt.engine.iscsi.session.SessionType;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 
 /** Answers SendTargets (RFC 7143 Appendix C) with this target and its advertised portal. */
@@ -15,15 +17,31 @@ public final class SendTargets {
 
     /**
      * The answer to {@code SendTargets=value} from {@code initiatorName}: {@code All} or the
-     * target's name list the target, and so does an empty value in a normal session.
+     * target's name list the target, and so does an empty value in a normal session. Without a
+     * configured portal, the address the initiator reached ({@code local}) is advertised.
      */
-    public List<KeyValue> answer(String value, SessionType sessionType, String initiatorName) {
+    public List<KeyValue> answer(String value, SessionType sessionType, String initiatorName, SocketAddress local) {
         boolean wanted = value.equals("All") || value.equals(config.targetName())
                 || value.isEmpty() && sessionType == SessionType.NORMAL;
         if (!wanted || !config.allows(initiatorName)) {
             return List.of();
         }
+        String portal = portal(local);
+        if (portal == null) {
+            return List.of(new KeyValue("TargetName", config.targetName()));
+        }
         return List.of(new KeyValue("TargetName", config.targetName()),
-                new KeyValue("TargetAddress", config.advertisedPortal() + "," + TargetConfig.PORTAL_GROUP_TAG));
+                new KeyValue("TargetAddress", portal + "," + TargetConfig.PORTAL_GROUP_TAG));
+    }
+
+    private String portal(SocketAddress local) {
+        if (config.advertisedPortal() != null) {
+            return config.advertisedPortal();
+        }
+        if (!(local instanceof InetSocketAddress inet)) {
+            return null;
+        }
+        String host = inet.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
     }
 }
