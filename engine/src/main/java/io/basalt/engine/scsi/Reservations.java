@@ -171,7 +171,7 @@ final class Reservations {
             return;
         }
         if (reservation.type() != type) {
-            throw CommandException.checkCondition(Sense.of(Sense.ILLEGAL_REQUEST, 0x26, 0x04));
+            throw CommandException.checkCondition(Sense.invalidReleaseOfPersistentReservation());
         }
         Reservation released = reservation;
         reservation = null;
