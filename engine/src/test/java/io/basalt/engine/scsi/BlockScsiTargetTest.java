@@ -4,9 +4,11 @@ import static io.basalt.engine.scsi.TargetFixture.BLOCK;
 import static io.basalt.engine.scsi.TargetFixture.BLOCKS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.basalt.engine.block.FileBlockDevice;
 import io.basalt.engine.scsi.TargetFixture.Result;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -184,6 +186,24 @@ class BlockScsiTargetTest {
 
         assertThat(Cdb.u32(data, 0)).isEqualTo(BLOCKS - 1);
         assertThat(Cdb.u32(data, 4)).isEqualTo(BLOCK);
+    }
+
+    @Test
+    void readCapacity10SaysAllOnesWhenTheLastLbaNeedsMoreThan32Bits() throws Exception {
+        long blocks = (1L << 32) + 8;
+        try (FileBlockDevice big = FileBlockDevice.open(dir.resolve("big.img"), blocks * BLOCK, BLOCK, 1,
+                UnpooledByteBufAllocator.DEFAULT)) {
+            BlockScsiTarget bigTarget = new BlockScsiTarget(new LogicalUnit(LogicalUnitConfig.basalt("big"), big));
+            ScsiResponse capacity10 = bigTarget.execute(new ScsiCommand(target.first, 0, Cdbs.readCapacity10(),
+                    TaskAttribute.SIMPLE, 1, 8, null)).join();
+            ScsiResponse capacity16 = bigTarget.execute(new ScsiCommand(target.first, 0, Cdbs.readCapacity16(32),
+                    TaskAttribute.SIMPLE, 2, 32, null)).join();
+
+            assertThat(capacity10.dataIn().getUnsignedInt(0)).isEqualTo(0xFFFF_FFFFL);
+            assertThat(capacity16.dataIn().getLong(0)).isEqualTo(blocks - 1);
+            capacity10.dataIn().release();
+            capacity16.dataIn().release();
+        }
     }
 
     @Test
