@@ -136,6 +136,11 @@ class BlockScsiTargetTest {
     }
 
     @Test
+    void anEmptyCdbIsAnInvalidCommandOperationCode() {
+        assertThat(target.run(new byte[0]).asc()).isEqualTo(0x20);
+    }
+
+    @Test
     void anUnknownServiceActionOfAKnownOpcodeIsAnInvalidField() {
         byte[] cdb = Cdbs.readCapacity16(32);
         cdb[1] = 0x1F;
