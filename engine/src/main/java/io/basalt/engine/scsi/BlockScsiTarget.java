@@ -1,5 +1,7 @@
 package io.basalt.engine.scsi;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import io.basalt.engine.block.BlockDeviceException;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -116,8 +118,9 @@ public final class BlockScsiTarget implements ScsiTarget {
             case BlockDeviceException.MediumError e -> isRead(command) ? Sense.unrecoveredReadError() : Sense.writeError();
             default -> Sense.internalTargetFailure();
         };
-        log.warn("command failed: cdb={} nexus={} taskTag={} error={}",
-                HexFormat.of().formatHex(command.cdb()), command.nexus(), command.taskTag(), cause.toString());
+        log.warn("SCSI command failed: {} {} {} {}", kv("cdb", HexFormat.of().formatHex(command.cdb())),
+                kv("initiatorPort", command.nexus().initiatorPort()), kv("taskTag", command.taskTag()),
+                kv("error", cause.toString()));
         return ScsiResponse.checkCondition(sense.encode(unit.modePages().descriptorSense()), transferLength);
     }
 
