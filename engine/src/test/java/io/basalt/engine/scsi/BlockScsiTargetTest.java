@@ -136,6 +136,17 @@ class BlockScsiTargetTest {
     }
 
     @Test
+    void aDeviceThatCanNoLongerServeIsReportedAsAnInternalTargetFailure() {
+        target.device.close();
+
+        Result read = target.run(Cdbs.read10(0, 1));
+
+        assertThat(read.senseKey()).isEqualTo(Sense.HARDWARE_ERROR);
+        assertThat(read.asc()).isEqualTo(0x44);
+        assertThat(read.transferLength()).isEqualTo(BLOCK);
+    }
+
+    @Test
     void anEmptyCdbIsAnInvalidCommandOperationCode() {
         assertThat(target.run(new byte[0]).asc()).isEqualTo(0x20);
     }
