@@ -205,7 +205,7 @@ class BlockScsiTargetTest {
     }
 
     @Test
-    void readCapacity10SaysAllOnesWhenTheLastLbaNeedsMoreThan32Bits() throws Exception {
+    void beyond32BitLbasReadCapacity10SaysAllOnesAndLbaStatusSplitsLongExtents() throws Exception {
         long blocks = (1L << 32) + 8;
         try (FileBlockDevice big = FileBlockDevice.open(dir.resolve("big.img"), blocks * BLOCK, BLOCK, 1,
                 UnpooledByteBufAllocator.DEFAULT)) {
@@ -215,10 +215,19 @@ class BlockScsiTargetTest {
             ScsiResponse capacity16 = bigTarget.execute(new ScsiCommand(target.first, 0, Cdbs.readCapacity16(32),
                     TaskAttribute.SIMPLE, 2, 32, null)).join();
 
+            ScsiResponse status = bigTarget.execute(new ScsiCommand(target.first, 0, Cdbs.getLbaStatus(0, 64),
+                    TaskAttribute.SIMPLE, 3, 64, null)).join();
+
             assertThat(capacity10.dataIn().getUnsignedInt(0)).isEqualTo(0xFFFF_FFFFL);
             assertThat(capacity16.dataIn().getLong(0)).isEqualTo(blocks - 1);
+            // One deallocated extent longer than a descriptor can hold comes back as two.
+            assertThat(status.dataIn().getUnsignedInt(0)).isEqualTo(4 + 2 * 16);
+            assertThat(status.dataIn().getUnsignedInt(16)).isEqualTo(0xFFFF_FFFFL);
+            assertThat(status.dataIn().getLong(24)).isEqualTo(0xFFFF_FFFFL);
+            assertThat(status.dataIn().getUnsignedInt(32)).isEqualTo(9);
             capacity10.dataIn().release();
             capacity16.dataIn().release();
+            status.dataIn().release();
         }
     }
 
