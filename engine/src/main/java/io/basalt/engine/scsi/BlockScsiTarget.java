@@ -1,7 +1,10 @@
 package io.basalt.engine.scsi;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import io.basalt.engine.block.BlockDeviceException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -115,24 +118,29 @@ public final class BlockScsiTarget implements ScsiTarget {
             case BlockDeviceException.MediumError e -> isRead(command) ? Sense.unrecoveredReadError() : Sense.writeError();
             default -> Sense.internalTargetFailure();
         };
-        log.warn("command failed: opcode={} nexus={} taskTag={} error={}",
-                String.format("%02xh", command.opcode()), command.nexus(), command.taskTag(), cause.toString());
+        log.warn("SCSI command failed: {} {} {} {}", kv("cdb", HexFormat.of().formatHex(command.cdb())),
+                kv("initiatorPort", command.nexus().initiatorPort()), kv("taskTag", command.taskTag()),
+                kv("error", cause.toString()));
         return ScsiResponse.checkCondition(sense.encode(unit.modePages().descriptorSense()), transferLength);
     }
 
     private boolean isRead(ScsiCommand command) {
-        CommandDescriptor descriptor = commands.find(command.cdb());
+        CommandDescriptor descriptor = descriptorOf(command);
         return descriptor != null && descriptor.access() == Access.READ;
     }
 
     /** For block transfers, the bytes the CDB called for; zero for everything else. */
     private long impliedTransferLength(ScsiCommand command) {
-        CommandDescriptor descriptor = command.lun() == 0 ? commands.find(command.cdb()) : null;
+        CommandDescriptor descriptor = descriptorOf(command);
         if (descriptor == null || !descriptor.transfersBlocks() || command.cdb().length < descriptor.usage().length) {
             return 0;
         }
         BlockRange range = BlockRange.of(Arrays.copyOf(command.cdb(), descriptor.usage().length));
         return range.blocks() * unit.blockSize();
+    }
+
+    private CommandDescriptor descriptorOf(ScsiCommand command) {
+        return command.lun() == 0 && command.cdb().length > 0 ? commands.find(command.cdb()) : null;
     }
 
     @Override

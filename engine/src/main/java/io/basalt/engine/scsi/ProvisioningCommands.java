@@ -4,6 +4,7 @@ import io.basalt.engine.block.BlockDevice.Extent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -21,6 +22,8 @@ final class ProvisioningCommands {
     private static final int LBA_STATUS_DESCRIPTOR = 16;
     private static final int MAPPED = 0;
     private static final int DEALLOCATED = 1;
+    /** The NUMBER OF LOGICAL BLOCKS field of an LBA status descriptor is 32 bits. */
+    private static final long MAX_DESCRIPTOR_BLOCKS = 0xFFFF_FFFFL;
 
     private ProvisioningCommands() {
     }
@@ -159,17 +162,28 @@ final class ProvisioningCommands {
         });
     }
 
+    /** LBA status descriptors for the extents; one longer than a descriptor can say is split. */
     private static byte[] encodeLbaStatus(List<Extent> extents, int blockSize, int maxDescriptors) {
-        int count = Math.min(extents.size(), maxDescriptors);
-        byte[] data = new byte[8 + count * LBA_STATUS_DESCRIPTOR];
-        Cdb.putU32(data, 0, data.length - 4);
-        for (int i = 0; i < count; i++) {
-            Extent extent = extents.get(i);
-            int at = 8 + i * LBA_STATUS_DESCRIPTOR;
-            Cdb.putU64(data, at, extent.offset() / blockSize);
-            Cdb.putU32(data, at + 8, (int) Math.min(extent.length() / blockSize, 0xFFFF_FFFFL));
-            data[at + 12] = (byte) (extent.mapped() ? MAPPED : DEALLOCATED);
+        ByteArrayOutputStream descriptors = new ByteArrayOutputStream();
+        int count = 0;
+        for (Extent extent : extents) {
+            long lba = extent.offset() / blockSize;
+            long remaining = extent.length() / blockSize;
+            while (remaining > 0 && count < maxDescriptors) {
+                long blocks = Math.min(remaining, MAX_DESCRIPTOR_BLOCKS);
+                byte[] descriptor = new byte[LBA_STATUS_DESCRIPTOR];
+                Cdb.putU64(descriptor, 0, lba);
+                Cdb.putU32(descriptor, 8, blocks);
+                descriptor[12] = (byte) (extent.mapped() ? MAPPED : DEALLOCATED);
+                descriptors.writeBytes(descriptor);
+                lba += blocks;
+                remaining -= blocks;
+                count++;
+            }
         }
+        byte[] data = new byte[8 + descriptors.size()];
+        Cdb.putU32(data, 0, data.length - 4);
+        System.arraycopy(descriptors.toByteArray(), 0, data, 8, descriptors.size());
         return data;
     }
 

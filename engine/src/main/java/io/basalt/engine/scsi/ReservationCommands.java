@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -26,6 +27,7 @@ final class ReservationCommands {
     private static final int PREEMPT = 0x04;
     private static final int PREEMPT_AND_ABORT = 0x05;
     private static final int REGISTER_AND_IGNORE_EXISTING_KEY = 0x06;
+    private static final int REGISTER_AND_MOVE = 0x07;
 
     private static final int PROUT_PARAMETER_LENGTH = 24;
     private static final int RELATIVE_TARGET_PORT = 1;
@@ -40,7 +42,7 @@ final class ReservationCommands {
                     ReservationCommands::persistentReserveIn, 0x5E, action, 0, 0, 0, 0, 0, FF, FF, 0));
         }
         for (int action : new int[] {REGISTER, RESERVE, RELEASE, CLEAR, PREEMPT, PREEMPT_AND_ABORT,
-                REGISTER_AND_IGNORE_EXISTING_KEY}) {
+                REGISTER_AND_IGNORE_EXISTING_KEY, REGISTER_AND_MOVE}) {
             descriptors.add(CommandDescriptor.withServiceAction(outName(action), action, Access.SELF_CHECKED,
                     ReservationCommands::persistentReserveOut, 0x5F, action, FF, 0, 0, FF, FF, FF, FF, 0));
         }
@@ -68,7 +70,8 @@ final class ReservationCommands {
             case CLEAR -> "CLEAR";
             case PREEMPT -> "PREEMPT";
             case PREEMPT_AND_ABORT -> "PREEMPT AND ABORT";
-            default -> "REGISTER AND IGNORE EXISTING KEY";
+            case REGISTER_AND_IGNORE_EXISTING_KEY -> "REGISTER AND IGNORE EXISTING KEY";
+            default -> "REGISTER AND MOVE";
         };
     }
 
@@ -167,6 +170,9 @@ final class ReservationCommands {
         int scope = Cdb.bits(cdb, 2, 4, 4);
         int type = Cdb.bits(cdb, 2, 0, 4);
         long length = Cdb.u32(cdb, 5);
+        if (action == REGISTER_AND_MOVE) {
+            return registerAndMove(task, scope, type, length);
+        }
         if (length != PROUT_PARAMETER_LENGTH) {
             throw CommandException.checkCondition(Sense.parameterListLengthError());
         }
@@ -206,6 +212,48 @@ final class ReservationCommands {
             default -> throw CommandException.checkCondition(Sense.invalidFieldInCdb(1, 4));
         }
         return CompletableFuture.completedFuture(ScsiResponse.status(ScsiResponse.GOOD, PROUT_PARAMETER_LENGTH));
+    }
+
+    /** REGISTER AND MOVE: its parameter list names the destination with a TransportID. */
+    private static CompletableFuture<ScsiResponse> registerAndMove(Task task, int scope, int type, long length) {
+        if (length < PROUT_PARAMETER_LENGTH + 4 || length > 4096) {
+            throw CommandException.checkCondition(Sense.parameterListLengthError());
+        }
+        byte[] parameters = task.parameterList((int) length);
+        long transportIdLength = Cdb.u32(parameters, 20);
+        if (PROUT_PARAMETER_LENGTH + transportIdLength > length) {
+            throw CommandException.checkCondition(Sense.parameterListLengthError());
+        }
+        if (Cdb.bit(parameters, 17, 0)) {
+            throw CommandException.checkCondition(Sense.invalidFieldInParameterList(17));
+        }
+        if (Cdb.u16(parameters, 18) != RELATIVE_TARGET_PORT) {
+            throw CommandException.checkCondition(Sense.invalidFieldInParameterList(18));
+        }
+        String initiatorPort = initiatorPort(Arrays.copyOfRange(parameters, PROUT_PARAMETER_LENGTH,
+                PROUT_PARAMETER_LENGTH + (int) transportIdLength));
+        Nexus destination = new Nexus(initiatorPort, task.nexus().targetPort());
+        task.unit().reservations().registerAndMove(task.nexus(), Cdb.u64(parameters, 0), Cdb.u64(parameters, 8),
+                destination, Cdb.bit(parameters, 17, 1));
+        return CompletableFuture.completedFuture(ScsiResponse.status(ScsiResponse.GOOD, length));
+    }
+
+    /** The initiator port an iSCSI TransportID of format 01b names ({@code name,i,0xISID}). */
+    private static String initiatorPort(byte[] transportId) {
+        if (transportId.length < 8 || transportId[0] != 0x45) {
+            throw CommandException.checkCondition(Sense.invalidFieldInParameterList(PROUT_PARAMETER_LENGTH));
+        }
+        int length = Math.min(Cdb.u16(transportId, 2), transportId.length - 4);
+        int end = 4;
+        while (end < 4 + length && transportId[end] != 0) {
+            end++;
+        }
+        String port = new String(transportId, 4, end - 4, StandardCharsets.UTF_8);
+        int separator = port.toLowerCase(Locale.ROOT).indexOf(",i,0x");
+        if (separator <= 0) {
+            throw CommandException.checkCondition(Sense.invalidFieldInParameterList(PROUT_PARAMETER_LENGTH + 4));
+        }
+        return port.substring(0, separator) + ",i,0x" + port.substring(separator + 5).toLowerCase(Locale.ROOT);
     }
 
     private static void requireScopeAndType(int scope, int type) {

@@ -171,7 +171,7 @@ final class Reservations {
             return;
         }
         if (reservation.type() != type) {
-            throw CommandException.checkCondition(Sense.of(Sense.ILLEGAL_REQUEST, 0x26, 0x04));
+            throw CommandException.checkCondition(Sense.invalidReleaseOfPersistentReservation());
         }
         Reservation released = reservation;
         reservation = null;
@@ -232,6 +232,30 @@ final class Reservations {
             unitAttentions.raise(other, Sense.registrationsPreempted());
         });
         return removed.size();
+    }
+
+    /**
+     * REGISTER AND MOVE (SPC-4 5.9.9): registers {@code destination} with {@code newKey}, makes it
+     * the holder of the reservation {@code nexus} holds, and with {@code unregister} drops the
+     * registration of {@code nexus}.
+     */
+    synchronized void registerAndMove(Nexus nexus, long key, long newKey, Nexus destination, boolean unregister) {
+        requireRegistered(nexus, key);
+        if (reservation == null || reservation.allRegistrants() || !nexus.equals(reservation.holder())) {
+            throw CommandException.reservationConflict();
+        }
+        if (newKey == 0) {
+            throw CommandException.checkCondition(Sense.invalidFieldInParameterList(8));
+        }
+        if (destination.equals(nexus)) {
+            throw CommandException.checkCondition(Sense.invalidFieldInParameterList(24));
+        }
+        registrations.put(destination, newKey);
+        reservation = new Reservation(destination, reservation.type());
+        if (unregister) {
+            registrations.remove(nexus);
+        }
+        generation++;
     }
 
     private void requireRegistered(Nexus nexus, long key) {

@@ -8,13 +8,11 @@ package io.basalt.engine.scsi;
 public record Sense(int key, int asc, int ascq, Long information, int fieldPointer) {
 
     public static final int NO_SENSE = 0x0;
-    public static final int NOT_READY = 0x2;
     public static final int MEDIUM_ERROR = 0x3;
     public static final int HARDWARE_ERROR = 0x4;
     public static final int ILLEGAL_REQUEST = 0x5;
     public static final int UNIT_ATTENTION = 0x6;
     public static final int DATA_PROTECT = 0x7;
-    public static final int ABORTED_COMMAND = 0xB;
     public static final int MISCOMPARE = 0xE;
 
     /** No field pointer; otherwise bits 0-2 bit pointer, bit 3 BPV, bit 6 C/D, bits 8-23 field. */
@@ -69,8 +67,12 @@ public record Sense(int key, int asc, int ascq, Long information, int fieldPoint
         return of(ILLEGAL_REQUEST, 0x39, 0x00);
     }
 
-    public static Sense insufficientRegistrationResources() {
-        return of(ILLEGAL_REQUEST, 0x55, 0x04);
+    public static Sense invalidReleaseOfPersistentReservation() {
+        return of(ILLEGAL_REQUEST, 0x26, 0x04);
+    }
+
+    public static Sense mediumRemovalPrevented() {
+        return of(ILLEGAL_REQUEST, 0x53, 0x02);
     }
 
     /** MISCOMPARE DURING VERIFY OPERATION at byte {@code offset} of the compared data. */

@@ -72,7 +72,7 @@ final class UnitCommands {
         boolean start = Cdb.bit(cdb, 4, 0);
         LogicalUnit unit = task.unit();
         if (powerCondition == 0 && loadEject && !start && unit.removalPrevented()) {
-            throw CommandException.checkCondition(Sense.of(Sense.ILLEGAL_REQUEST, 0x53, 0x02));
+            throw CommandException.checkCondition(Sense.mediumRemovalPrevented());
         }
         // The medium is not removable and never spins down: only the cache flush of a stop matters.
         if (powerCondition != 0 || start || noFlush) {

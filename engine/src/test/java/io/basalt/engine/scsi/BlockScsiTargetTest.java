@@ -4,9 +4,11 @@ import static io.basalt.engine.scsi.TargetFixture.BLOCK;
 import static io.basalt.engine.scsi.TargetFixture.BLOCKS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.basalt.engine.block.FileBlockDevice;
 import io.basalt.engine.scsi.TargetFixture.Result;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -134,6 +136,22 @@ class BlockScsiTargetTest {
     }
 
     @Test
+    void aDeviceThatCanNoLongerServeIsReportedAsAnInternalTargetFailure() {
+        target.device.close();
+
+        Result read = target.run(Cdbs.read10(0, 1));
+
+        assertThat(read.senseKey()).isEqualTo(Sense.HARDWARE_ERROR);
+        assertThat(read.asc()).isEqualTo(0x44);
+        assertThat(read.transferLength()).isEqualTo(BLOCK);
+    }
+
+    @Test
+    void anEmptyCdbIsAnInvalidCommandOperationCode() {
+        assertThat(target.run(new byte[0]).asc()).isEqualTo(0x20);
+    }
+
+    @Test
     void anUnknownServiceActionOfAKnownOpcodeIsAnInvalidField() {
         byte[] cdb = Cdbs.readCapacity16(32);
         cdb[1] = 0x1F;
@@ -184,6 +202,33 @@ class BlockScsiTargetTest {
 
         assertThat(Cdb.u32(data, 0)).isEqualTo(BLOCKS - 1);
         assertThat(Cdb.u32(data, 4)).isEqualTo(BLOCK);
+    }
+
+    @Test
+    void beyond32BitLbasReadCapacity10SaysAllOnesAndLbaStatusSplitsLongExtents() throws Exception {
+        long blocks = (1L << 32) + 8;
+        try (FileBlockDevice big = FileBlockDevice.open(dir.resolve("big.img"), blocks * BLOCK, BLOCK, 1,
+                UnpooledByteBufAllocator.DEFAULT)) {
+            BlockScsiTarget bigTarget = new BlockScsiTarget(new LogicalUnit(LogicalUnitConfig.basalt("big"), big));
+            ScsiResponse capacity10 = bigTarget.execute(new ScsiCommand(target.first, 0, Cdbs.readCapacity10(),
+                    TaskAttribute.SIMPLE, 1, 8, null)).join();
+            ScsiResponse capacity16 = bigTarget.execute(new ScsiCommand(target.first, 0, Cdbs.readCapacity16(32),
+                    TaskAttribute.SIMPLE, 2, 32, null)).join();
+
+            ScsiResponse status = bigTarget.execute(new ScsiCommand(target.first, 0, Cdbs.getLbaStatus(0, 64),
+                    TaskAttribute.SIMPLE, 3, 64, null)).join();
+
+            assertThat(capacity10.dataIn().getUnsignedInt(0)).isEqualTo(0xFFFF_FFFFL);
+            assertThat(capacity16.dataIn().getLong(0)).isEqualTo(blocks - 1);
+            // One deallocated extent longer than a descriptor can hold comes back as two.
+            assertThat(status.dataIn().getUnsignedInt(0)).isEqualTo(4 + 2 * 16);
+            assertThat(status.dataIn().getUnsignedInt(16)).isEqualTo(0xFFFF_FFFFL);
+            assertThat(status.dataIn().getLong(24)).isEqualTo(0xFFFF_FFFFL);
+            assertThat(status.dataIn().getUnsignedInt(32)).isEqualTo(9);
+            capacity10.dataIn().release();
+            capacity16.dataIn().release();
+            status.dataIn().release();
+        }
     }
 
     @Test

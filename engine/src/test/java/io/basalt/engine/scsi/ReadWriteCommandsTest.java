@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.engine.scsi.TargetFixture.Result;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -286,6 +291,44 @@ class ReadWriteCommandsTest {
 
         assertThat(successes).isEqualTo(20);
         assertThat(target.read(60, 1)).isEqualTo(current);
+    }
+
+    @Test
+    void concurrentCompareAndWriteIncrementsNeverLoseAnUpdate() throws Exception {
+        target.run(Cdbs.write16(80, 1), counterBlock(0));
+        int threads = 4;
+        int incrementsEach = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Nexus nexus = t % 2 == 0 ? target.first : target.second;
+                workers.add(pool.submit(() -> {
+                    for (int done = 0; done < incrementsEach; ) {
+                        byte[] current = target.run(nexus, Cdbs.read16(80, 1)).data();
+                        long value = Cdb.u64(current, 0);
+                        Result swap = target.run(nexus, Cdbs.compareAndWrite(80, 1), concat(current, counterBlock(value + 1)));
+                        if (swap.status() == ScsiResponse.GOOD) {
+                            done++;
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(Cdb.u64(target.read(80, 1), 0)).isEqualTo((long) threads * incrementsEach);
+    }
+
+    private static byte[] counterBlock(long value) {
+        byte[] block = new byte[BLOCK];
+        Cdb.putU64(block, 0, value);
+        return block;
     }
 
     @Test

@@ -286,6 +286,59 @@ class ReservationCommandsTest {
         assertThat(canRead(target.second)).isTrue();
     }
 
+    @Test
+    void registerAndMoveHandsTheReservationToAnotherNexus() {
+        prout(target.first, REGISTER, 0, 0, KEY_A);
+        prout(target.first, RESERVE, EXCLUSIVE_ACCESS, KEY_A, 0);
+
+        Result result = registerAndMove(target.first, KEY_A, KEY_B, target.second.initiatorPort(), true);
+
+        assertThat(result.status()).isEqualTo(ScsiResponse.GOOD);
+        byte[] reservation = target.run(target.second, Cdbs.persistentReserveIn(1, 64)).data();
+        assertThat(Cdb.u64(reservation, 8)).isEqualTo(KEY_B);
+        assertThat(reservation[21]).isEqualTo((byte) EXCLUSIVE_ACCESS);
+        byte[] keys = target.run(target.second, Cdbs.persistentReserveIn(0, 64)).data();
+        assertThat(Cdb.u32(keys, 4)).isEqualTo(8);
+        assertThat(canWrite(target.second)).isTrue();
+        assertThat(canWrite(target.first)).isFalse();
+    }
+
+    @Test
+    void registerAndMoveNeedsTheReservation() {
+        prout(target.first, REGISTER, 0, 0, KEY_A);
+
+        Result result = registerAndMove(target.first, KEY_A, KEY_B, target.second.initiatorPort(), false);
+
+        assertThat(result.status()).isEqualTo(ScsiResponse.RESERVATION_CONFLICT);
+    }
+
+    @Test
+    void registerAndMoveToItselfIsAnInvalidField() {
+        prout(target.first, REGISTER, 0, 0, KEY_A);
+        prout(target.first, RESERVE, EXCLUSIVE_ACCESS, KEY_A, 0);
+
+        Result result = registerAndMove(target.first, KEY_A, KEY_B, target.first.initiatorPort(), false);
+
+        assertThat(result.asc()).isEqualTo(0x26);
+    }
+
+    private Result registerAndMove(Nexus nexus, long key, long newKey, String destination, boolean unregister) {
+        byte[] name = destination.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int padded = (name.length + 4) & ~3;
+        byte[] parameters = new byte[24 + 4 + padded];
+        Cdb.putU64(parameters, 0, key);
+        Cdb.putU64(parameters, 8, newKey);
+        parameters[17] = (byte) (unregister ? 0x02 : 0);
+        Cdb.putU16(parameters, 18, 1);
+        Cdb.putU32(parameters, 20, 4 + padded);
+        parameters[24] = 0x45;
+        Cdb.putU16(parameters, 26, padded);
+        System.arraycopy(name, 0, parameters, 28, name.length);
+        byte[] cdb = Cdbs.persistentReserveOut(7, EXCLUSIVE_ACCESS);
+        Cdb.putU32(cdb, 5, parameters.length);
+        return target.run(nexus, cdb, parameters);
+    }
+
     private Result prout(Nexus nexus, int action, int type, long key, long serviceActionKey) {
         return target.run(nexus, Cdbs.persistentReserveOut(action, type), Cdbs.proutParameters(key, serviceActionKey));
     }
