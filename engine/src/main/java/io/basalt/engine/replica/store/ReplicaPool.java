@@ -1,0 +1,464 @@
+package io.basalt.engine.replica.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicas kept in one directory, and the layers they are made of.
+ *
+ * <p>Layout: {@code replicas/NAME.manifest} ({@link ReplicaManifest}) per replica and {@code
+ * layers/ID/} per layer ({@link Layer}). Layers are shared by reference: a clone's first layer lies
+ * on a snapshot layer of another replica. A layer is kept while anything reaches it (a replica's
+ * head, a snapshot, or a layer lying on it); the references are derived from the manifests and
+ * layer metadata, so no separately persisted counter can disagree with them.
+ *
+ * <p>Crash safety: every change is made durable before the file that refers to it is committed
+ * (layer files before the manifest naming them, merged data before the layer metadata that drops
+ * the merged parent). Opening the pool therefore only has to drop what nothing refers to:
+ * temporary files, unreferenced layers, files of stale generations, and finish interrupted merges.
+ *
+ * <p>Concurrency: reads, writes, unmaps and flushes of any replicas run concurrently (they share
+ * the pool's lock); snapshot, clone, snapshot deletion (merging), resize, create and delete take
+ * it exclusively, so they briefly pause I/O on the pool. A merge copies the smaller of the two
+ * layers while it holds the lock.
+ */
+public final class ReplicaPool implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaPool.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final String MANIFEST_SUFFIX = ".manifest";
+
+    private final Path layersDirectory;
+    private final Path replicasDirectory;
+    private final MetadataWriter writer;
+    private final Clock clock;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Map<String, Layer> layers = new HashMap<>();
+    private final Map<String, Replica> replicas = new TreeMap<>();
+
+    private ReplicaPool(Path root, MetadataWriter writer, Clock clock) {
+        this.layersDirectory = root.resolve("layers");
+        this.replicasDirectory = root.resolve("replicas");
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    /** Opens (creating if needed) the pool in {@code root}, recovering from any crash. */
+    public static ReplicaPool open(Path root) throws IOException {
+        return open(root, MetadataWriter.StepHook.NONE, Clock.systemUTC());
+    }
+
+    static ReplicaPool open(Path root, MetadataWriter.StepHook hook, Clock clock) throws IOException {
+        ReplicaPool pool = new ReplicaPool(root, new MetadataWriter(hook), clock);
+        try {
+            pool.recover();
+        } catch (IOException | RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return pool;
+    }
+
+    public Replica create(String name, long size) throws IOException {
+        requireName("replica", name);
+        Replica.requireValidSize(size);
+        lock.writeLock().lock();
+        try {
+            requireUnused(name);
+            Layer head = Layer.create(layersDirectory, newLayerId(), name, null, writer);
+            return commitNewReplica(name, head, new ReplicaManifest(size, 0, 0, head.id(), List.of()));
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * A new replica whose content starts as {@code source}'s snapshot {@code snapshot}; it shares
+     * the snapshot's layers and owns only what it writes. Epoch and consistent sequence start at 0.
+     */
+    public Replica clone(String source, String snapshot, String name) throws IOException {
+        requireName("replica", name);
+        lock.writeLock().lock();
+        try {
+            requireUnused(name);
+            Replica origin = replica(source);
+            ReplicaManifest.SnapshotRecord record = origin.manifest().snapshot(snapshot)
+                    .orElseThrow(() -> new UnknownSnapshotException(source, snapshot));
+            Layer base = layers.get(record.layer());
+            Layer head = Layer.create(layersDirectory, newLayerId(), name, base, writer);
+            return commitNewReplica(name, head, new ReplicaManifest(record.size(), 0, 0, head.id(), List.of()));
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    public Replica replica(String name) throws UnknownReplicaException {
+        lock.readLock().lock();
+        try {
+            Replica replica = replicas.get(name);
+            if (replica == null) {
+                throw new UnknownReplicaException(name);
+            }
+            return replica;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public List<String> replicaNames() {
+        lock.readLock().lock();
+        try {
+            return List.copyOf(replicas.keySet());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Deletes a replica; the layers its clones still lie on stay until those clones go. */
+    public void delete(String name) throws IOException {
+        lock.writeLock().lock();
+        try {
+            Replica replica = replica(name);
+            replica.markClosed();
+            replicas.remove(name);
+            Files.delete(manifestFile(name));
+            MetadataWriter.syncDirectory(replicasDirectory);
+            collapseAndCollect();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Bytes held by every layer of the pool, shared ones counted once. */
+    public long usedBytes() {
+        lock.readLock().lock();
+        try {
+            return layers.values().stream().mapToLong(Layer::writtenBytes).sum();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Releases files; like a power cut for anything not flushed. */
+    @Override
+    public void close() throws IOException {
+        lock.writeLock().lock();
+        try {
+            IOException failure = null;
+            for (Replica replica : replicas.values()) {
+                replica.markClosed();
+            }
+            for (Layer layer : layers.values()) {
+                try {
+                    layer.close();
+                } catch (IOException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            replicas.clear();
+            layers.clear();
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // ---- operations of one replica that change the pool's structure; called by Replica
+
+    ReentrantReadWriteLock lock() {
+        return lock;
+    }
+
+    SnapshotInfo snapshot(Replica replica, String name) throws IOException {
+        requireName("snapshot", name);
+        lock.writeLock().lock();
+        try {
+            replica.requireOpen();
+            ReplicaManifest manifest = replica.manifest();
+            if (manifest.snapshot(name).isPresent()) {
+                throw new NameInUseException("snapshot of replica '" + replica.name() + "'", name);
+            }
+            Layer frozen = replica.head();
+            frozen.flush();
+            Layer head = Layer.create(layersDirectory, newLayerId(), replica.name(), frozen, writer);
+            ReplicaManifest.SnapshotRecord record = new ReplicaManifest.SnapshotRecord(
+                    name, frozen.id(), clock.millis(), manifest.size());
+            try {
+                replica.update(current -> current.withSnapshot(record, head.id()));
+            } catch (IOException | RuntimeException e) {
+                discard(head, e);
+                throw e;
+            }
+            layers.put(head.id(), head);
+            replica.relink(head);
+            LOG.info("snapshot taken replica={} snapshot={} layer={}", replica.name(), name, frozen.id());
+            return info(record);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    void deleteSnapshot(Replica replica, String name) throws IOException {
+        lock.writeLock().lock();
+        try {
+            replica.requireOpen();
+            ReplicaManifest manifest = replica.manifest();
+            if (manifest.snapshot(name).isEmpty()) {
+                throw new UnknownSnapshotException(replica.name(), name);
+            }
+            replica.update(current -> current.withoutSnapshot(name));
+            LOG.info("snapshot deleted replica={} snapshot={}", replica.name(), name);
+            collapseAndCollect();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    void resize(Replica replica, long newSize) throws IOException {
+        Replica.requireValidSize(newSize);
+        lock.writeLock().lock();
+        try {
+            replica.requireOpen();
+            ReplicaManifest manifest = replica.manifest();
+            if (newSize < manifest.size()) {
+                throw new IllegalArgumentException("replica '" + replica.name() + "' cannot shrink from "
+                        + manifest.size() + " to " + newSize + " bytes");
+            }
+            replica.update(current -> current.withSize(newSize));
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    List<SnapshotInfo> snapshots(Replica replica) {
+        lock.readLock().lock();
+        try {
+            return replica.manifest().snapshots().stream().map(this::info).toList();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    // ---- internals
+
+    private SnapshotInfo info(ReplicaManifest.SnapshotRecord record) {
+        return new SnapshotInfo(record.name(), Instant.ofEpochMilli(record.createdMillis()), record.size(),
+                layers.get(record.layer()).writtenBytes());
+    }
+
+    private Replica commitNewReplica(String name, Layer head, ReplicaManifest manifest) throws IOException {
+        try {
+            writer.write(manifestFile(name), manifest.encode());
+        } catch (IOException | RuntimeException e) {
+            discard(head, e);
+            throw e;
+        }
+        layers.put(head.id(), head);
+        Replica replica = new Replica(name, this, manifest, head, manifestWriter(name));
+        replicas.put(name, replica);
+        LOG.info("replica created replica={} size={} layer={}", name, manifest.size(), head.id());
+        return replica;
+    }
+
+    private Replica.ManifestWriter manifestWriter(String name) {
+        Path file = manifestFile(name);
+        return manifest -> writer.write(file, manifest.encode());
+    }
+
+    /** Removes a layer that its failed operation never committed; a crash leaves it to recovery. */
+    private static void discard(Layer layer, Exception cause) {
+        try {
+            layer.delete();
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private void recover() throws IOException {
+        Files.createDirectories(layersDirectory);
+        Files.createDirectories(replicasDirectory);
+        removeTemporaryFiles();
+        Map<String, ReplicaManifest> manifests = new TreeMap<>();
+        try (Stream<Path> files = Files.list(replicasDirectory)) {
+            for (Path file : files.toList()) {
+                String fileName = file.getFileName().toString();
+                if (fileName.endsWith(MANIFEST_SUFFIX)) {
+                    String name = fileName.substring(0, fileName.length() - MANIFEST_SUFFIX.length());
+                    manifests.put(name, ReplicaManifest.decode(Files.readAllBytes(file), file.toString()));
+                }
+            }
+        }
+        for (ReplicaManifest manifest : manifests.values()) {
+            load(manifest.head());
+            for (ReplicaManifest.SnapshotRecord snapshot : manifest.snapshots()) {
+                load(snapshot.layer());
+            }
+        }
+        manifests.forEach((name, manifest) -> replicas.put(name,
+                new Replica(name, this, manifest, layers.get(manifest.head()), manifestWriter(name))));
+        collapseAndCollect();
+        LOG.info("replica pool opened directory={} replicas={} layers={}", layersDirectory.getParent(),
+                replicas.size(), layers.size());
+    }
+
+    /** Loads a layer and the layers under it. */
+    private Layer load(String id) throws IOException {
+        Layer loaded = layers.get(id);
+        if (loaded != null) {
+            return loaded;
+        }
+        Path directory = layersDirectory.resolve(id);
+        if (!Files.isDirectory(directory)) {
+            throw new CorruptMetadataException(directory.toString(), "referenced layer is missing");
+        }
+        Layer layer = Layer.open(directory, writer);
+        layers.put(id, layer);
+        if (layer.parentId() != null) {
+            layer.linkParent(load(layer.parentId()));
+        }
+        return layer;
+    }
+
+    private void removeTemporaryFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(layersDirectory.getParent(), 3)) {
+            for (Path file : files.toList()) {
+                if (file.getFileName().toString().endsWith(MetadataWriter.TEMP_SUFFIX)) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    /**
+     * Merges every layer that no longer needs to exist on its own into its only child, then
+     * deletes the layers nothing reaches. Run after anything that drops references and at open,
+     * where it finishes merges a crash interrupted.
+     */
+    private void collapseAndCollect() throws IOException {
+        Layer redundant;
+        while ((redundant = findRedundantLayer()) != null) {
+            Layer child = childrenOf(redundant).getFirst();
+            new LayerMerger(redundant, child).merge();
+            layers.remove(redundant.id());
+            redundant.delete();
+            for (Replica replica : replicas.values()) {
+                replica.relink(replica.head());
+            }
+        }
+        collectUnreachable();
+    }
+
+    /**
+     * A layer no snapshot names and no replica writes to, lying under exactly one layer of the
+     * same owner. Layers under a clone's first layer stay: they hold the clone's origin content,
+     * which is not the clone's own space.
+     */
+    private Layer findRedundantLayer() {
+        Set<String> pinned = new HashSet<>();
+        for (Replica replica : replicas.values()) {
+            pinned.add(replica.manifest().head());
+            replica.manifest().snapshots().forEach(s -> pinned.add(s.layer()));
+        }
+        for (Layer layer : layers.values()) {
+            if (pinned.contains(layer.id()) || !reachable().contains(layer.id())) {
+                continue;
+            }
+            List<Layer> children = childrenOf(layer);
+            if (children.size() == 1 && children.getFirst().owner().equals(layer.owner())) {
+                return layer;
+            }
+        }
+        return null;
+    }
+
+    private List<Layer> childrenOf(Layer parent) {
+        List<Layer> children = new ArrayList<>();
+        Set<String> live = reachable();
+        for (Layer layer : layers.values()) {
+            if (layer.parent() == parent && live.contains(layer.id())) {
+                children.add(layer);
+            }
+        }
+        return children;
+    }
+
+    private Set<String> reachable() {
+        Set<String> reached = new HashSet<>();
+        for (Replica replica : replicas.values()) {
+            List<String> roots = new ArrayList<>();
+            roots.add(replica.manifest().head());
+            replica.manifest().snapshots().forEach(s -> roots.add(s.layer()));
+            for (String root : roots) {
+                for (Layer layer = layers.get(root); layer != null && reached.add(layer.id()); layer = layer.parent()) {
+                    // walks down to the base or to a layer already reached
+                }
+            }
+        }
+        return reached;
+    }
+
+    private void collectUnreachable() throws IOException {
+        Set<String> live = reachable();
+        for (Layer layer : List.copyOf(layers.values())) {
+            if (!live.contains(layer.id())) {
+                layers.remove(layer.id());
+                layer.delete();
+                LOG.info("layer deleted layer={} owner={}", layer.id(), layer.owner());
+            }
+        }
+        try (Stream<Path> directories = Files.list(layersDirectory)) {
+            for (Path directory : directories.toList()) {
+                if (!layers.containsKey(directory.getFileName().toString())) {
+                    Layer.deleteDirectory(directory);
+                    LOG.info("unreferenced layer removed directory={}", directory);
+                }
+            }
+        }
+    }
+
+    private void requireUnused(String name) throws NameInUseException {
+        if (replicas.containsKey(name)) {
+            throw new NameInUseException("replica", name);
+        }
+    }
+
+    private static void requireName(String what, String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(what + " name '" + name
+                    + "' must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+    }
+
+    private Path manifestFile(String name) {
+        return replicasDirectory.resolve(name + MANIFEST_SUFFIX);
+    }
+
+    private static String newLayerId() {
+        byte[] random = new byte[8];
+        ThreadLocalRandom.current().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+}
