@@ -52,6 +52,7 @@ public final class Replica {
     private Layer head;
     private List<Layer> chain;
     private volatile boolean closed;
+    private volatile Exception failure;
 
     Replica(String name, ReplicaPool pool, ReplicaManifest manifest, Layer head, ManifestWriter manifestWriter) {
         this.name = name;
@@ -194,6 +195,10 @@ public final class Replica {
         try {
             requireOpen();
             head.flush();
+        } catch (IOException | RuntimeException e) {
+            // after a failed fsync the page cache may have dropped the data: never pretend otherwise
+            fail(e);
+            throw e;
         } finally {
             flushLock.unlock();
             shared.unlock();
@@ -289,11 +294,24 @@ public final class Replica {
         chain = List.copyOf(layers);
     }
 
-    /** Persists a change of the manifest, then adopts it; changes are serialized. */
+    /**
+     * Persists a change of the manifest, then adopts it; changes are serialized. When the write
+     * fails, whether it took effect is unknown: the replica fails until the pool is reopened.
+     */
     synchronized void update(UnaryOperator<ReplicaManifest> change) throws IOException {
         ReplicaManifest changed = change.apply(manifest);
-        manifestWriter.write(changed);
+        try {
+            manifestWriter.write(changed);
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+            throw e;
+        }
         manifest = changed;
+    }
+
+    /** Refuses all further operations: memory may no longer match what is durable. */
+    void fail(Exception cause) {
+        failure = cause;
     }
 
     void markClosed() {
@@ -303,6 +321,11 @@ public final class Replica {
     void requireOpen() throws ReplicaStoreException {
         if (closed) {
             throw new ReplicaStoreException("replica '" + name + "' is closed");
+        }
+        Exception cause = failure;
+        if (cause != null) {
+            throw new ReplicaStoreException("replica '" + name + "' failed (" + cause.getMessage()
+                    + "); reopen the pool to recover");
         }
     }
 

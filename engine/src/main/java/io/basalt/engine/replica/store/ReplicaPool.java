@@ -52,6 +52,7 @@ public final class ReplicaPool implements AutoCloseable {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Layer> layers = new HashMap<>();
     private final Map<String, Replica> replicas = new TreeMap<>();
+    private Exception failure;
 
     private ReplicaPool(Path root, MetadataWriter writer, Clock clock) {
         this.layersDirectory = root.resolve("layers");
@@ -81,9 +82,12 @@ public final class ReplicaPool implements AutoCloseable {
         Replica.requireValidSize(size);
         lock.writeLock().lock();
         try {
+            requireUsable();
             requireUnused(name);
-            Layer head = Layer.create(layersDirectory, newLayerId(), name, null, writer);
-            return commitNewReplica(name, head, new ReplicaManifest(size, 0, 0, head.id(), List.of()));
+            return mutate(() -> {
+                Layer head = Layer.create(layersDirectory, newLayerId(), name, null, writer);
+                return commitNewReplica(name, head, new ReplicaManifest(size, 0, 0, head.id(), List.of()));
+            });
         } finally {
             lock.writeLock().unlock();
         }
@@ -97,13 +101,17 @@ public final class ReplicaPool implements AutoCloseable {
         requireName("replica", name);
         lock.writeLock().lock();
         try {
+            requireUsable();
             requireUnused(name);
             Replica origin = replica(source);
             ReplicaManifest.SnapshotRecord record = origin.manifest().snapshot(snapshot)
                     .orElseThrow(() -> new UnknownSnapshotException(source, snapshot));
             Layer base = layers.get(record.layer());
-            Layer head = Layer.create(layersDirectory, newLayerId(), name, base, writer);
-            return commitNewReplica(name, head, new ReplicaManifest(record.size(), 0, 0, head.id(), List.of()));
+            return mutate(() -> {
+                Layer head = Layer.create(layersDirectory, newLayerId(), name, base, writer);
+                return commitNewReplica(name, head,
+                        new ReplicaManifest(record.size(), 0, 0, head.id(), List.of()));
+            });
         } finally {
             lock.writeLock().unlock();
         }
@@ -135,12 +143,17 @@ public final class ReplicaPool implements AutoCloseable {
     public void delete(String name) throws IOException {
         lock.writeLock().lock();
         try {
+            requireUsable();
             Replica replica = replica(name);
-            replica.markClosed();
-            replicas.remove(name);
-            Files.delete(manifestFile(name));
-            MetadataWriter.syncDirectory(replicasDirectory);
-            collapseAndCollect();
+            mutate(() -> {
+                replica.markClosed();
+                replicas.remove(name);
+                Files.delete(manifestFile(name));
+                MetadataWriter.syncDirectory(replicasDirectory);
+                collapseAndCollect();
+                LOG.info("replica deleted replica={}", name);
+                return null;
+            });
         } finally {
             lock.writeLock().unlock();
         }
@@ -196,26 +209,24 @@ public final class ReplicaPool implements AutoCloseable {
         requireName("snapshot", name);
         lock.writeLock().lock();
         try {
+            requireUsable();
             replica.requireOpen();
             ReplicaManifest manifest = replica.manifest();
             if (manifest.snapshot(name).isPresent()) {
                 throw new NameInUseException("snapshot of replica '" + replica.name() + "'", name);
             }
-            Layer frozen = replica.head();
-            frozen.flush();
-            Layer head = Layer.create(layersDirectory, newLayerId(), replica.name(), frozen, writer);
-            ReplicaManifest.SnapshotRecord record = new ReplicaManifest.SnapshotRecord(
-                    name, frozen.id(), clock.millis(), manifest.size());
-            try {
+            return mutate(() -> {
+                Layer frozen = replica.head();
+                frozen.flush();
+                Layer head = Layer.create(layersDirectory, newLayerId(), replica.name(), frozen, writer);
+                ReplicaManifest.SnapshotRecord record = new ReplicaManifest.SnapshotRecord(
+                        name, frozen.id(), clock.millis(), manifest.size());
                 replica.update(current -> current.withSnapshot(record, head.id()));
-            } catch (IOException | RuntimeException e) {
-                discard(head, e);
-                throw e;
-            }
-            layers.put(head.id(), head);
-            replica.relink(head);
-            LOG.info("snapshot taken replica={} snapshot={} layer={}", replica.name(), name, frozen.id());
-            return info(record);
+                layers.put(head.id(), head);
+                replica.relink(head);
+                LOG.info("snapshot taken replica={} snapshot={} layer={}", replica.name(), name, frozen.id());
+                return info(record);
+            });
         } finally {
             lock.writeLock().unlock();
         }
@@ -224,14 +235,17 @@ public final class ReplicaPool implements AutoCloseable {
     void deleteSnapshot(Replica replica, String name) throws IOException {
         lock.writeLock().lock();
         try {
+            requireUsable();
             replica.requireOpen();
-            ReplicaManifest manifest = replica.manifest();
-            if (manifest.snapshot(name).isEmpty()) {
+            if (replica.manifest().snapshot(name).isEmpty()) {
                 throw new UnknownSnapshotException(replica.name(), name);
             }
-            replica.update(current -> current.withoutSnapshot(name));
-            LOG.info("snapshot deleted replica={} snapshot={}", replica.name(), name);
-            collapseAndCollect();
+            mutate(() -> {
+                replica.update(current -> current.withoutSnapshot(name));
+                LOG.info("snapshot deleted replica={} snapshot={}", replica.name(), name);
+                collapseAndCollect();
+                return null;
+            });
         } finally {
             lock.writeLock().unlock();
         }
@@ -241,13 +255,17 @@ public final class ReplicaPool implements AutoCloseable {
         Replica.requireValidSize(newSize);
         lock.writeLock().lock();
         try {
+            requireUsable();
             replica.requireOpen();
-            ReplicaManifest manifest = replica.manifest();
-            if (newSize < manifest.size()) {
+            long size = replica.manifest().size();
+            if (newSize < size) {
                 throw new IllegalArgumentException("replica '" + replica.name() + "' cannot shrink from "
-                        + manifest.size() + " to " + newSize + " bytes");
+                        + size + " to " + newSize + " bytes");
             }
-            replica.update(current -> current.withSize(newSize));
+            mutate(() -> {
+                replica.update(current -> current.withSize(newSize));
+                return null;
+            });
         } finally {
             lock.writeLock().unlock();
         }
@@ -270,12 +288,7 @@ public final class ReplicaPool implements AutoCloseable {
     }
 
     private Replica commitNewReplica(String name, Layer head, ReplicaManifest manifest) throws IOException {
-        try {
-            writer.write(manifestFile(name), manifest.encode());
-        } catch (IOException | RuntimeException e) {
-            discard(head, e);
-            throw e;
-        }
+        writer.write(manifestFile(name), manifest.encode());
         layers.put(head.id(), head);
         Replica replica = new Replica(name, this, manifest, head, manifestWriter(name));
         replicas.put(name, replica);
@@ -288,12 +301,30 @@ public final class ReplicaPool implements AutoCloseable {
         return manifest -> writer.write(file, manifest.encode());
     }
 
-    /** Removes a layer that its failed operation never committed; a crash leaves it to recovery. */
-    private static void discard(Layer layer, Exception cause) {
+    private interface Mutation<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a change of the pool's structure. When it fails part way, whether its last metadata
+     * write took effect is unknown, so memory may no longer match the disk: every replica of the
+     * pool fails, and reopening the pool settles the state from what is durable.
+     */
+    private <T> T mutate(Mutation<T> mutation) throws IOException {
         try {
-            layer.delete();
+            return mutation.run();
         } catch (IOException | RuntimeException e) {
-            cause.addSuppressed(e);
+            failure = e;
+            replicas.values().forEach(replica -> replica.fail(e));
+            LOG.error("replica pool failed; reopen it to recover directory={}", layersDirectory.getParent(), e);
+            throw e;
+        }
+    }
+
+    private void requireUsable() throws ReplicaStoreException {
+        if (failure != null) {
+            throw new ReplicaStoreException("replica pool in " + layersDirectory.getParent()
+                    + " failed (" + failure.getMessage() + "); reopen it to recover");
         }
     }
 
