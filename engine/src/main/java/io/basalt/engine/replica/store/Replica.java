@@ -134,23 +134,7 @@ public final class Replica {
         try {
             requireOpen();
             requireRange(offset, data.remaining());
-            long position = offset;
-            while (data.hasRemaining()) {
-                long block = Blocks.blockOf(position);
-                int inBlock = (int) (position - Blocks.offsetOf(block));
-                if (inBlock == 0 && data.remaining() >= Blocks.SIZE) {
-                    int whole = data.remaining() & -Blocks.SIZE;
-                    head.write(position, data.slice(data.position(), whole));
-                    head.map().markWritten(block, block + whole / Blocks.SIZE);
-                    data.position(data.position() + whole);
-                    position += whole;
-                } else {
-                    int part = Math.min(Blocks.SIZE - inBlock, data.remaining());
-                    writePartialBlock(block, inBlock, data.slice(data.position(), part));
-                    data.position(data.position() + part);
-                    position += part;
-                }
-            }
+            writeData(offset, data);
             highestWrittenSequence.accumulateAndGet(sequence, Math::max);
         } finally {
             shared.unlock();
@@ -407,10 +391,30 @@ public final class Replica {
         }
     }
 
+    /** Writes {@code data} at {@code offset} into the head, whole blocks directly and parts through the chain. */
+    private void writeData(long offset, ByteBuffer data) throws IOException {
+        long position = offset;
+        while (data.hasRemaining()) {
+            long block = Blocks.blockOf(position);
+            int inBlock = (int) (position - Blocks.offsetOf(block));
+            if (inBlock == 0 && data.remaining() >= Blocks.SIZE) {
+                int whole = data.remaining() & -Blocks.SIZE;
+                head.write(position, data.slice(data.position(), whole));
+                head.map().markWritten(block, block + whole / Blocks.SIZE);
+                data.position(data.position() + whole);
+                position += whole;
+            } else {
+                int part = Math.min(Blocks.SIZE - inBlock, data.remaining());
+                writePartialBlock(block, inBlock, data.slice(data.position(), part));
+                data.position(data.position() + part);
+                position += part;
+            }
+        }
+    }
+
     private void zeroPart(long from, long to) throws IOException {
         if (from < to) {
-            long block = Blocks.blockOf(from);
-            writePartialBlock(block, (int) (from - Blocks.offsetOf(block)), ByteBuffer.allocate((int) (to - from)));
+            writeData(from, ByteBuffer.allocate((int) (to - from)));
         }
     }
 

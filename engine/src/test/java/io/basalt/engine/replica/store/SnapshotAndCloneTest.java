@@ -162,6 +162,21 @@ class SnapshotAndCloneTest {
     }
 
     @Test
+    void anUnmapStillHidesOlderSnapshotsAfterTheSnapshotUnderItIsMergedAway() throws Exception {
+        origin.write(0, buffer(filled(1, 4 * BLOCK)), 1);
+        origin.snapshot("s1");
+        origin.write(8 * BLOCK, buffer(filled(2, 4 * BLOCK)), 2);
+        origin.snapshot("s2");
+        origin.unmap(0, 2 * BLOCK);
+
+        origin.deleteSnapshot("s2");
+
+        assertThat(origin.read(0, 2 * BLOCK)).isEqualTo(new byte[2 * BLOCK]);
+        assertThat(origin.read(2 * BLOCK, 2 * BLOCK)).isEqualTo(filled(1, 2 * BLOCK));
+        assertThat(origin.read(8 * BLOCK, 4 * BLOCK)).isEqualTo(filled(2, 4 * BLOCK));
+    }
+
+    @Test
     void deletingAMiddleSnapshotKeepsTheOthersIntact() throws Exception {
         origin.write(0, buffer(filled(1, 4 * BLOCK)), 1);
         origin.snapshot("s1");

@@ -55,6 +55,17 @@ class UnmapTest {
     }
 
     @Test
+    void unmappingAcrossABlockBoundaryWithoutAWholeBlockZeroesExactlyThatRange() throws Exception {
+        replica.write(0, buffer(filled(0x34, 2 * BLOCK)), 1);
+
+        replica.unmap(BLOCK - 512, 1024);
+
+        byte[] expected = filled(0x34, 2 * BLOCK);
+        java.util.Arrays.fill(expected, BLOCK - 512, BLOCK + 512, (byte) 0);
+        assertThat(replica.read(0, 2 * BLOCK)).isEqualTo(expected);
+    }
+
+    @Test
     void unmapGivesTheSpaceBackToTheFilesystem() throws Exception {
         replica.write(0, buffer(pattern(2, 8 * MIB)), 1);
         replica.flush();
