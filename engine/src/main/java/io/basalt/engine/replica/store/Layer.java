@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * One layer of a replica: a sparse data file laid out like the volume (block n at byte
@@ -31,18 +32,18 @@ final class Layer implements AutoCloseable {
     private LayerMeta meta;
     private Layer parent;
     private FileChannel data;
-    private HolePuncher puncher;
+    private SparseFileDescriptor sparse;
     private AllocationMap map;
     private long persistedMapVersion;
 
     private Layer(String id, Path directory, MetadataWriter writer, LayerMeta meta, FileChannel data,
-            HolePuncher puncher, AllocationMap map, long persistedMapVersion) {
+            SparseFileDescriptor sparse, AllocationMap map, long persistedMapVersion) {
         this.id = id;
         this.directory = directory;
         this.writer = writer;
         this.meta = meta;
         this.data = data;
-        this.puncher = puncher;
+        this.sparse = sparse;
         this.map = map;
         this.persistedMapVersion = persistedMapVersion;
     }
@@ -77,14 +78,14 @@ final class Layer implements AutoCloseable {
             throws IOException {
         Path dataFile = dataFile(directory, meta.generation());
         FileChannel data = FileChannel.open(dataFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        HolePuncher puncher;
+        SparseFileDescriptor sparse;
         try {
-            puncher = new HolePuncher(dataFile);
+            sparse = new SparseFileDescriptor(dataFile);
         } catch (IOException | RuntimeException e) {
             data.close();
             throw e;
         }
-        return new Layer(directory.getFileName().toString(), directory, writer, meta, data, puncher, map,
+        return new Layer(directory.getFileName().toString(), directory, writer, meta, data, sparse, map,
                 map.version());
     }
 
@@ -141,7 +142,32 @@ final class Layer implements AutoCloseable {
     }
 
     void punch(long offset, long length) throws IOException {
-        puncher.punch(offset, length);
+        sparse.punch(offset, length);
+    }
+
+    /**
+     * Deallocates data the file holds for blocks the map does not name as written: writes a crash
+     * cut off before their flush. Nothing reads those blocks from this layer, so only space is at
+     * stake. Returns the bytes given back.
+     */
+    long reclaimUnmappedData() throws IOException {
+        RoaringBitmap written = map.writtenBlocksCopy();
+        long reclaimed = 0;
+        for (long start = sparse.nextData(0); start >= 0; ) {
+            long end = sparse.nextHole(start);
+            long firstBlock = Blocks.blockOf(start);
+            long endBlock = Math.min(Blocks.blocksFor(end), Blocks.MAX_BLOCKS);
+            RoaringBitmap stray = RoaringBitmap.bitmapOfRange(firstBlock, endBlock);
+            stray.andNot(written);
+            for (long block = stray.nextValue((int) firstBlock); block >= 0 && block < endBlock; ) {
+                long runEnd = Math.min(stray.nextAbsentValue((int) block), endBlock);
+                sparse.punch(Blocks.offsetOf(block), Blocks.offsetOf(runEnd - block));
+                reclaimed += Blocks.offsetOf(runEnd - block);
+                block = runEnd >= endBlock ? -1 : stray.nextValue((int) runEnd);
+            }
+            start = sparse.nextData(end);
+        }
+        return reclaimed;
     }
 
     /** Makes every write and unmap that completed before this call durable. */
@@ -175,10 +201,10 @@ final class Layer implements AutoCloseable {
         LayerMeta changed = new LayerMeta(meta.owner(), donor.parentId(), generation);
         writer.write(directory.resolve(META_FILE), changed.encode());
         FileChannel newChannel = FileChannel.open(newData, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        HolePuncher newPuncher = new HolePuncher(newData);
+        SparseFileDescriptor newSparse = new SparseFileDescriptor(newData);
         closeFiles();
         data = newChannel;
-        puncher = newPuncher;
+        sparse = newSparse;
         meta = changed;
         map = adoptedMap;
         persistedMapVersion = adoptedMap.version();
@@ -210,7 +236,7 @@ final class Layer implements AutoCloseable {
         try {
             data.close();
         } finally {
-            puncher.close();
+            sparse.close();
         }
     }
 

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Crash safety: every change is made durable before the file that refers to it is committed
  * (layer files before the manifest naming them, merged data before the layer metadata that drops
  * the merged parent). Opening the pool therefore only has to drop what nothing refers to:
- * temporary files, unreferenced layers, files of stale generations, and finish interrupted merges.
+ * temporary files, unreferenced layers, files of stale generations, data of writes whose flush
+ * never came; and finish interrupted merges.
  *
  * <p>Concurrency: reads, writes, unmaps and flushes of any replicas run concurrently (they share
  * the pool's lock); snapshot, clone, snapshot deletion (merging), resize, create and delete take
@@ -367,6 +368,10 @@ public final class ReplicaPool implements AutoCloseable {
         }
         Layer layer = Layer.open(directory, writer);
         layers.put(id, layer);
+        long reclaimed = layer.reclaimUnmappedData();
+        if (reclaimed > 0) {
+            LOG.info("space of writes lost in a crash given back layer={} bytes={}", id, reclaimed);
+        }
         if (layer.parentId() != null) {
             layer.linkParent(load(layer.parentId()));
         }

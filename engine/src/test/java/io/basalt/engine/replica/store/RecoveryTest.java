@@ -55,6 +55,24 @@ class RecoveryTest {
     }
 
     @Test
+    void theSpaceOfWritesACrashCutOffBeforeTheirFlushIsGivenBackAtOpen() throws Exception {
+        int mib = 1 << 20;
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica replica = pool.create("vol", 16L * mib);
+            replica.write(0, buffer(filled(1, BLOCK)), 1);
+            replica.flush();
+            replica.write(mib, buffer(pattern(2, 8 * mib)), 2);
+            replica.head().syncData();
+        }
+        assertThat(DiskUsage.of(directory)).isGreaterThan(8L * mib);
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            assertThat(DiskUsage.of(directory)).isLessThan(mib);
+            assertThat(pool.replica("vol").read(0, BLOCK)).isEqualTo(filled(1, BLOCK));
+        }
+    }
+
+    @Test
     void epochAndConsistentSequenceArePersisted() throws Exception {
         try (ReplicaPool pool = ReplicaPool.open(directory)) {
             Replica replica = pool.create("vol", SIZE);
