@@ -89,14 +89,13 @@ public final class Replica {
 
     /** Persists a new epoch; epochs never go back. */
     public void setEpoch(long epoch) throws IOException {
-        synchronized (this) {
-            requireOpen();
-            if (epoch < manifest.epoch()) {
-                throw new IllegalArgumentException("replica '" + name + "' is at epoch " + manifest.epoch()
+        changeManifest(current -> {
+            if (epoch < current.epoch()) {
+                throw new IllegalArgumentException("replica '" + name + "' is at epoch " + current.epoch()
                         + "; it cannot go back to " + epoch);
             }
-            update(current -> current.withEpoch(epoch));
-        }
+            return current.withEpoch(epoch);
+        });
     }
 
     /** Persists that every write up to and including {@code sequence} is held (and flushed). */
@@ -104,8 +103,19 @@ public final class Replica {
         if (sequence < 0) {
             throw new IllegalArgumentException("sequence " + sequence + " is negative");
         }
-        requireOpen();
-        update(current -> current.withConsistentThrough(sequence));
+        changeManifest(current -> current.withConsistentThrough(sequence));
+    }
+
+    /** Holds the pool's shared lock, so that the replica cannot be deleted meanwhile. */
+    private void changeManifest(UnaryOperator<ReplicaManifest> change) throws IOException {
+        Lock shared = pool.lock().readLock();
+        shared.lock();
+        try {
+            requireOpen();
+            update(change);
+        } finally {
+            shared.unlock();
+        }
     }
 
     public byte[] read(long offset, int length) throws IOException {

@@ -94,6 +94,8 @@ class RecoveryTest {
 
             assertThatThrownBy(() -> replica.setEpoch(4)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("epoch 5");
+            replica.setEpoch(6);
+            assertThat(replica.epoch()).isEqualTo(6);
         }
     }
 
