@@ -230,7 +230,10 @@ public final class Replica {
         }
     }
 
-    /** CRC32C of the whole logical content, unwritten ranges as zeros: equal for replicas holding the same data. */
+    /**
+     * CRC32C of the whole logical content, unwritten ranges as zeros: equal for replicas holding
+     * the same data. Meaningful while no writes run.
+     */
     public long checksum() throws IOException {
         CRC32C crc = new CRC32C();
         ByteBuffer buffer = ByteBuffer.allocateDirect(CHECKSUM_CHUNK);
@@ -301,6 +304,11 @@ public final class Replica {
             throw e;
         }
         manifest = changed;
+    }
+
+    /** Open and not failed. */
+    boolean healthy() {
+        return !closed && failure == null;
     }
 
     /** Refuses all further operations: memory may no longer match what is durable. */

@@ -72,7 +72,7 @@ public final class ReplicaPool implements AutoCloseable {
         try {
             pool.recover();
         } catch (IOException | RuntimeException e) {
-            pool.close();
+            pool.abandon();
             throw e;
         }
         return pool;
@@ -170,12 +170,38 @@ public final class ReplicaPool implements AutoCloseable {
         }
     }
 
-    /** Releases files; like a power cut for anything not flushed. */
+    /** Flushes every replica that has not failed, then releases the pool's files. */
     @Override
     public void close() throws IOException {
+        IOException problem = null;
+        for (Replica replica : List.copyOf(replicas.values())) {
+            if (replica.healthy()) {
+                try {
+                    replica.flush();
+                } catch (IOException e) {
+                    problem = e;
+                }
+            }
+        }
+        try {
+            abandon();
+        } catch (IOException e) {
+            if (problem == null) {
+                problem = e;
+            } else {
+                problem.addSuppressed(e);
+            }
+        }
+        if (problem != null) {
+            throw problem;
+        }
+    }
+
+    /** Releases the pool's files without flushing anything, as a crash would leave them. */
+    void abandon() throws IOException {
         lock.writeLock().lock();
         try {
-            IOException failure = null;
+            IOException problem = null;
             for (Replica replica : replicas.values()) {
                 replica.markClosed();
             }
@@ -183,17 +209,17 @@ public final class ReplicaPool implements AutoCloseable {
                 try {
                     layer.close();
                 } catch (IOException e) {
-                    if (failure == null) {
-                        failure = e;
+                    if (problem == null) {
+                        problem = e;
                     } else {
-                        failure.addSuppressed(e);
+                        problem.addSuppressed(e);
                     }
                 }
             }
             replicas.clear();
             layers.clear();
-            if (failure != null) {
-                throw failure;
+            if (problem != null) {
+                throw problem;
             }
         } finally {
             lock.writeLock().unlock();

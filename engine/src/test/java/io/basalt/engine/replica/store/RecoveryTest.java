@@ -36,12 +36,12 @@ class RecoveryTest {
 
     @Test
     void anUnflushedWriteIsEitherThereOrNotButNeverGarbage() throws Exception {
-        try (ReplicaPool pool = ReplicaPool.open(directory)) {
-            Replica replica = pool.create("vol", SIZE);
-            replica.write(0, buffer(filled(1, 8 * BLOCK)), 1);
-            replica.flush();
-            replica.write(4 * BLOCK, buffer(filled(2, 8 * BLOCK)), 2);
-        }
+        ReplicaPool crashed = ReplicaPool.open(directory);
+        Replica written = crashed.create("vol", SIZE);
+        written.write(0, buffer(filled(1, 8 * BLOCK)), 1);
+        written.flush();
+        written.write(4 * BLOCK, buffer(filled(2, 8 * BLOCK)), 2);
+        crashed.abandon();
 
         try (ReplicaPool pool = ReplicaPool.open(directory)) {
             Replica replica = pool.replica("vol");
@@ -57,18 +57,29 @@ class RecoveryTest {
     @Test
     void theSpaceOfWritesACrashCutOffBeforeTheirFlushIsGivenBackAtOpen() throws Exception {
         int mib = 1 << 20;
-        try (ReplicaPool pool = ReplicaPool.open(directory)) {
-            Replica replica = pool.create("vol", 16L * mib);
-            replica.write(0, buffer(filled(1, BLOCK)), 1);
-            replica.flush();
-            replica.write(mib, buffer(pattern(2, 8 * mib)), 2);
-            replica.head().syncData();
-        }
+        ReplicaPool crashed = ReplicaPool.open(directory);
+        Replica written = crashed.create("vol", 16L * mib);
+        written.write(0, buffer(filled(1, BLOCK)), 1);
+        written.flush();
+        written.write(mib, buffer(pattern(2, 8 * mib)), 2);
+        written.head().syncData();
+        crashed.abandon();
         assertThat(DiskUsage.of(directory)).isGreaterThan(8L * mib);
 
         try (ReplicaPool pool = ReplicaPool.open(directory)) {
             assertThat(DiskUsage.of(directory)).isLessThan(mib);
             assertThat(pool.replica("vol").read(0, BLOCK)).isEqualTo(filled(1, BLOCK));
+        }
+    }
+
+    @Test
+    void closingThePoolFlushesItsReplicas() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            pool.create("vol", SIZE).write(0, buffer(pattern(4, 2 * BLOCK)), 1);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            assertThat(pool.replica("vol").read(0, 2 * BLOCK)).isEqualTo(pattern(4, 2 * BLOCK));
         }
     }
 

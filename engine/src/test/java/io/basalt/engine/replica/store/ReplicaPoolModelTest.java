@@ -138,7 +138,6 @@ class ReplicaPoolModelTest {
         void apply(Op op) throws IOException {
             switch (op) {
                 case Reopen() -> {
-                    flushAll();
                     pool.close();
                     pool = openPool();
                 }
@@ -169,7 +168,7 @@ class ReplicaPoolModelTest {
                 model = after;
                 return;
             }
-            pool.close();
+            pool.abandon();
             pool = openPool();
             if (matches(after)) {
                 Statistics.label("crash").collect("recovered to after " + op.getClass().getSimpleName());
