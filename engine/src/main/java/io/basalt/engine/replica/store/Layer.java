@@ -113,10 +113,6 @@ final class Layer implements AutoCloseable {
         return map;
     }
 
-    long generation() {
-        return meta.generation();
-    }
-
     long writtenBytes() {
         return map.writtenBlocks() * Blocks.SIZE;
     }

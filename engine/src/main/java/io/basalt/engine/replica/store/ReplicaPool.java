@@ -422,7 +422,7 @@ public final class ReplicaPool implements AutoCloseable {
     private void collapseAndCollect() throws IOException {
         Layer redundant;
         while ((redundant = findRedundantLayer()) != null) {
-            Layer child = childrenOf(redundant).getFirst();
+            Layer child = childrenOf(redundant, reachable()).getFirst();
             new LayerMerger(redundant, child).merge();
             layers.remove(redundant.id());
             redundant.delete();
@@ -444,11 +444,12 @@ public final class ReplicaPool implements AutoCloseable {
             pinned.add(replica.manifest().head());
             replica.manifest().snapshots().forEach(s -> pinned.add(s.layer()));
         }
+        Set<String> live = reachable();
         for (Layer layer : layers.values()) {
-            if (pinned.contains(layer.id()) || !reachable().contains(layer.id())) {
+            if (pinned.contains(layer.id()) || !live.contains(layer.id())) {
                 continue;
             }
-            List<Layer> children = childrenOf(layer);
+            List<Layer> children = childrenOf(layer, live);
             if (children.size() == 1 && children.getFirst().owner().equals(layer.owner())) {
                 return layer;
             }
@@ -456,9 +457,8 @@ public final class ReplicaPool implements AutoCloseable {
         return null;
     }
 
-    private List<Layer> childrenOf(Layer parent) {
+    private List<Layer> childrenOf(Layer parent, Set<String> live) {
         List<Layer> children = new ArrayList<>();
-        Set<String> live = reachable();
         for (Layer layer : layers.values()) {
             if (layer.parent() == parent && live.contains(layer.id())) {
                 children.add(layer);
