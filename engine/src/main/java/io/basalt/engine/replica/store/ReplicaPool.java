@@ -78,6 +78,7 @@ public final class ReplicaPool implements AutoCloseable {
         return pool;
     }
 
+    /** Creates a replica of {@code size} bytes (a multiple of 4 KiB) reading as zeros, at epoch 0. */
     public Replica create(String name, long size) throws IOException {
         requireName("replica", name);
         Replica.requireValidSize(size);
@@ -85,10 +86,9 @@ public final class ReplicaPool implements AutoCloseable {
         try {
             requireUsable();
             requireUnused(name);
-            return mutate(() -> {
-                Layer head = Layer.create(layersDirectory, newLayerId(), name, null, writer);
-                return commitNewReplica(name, head, new ReplicaManifest(size, 0, 0, head.id(), List.of()));
-            });
+            Layer head = Layer.create(layersDirectory, newLayerId(), name, null, writer);
+            return mutate(() -> commitNewReplica(name, head,
+                    new ReplicaManifest(size, 0, 0, head.id(), List.of())));
         } finally {
             lock.writeLock().unlock();
         }
@@ -108,11 +108,9 @@ public final class ReplicaPool implements AutoCloseable {
             ReplicaManifest.SnapshotRecord record = origin.manifest().snapshot(snapshot)
                     .orElseThrow(() -> new UnknownSnapshotException(source, snapshot));
             Layer base = layers.get(record.layer());
-            return mutate(() -> {
-                Layer head = Layer.create(layersDirectory, newLayerId(), name, base, writer);
-                return commitNewReplica(name, head,
-                        new ReplicaManifest(record.size(), 0, 0, head.id(), List.of()));
-            });
+            Layer head = Layer.create(layersDirectory, newLayerId(), name, base, writer);
+            return mutate(() -> commitNewReplica(name, head,
+                    new ReplicaManifest(record.size(), 0, 0, head.id(), List.of())));
         } finally {
             lock.writeLock().unlock();
         }
@@ -242,12 +240,12 @@ public final class ReplicaPool implements AutoCloseable {
             if (manifest.snapshot(name).isPresent()) {
                 throw new NameInUseException("snapshot of replica '" + replica.name() + "'", name);
             }
+            replica.flush();
+            Layer frozen = replica.head();
+            Layer head = Layer.create(layersDirectory, newLayerId(), replica.name(), frozen, writer);
+            ReplicaManifest.SnapshotRecord record = new ReplicaManifest.SnapshotRecord(
+                    name, frozen.id(), clock.millis(), manifest.size());
             return mutate(() -> {
-                Layer frozen = replica.head();
-                frozen.flush();
-                Layer head = Layer.create(layersDirectory, newLayerId(), replica.name(), frozen, writer);
-                ReplicaManifest.SnapshotRecord record = new ReplicaManifest.SnapshotRecord(
-                        name, frozen.id(), clock.millis(), manifest.size());
                 replica.update(current -> current.withSnapshot(record, head.id()));
                 layers.put(head.id(), head);
                 replica.relink(head);
@@ -333,9 +331,11 @@ public final class ReplicaPool implements AutoCloseable {
     }
 
     /**
-     * Runs a change of the pool's structure. When it fails part way, whether its last metadata
-     * write took effect is unknown, so memory may no longer match the disk: every replica of the
-     * pool fails, and reopening the pool settles the state from what is durable.
+     * Runs a change of the pool's structure from its first commit on. When it fails part way,
+     * whether its last metadata write took effect is unknown, so memory may no longer match the
+     * disk: every replica of the pool fails, and reopening the pool settles the state from what
+     * is durable. (Failures before the commit only leave an unreferenced layer behind, which the
+     * next collection removes.)
      */
     private <T> T mutate(Mutation<T> mutation) throws IOException {
         try {

@@ -222,6 +222,20 @@ class RecoveryTest {
     }
 
     @Test
+    void aFailureBeforeTheCommitLeavesThePoolUsable() throws Exception {
+        CrashAt crash = new CrashAt(MetadataWriter.Step.TEMP_SYNCED, Layer.META_FILE, 2);
+        try (ReplicaPool pool = ReplicaPool.open(directory, crash, Clock.systemUTC())) {
+            Replica origin = pool.create("origin", SIZE);
+
+            assertThatThrownBy(() -> origin.snapshot("s1")).isInstanceOf(CrashAt.SimulatedCrash.class);
+
+            origin.write(0, buffer(filled(1, BLOCK)), 1);
+            origin.snapshot("s1");
+            assertThat(origin.listSnapshots()).extracting(SnapshotInfo::name).containsExactly("s1");
+        }
+    }
+
+    @Test
     void leftoverTemporaryFilesAndUnreferencedLayersAreRemovedAtOpen() throws Exception {
         try (ReplicaPool pool = ReplicaPool.open(directory)) {
             pool.create("vol", SIZE);
