@@ -15,7 +15,10 @@ import org.roaringbitmap.RoaringBitmap;
  * generation. Only correct because nothing else reaches the parent: the caller guarantees the
  * parent has no other child, no snapshot name and no replica writing to it.
  *
- * <p>Runs under the pool's exclusive lock, so no I/O touches either layer meanwhile.
+ * <p>Runs under the pool's exclusive lock, which it lets go between batches of copying where
+ * I/O cannot tell: a downward copy re-checks, batch by batch, what the child covers by then; an
+ * upward copy writes only where the child covers, which nobody reads from the parent, and so
+ * yields only when the child is frozen (a writable child could change blocks already copied).
  */
 final class LayerMerger {
 
@@ -23,32 +26,35 @@ final class LayerMerger {
 
     private final Layer parent;
     private final Layer child;
+    private final boolean childWritable;
+    private final Runnable yieldToIo;
 
-    LayerMerger(Layer parent, Layer child) {
+    LayerMerger(Layer parent, Layer child, boolean childWritable, Runnable yieldToIo) {
         this.parent = parent;
         this.child = child;
+        this.childWritable = childWritable;
+        this.yieldToIo = yieldToIo;
     }
 
     void merge() throws IOException {
         RoaringBitmap parentWritten = parent.map().writtenBlocksCopy();
         RoaringBitmap childWritten = child.map().writtenBlocksCopy();
-        RoaringBitmap childCovered = RoaringBitmap.or(childWritten, child.map().zeroedBlocksCopy());
-        RoaringBitmap copiedDown = RoaringBitmap.andNot(parentWritten, childCovered);
+        RoaringBitmap copiedDown = RoaringBitmap.andNot(parentWritten, covered(child));
         if (copiedDown.getLongCardinality() <= childWritten.getLongCardinality()) {
-            mergeDown(copiedDown, childCovered);
+            mergeDown(copiedDown);
         } else {
             mergeUp(childWritten);
         }
     }
 
-    private void mergeDown(RoaringBitmap copied, RoaringBitmap childCovered) throws IOException {
-        copy(parent, child, copied);
+    private void mergeDown(RoaringBitmap candidates) throws IOException {
+        copy(parent, child, candidates, true, true);
         Layer grandparent = parent.parent();
         if (grandparent == null) {
             // with nothing below, an absent block reads as zeros: tombstones become redundant
             child.map().forgetZeroed();
         } else {
-            RoaringBitmap zeroedBelow = RoaringBitmap.andNot(parent.map().zeroedBlocksCopy(), childCovered);
+            RoaringBitmap zeroedBelow = RoaringBitmap.andNot(parent.map().zeroedBlocksCopy(), covered(child));
             forEachRun(zeroedBelow, (from, to) -> child.map().markZeroed(from, to));
         }
         child.flush();
@@ -56,10 +62,9 @@ final class LayerMerger {
     }
 
     private void mergeUp(RoaringBitmap childWritten) throws IOException {
-        copy(child, parent, childWritten);
+        copy(child, parent, childWritten, false, !childWritable);
         boolean hasBase = parent.parent() != null;
-        RoaringBitmap childZeroed = child.map().zeroedBlocksCopy();
-        forEachRun(childZeroed, (from, to) -> {
+        forEachRun(child.map().zeroedBlocksCopy(), (from, to) -> {
             parent.punch(Blocks.offsetOf(from), Blocks.offsetOf(to - from));
             if (hasBase) {
                 parent.map().markZeroed(from, to);
@@ -71,19 +76,46 @@ final class LayerMerger {
         child.adopt(parent, parent.map().copy());
     }
 
-    /** Copies {@code blocks} from one layer's data file to the other's and marks them written there. */
-    private static void copy(Layer from, Layer to, RoaringBitmap blocks) throws IOException {
+    private static RoaringBitmap covered(Layer layer) {
+        return RoaringBitmap.or(layer.map().writtenBlocksCopy(), layer.map().zeroedBlocksCopy());
+    }
+
+    /**
+     * Copies {@code blocks} from one layer's data file to the other's and marks them written there,
+     * in batches; with {@code onlyAbsent}, skips blocks the target covers by the time their batch
+     * runs.
+     */
+    private void copy(Layer from, Layer to, RoaringBitmap blocks, boolean onlyAbsent, boolean yielding)
+            throws IOException {
         ByteBuffer buffer = ByteBuffer.allocateDirect(COPY_BLOCKS * Blocks.SIZE);
         forEachRun(blocks, (start, end) -> {
-            for (long block = start; block < end; block += COPY_BLOCKS) {
-                long count = Math.min(COPY_BLOCKS, end - block);
-                buffer.clear().limit((int) (count * Blocks.SIZE));
-                from.read(Blocks.offsetOf(block), buffer);
-                buffer.flip();
-                to.write(Blocks.offsetOf(block), buffer);
-                to.map().markWritten(block, block + count);
+            for (long batch = start; batch < end; batch += COPY_BLOCKS) {
+                long batchEnd = Math.min(end, batch + COPY_BLOCKS);
+                long block = batch;
+                while (block < batchEnd) {
+                    if (onlyAbsent && !absent(to, block)) {
+                        block++;
+                        continue;
+                    }
+                    long runEnd = block + 1;
+                    while (runEnd < batchEnd && (!onlyAbsent || absent(to, runEnd))) {
+                        runEnd++;
+                    }
+                    buffer.clear().limit((int) ((runEnd - block) * Blocks.SIZE));
+                    from.read(Blocks.offsetOf(block), buffer);
+                    to.write(Blocks.offsetOf(block), buffer.flip());
+                    to.map().markWritten(block, runEnd);
+                    block = runEnd;
+                }
+                if (yielding) {
+                    yieldToIo.run();
+                }
             }
         });
+    }
+
+    private static boolean absent(Layer layer, long block) {
+        return layer.map().state(block) == AllocationMap.BlockState.ABSENT;
     }
 
     interface RunConsumer {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * never came; and finish interrupted merges.
  *
  * <p>Concurrency: reads, writes, unmaps and flushes of any replicas run concurrently (they share
- * the pool's lock); snapshot, clone, snapshot deletion (merging), resize, create and delete take
- * it exclusively, so they briefly pause I/O on the pool. A merge copies the smaller of the two
- * layers while it holds the lock.
+ * the pool's lock); snapshot, clone, snapshot deletion (merging), resize, create and delete run
+ * one at a time and take the lock exclusively, so they briefly pause I/O on the pool. A merge
+ * copies in batches of 1 MiB and lets I/O run between them (except when it copies a writable
+ * layer into the layer under it, which it does in one go).
  */
 public final class ReplicaPool implements AutoCloseable {
 
@@ -50,7 +52,10 @@ public final class ReplicaPool implements AutoCloseable {
     private final Path replicasDirectory;
     private final MetadataWriter writer;
     private final Clock clock;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Shared by I/O, exclusive while the structure changes; fair, so I/O gets in between merge batches. */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
+    /** Held through a whole structural change, so that no other one interleaves with its batches. */
+    private final ReentrantLock structure = new ReentrantLock();
     private final Map<String, Layer> layers = new HashMap<>();
     private final Map<String, Replica> replicas = new TreeMap<>();
     private Exception failure;
@@ -82,7 +87,7 @@ public final class ReplicaPool implements AutoCloseable {
     public Replica create(String name, long size) throws IOException {
         requireName("replica", name);
         Replica.requireValidSize(size);
-        lock.writeLock().lock();
+        lockStructure();
         try {
             requireUsable();
             requireUnused(name);
@@ -90,7 +95,7 @@ public final class ReplicaPool implements AutoCloseable {
             return mutate(() -> commitNewReplica(name, head,
                     new ReplicaManifest(size, 0, 0, head.id(), List.of())));
         } finally {
-            lock.writeLock().unlock();
+            unlockStructure();
         }
     }
 
@@ -100,7 +105,7 @@ public final class ReplicaPool implements AutoCloseable {
      */
     public Replica clone(String source, String snapshot, String name) throws IOException {
         requireName("replica", name);
-        lock.writeLock().lock();
+        lockStructure();
         try {
             requireUsable();
             requireUnused(name);
@@ -112,7 +117,7 @@ public final class ReplicaPool implements AutoCloseable {
             return mutate(() -> commitNewReplica(name, head,
                     new ReplicaManifest(record.size(), 0, 0, head.id(), List.of())));
         } finally {
-            lock.writeLock().unlock();
+            unlockStructure();
         }
     }
 
@@ -140,7 +145,7 @@ public final class ReplicaPool implements AutoCloseable {
 
     /** Deletes a replica; the layers its clones still lie on stay until those clones go. */
     public void delete(String name) throws IOException {
-        lock.writeLock().lock();
+        lockStructure();
         try {
             requireUsable();
             Replica replica = replica(name);
@@ -154,7 +159,7 @@ public final class ReplicaPool implements AutoCloseable {
                 return null;
             });
         } finally {
-            lock.writeLock().unlock();
+            unlockStructure();
         }
     }
 
@@ -197,7 +202,7 @@ public final class ReplicaPool implements AutoCloseable {
 
     /** Releases the pool's files without flushing anything, as a crash would leave them. */
     void abandon() throws IOException {
-        lock.writeLock().lock();
+        lockStructure();
         try {
             IOException problem = null;
             for (Replica replica : replicas.values()) {
@@ -220,7 +225,7 @@ public final class ReplicaPool implements AutoCloseable {
                 throw problem;
             }
         } finally {
-            lock.writeLock().unlock();
+            unlockStructure();
         }
     }
 
@@ -232,7 +237,7 @@ public final class ReplicaPool implements AutoCloseable {
 
     SnapshotInfo snapshot(Replica replica, String name) throws IOException {
         requireName("snapshot", name);
-        lock.writeLock().lock();
+        lockStructure();
         try {
             requireUsable();
             replica.requireOpen();
@@ -253,12 +258,12 @@ public final class ReplicaPool implements AutoCloseable {
                 return info(record);
             });
         } finally {
-            lock.writeLock().unlock();
+            unlockStructure();
         }
     }
 
     void deleteSnapshot(Replica replica, String name) throws IOException {
-        lock.writeLock().lock();
+        lockStructure();
         try {
             requireUsable();
             replica.requireOpen();
@@ -272,13 +277,13 @@ public final class ReplicaPool implements AutoCloseable {
                 return null;
             });
         } finally {
-            lock.writeLock().unlock();
+            unlockStructure();
         }
     }
 
     void resize(Replica replica, long newSize) throws IOException {
         Replica.requireValidSize(newSize);
-        lock.writeLock().lock();
+        lockStructure();
         try {
             requireUsable();
             replica.requireOpen();
@@ -292,7 +297,7 @@ public final class ReplicaPool implements AutoCloseable {
                 return null;
             });
         } finally {
-            lock.writeLock().unlock();
+            unlockStructure();
         }
     }
 
@@ -324,6 +329,24 @@ public final class ReplicaPool implements AutoCloseable {
     private Replica.ManifestWriter manifestWriter(String name) {
         Path file = manifestFile(name);
         return manifest -> writer.write(file, manifest.encode());
+    }
+
+    private void lockStructure() {
+        structure.lock();
+        lock.writeLock().lock();
+    }
+
+    private void unlockStructure() {
+        lock.writeLock().unlock();
+        structure.unlock();
+    }
+
+    /** Lets waiting I/O run, between two steps of a structural change that each leave a consistent state. */
+    private void yieldToIo() {
+        if (lock.getWriteHoldCount() == 1) {
+            lock.writeLock().unlock();
+            lock.writeLock().lock();
+        }
     }
 
     private interface Mutation<T> {
@@ -423,7 +446,8 @@ public final class ReplicaPool implements AutoCloseable {
         Layer redundant;
         while ((redundant = findRedundantLayer()) != null) {
             Layer child = childrenOf(redundant, reachable()).getFirst();
-            new LayerMerger(redundant, child).merge();
+            boolean childWritable = replicas.values().stream().anyMatch(replica -> replica.head() == child);
+            new LayerMerger(redundant, child, childWritable, this::yieldToIo).merge();
             layers.remove(redundant.id());
             redundant.delete();
             for (Replica replica : replicas.values()) {

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConcurrencyTest {
 
     private static final int WRITERS = 4;
-    private static final int REGION_BLOCKS = 16;
-    private static final int VERSIONS = 40;
+    private static final int REGION_BLOCKS = 512;
+    private static final int VERSIONS = 12;
 
     @TempDir
     Path directory;
