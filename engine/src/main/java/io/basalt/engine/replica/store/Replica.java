@@ -29,8 +29,9 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Concurrency contract: reads, writes, unmaps and flushes may be called from any number of
  * threads at once. Operations on disjoint byte ranges do not affect each other, even when they
  * share a block. Operations on overlapping ranges that run at the same time are not ordered (the
- * caller orders them, as an initiator must with a disk). Snapshot, deletion of a snapshot and
- * resize wait for running I/O and hold back new I/O while they run. All calls block.
+ * caller orders them, as an initiator must with a disk). Snapshot and resize wait for running
+ * I/O and hold back new I/O while they run; deleting a snapshot does too, but lets I/O run between
+ * the batches of the merge it causes. All calls block.
  */
 public final class Replica {
 
@@ -46,7 +47,6 @@ public final class Replica {
     private final ReplicaPool pool;
     private final ManifestWriter manifestWriter;
     private final Lock[] partialBlockLocks = new Lock[STRIPES];
-    private final ReentrantLock flushLock = new ReentrantLock();
     private final AtomicLong highestWrittenSequence = new AtomicLong(-1);
     private volatile ReplicaManifest manifest;
     private Layer head;
@@ -185,16 +185,16 @@ public final class Replica {
     public void flush() throws IOException {
         Lock shared = pool.lock().readLock();
         shared.lock();
-        flushLock.lock();
         try {
             requireOpen();
-            head.flush();
-        } catch (IOException | RuntimeException e) {
-            // after a failed fsync the page cache may have dropped the data: never pretend otherwise
-            fail(e);
-            throw e;
+            try {
+                head.flush();
+            } catch (IOException | RuntimeException e) {
+                // after a failed fsync the page cache may have dropped the data: never pretend otherwise
+                fail(e);
+                throw e;
+            }
         } finally {
-            flushLock.unlock();
             shared.unlock();
         }
     }

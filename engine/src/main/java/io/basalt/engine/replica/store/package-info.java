@@ -29,6 +29,8 @@
  * Every flush after a change rewrites the head's whole allocation map (small when Roaring can
  * compress it: kilobytes for sequentially written volumes, up to 32 MiB per TiB for fully random
  * sparse patterns); a journal of map changes would make that proportional to the changes. A merge
- * holds the pool's exclusive lock while it copies, pausing I/O on the pool for that time.
+ * copies in 1 MiB batches and lets I/O in between, except when it copies a writable layer into
+ * the one under it (chosen only when that is the smaller side), which pauses I/O on the pool for
+ * the whole copy.
  */
 package io.basalt.engine.replica.store;
