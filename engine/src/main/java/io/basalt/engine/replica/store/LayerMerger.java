@@ -18,11 +18,17 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Runs under the pool's exclusive lock, which it lets go between batches of copying where
  * I/O cannot tell: a downward copy re-checks, batch by batch, what the child covers by then; an
  * upward copy writes only where the child covers, which nobody reads from the parent, and so
- * yields only when the child is frozen (a writable child could change blocks already copied).
+ * yields only when the child is frozen (a writable child could change blocks already copied;
+ * a large writable child is therefore merged downward).
  */
 final class LayerMerger {
 
     private static final int COPY_BLOCKS = 256;
+    /**
+     * Copying a writable child up cannot let I/O in (it would change blocks already copied), so
+     * beyond this many blocks (16 MiB) the merge goes down instead, even if that copies more.
+     */
+    static final long MAX_BLOCKS_COPIED_WITHOUT_YIELDING = 4096;
 
     private final Layer parent;
     private final Layer child;
@@ -40,10 +46,13 @@ final class LayerMerger {
         RoaringBitmap parentWritten = parent.map().writtenBlocksCopy();
         RoaringBitmap childWritten = child.map().writtenBlocksCopy();
         RoaringBitmap copiedDown = RoaringBitmap.andNot(parentWritten, covered(child));
-        if (copiedDown.getLongCardinality() <= childWritten.getLongCardinality()) {
-            mergeDown(copiedDown);
-        } else {
+        boolean upCopiesLess = childWritten.getLongCardinality() < copiedDown.getLongCardinality();
+        boolean upWouldStallIo = childWritable
+                && childWritten.getLongCardinality() > MAX_BLOCKS_COPIED_WITHOUT_YIELDING;
+        if (upCopiesLess && !upWouldStallIo) {
             mergeUp(childWritten);
+        } else {
+            mergeDown(copiedDown);
         }
     }
 

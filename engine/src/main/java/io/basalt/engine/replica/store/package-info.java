@@ -30,7 +30,7 @@
  * compress it: kilobytes for sequentially written volumes, up to 32 MiB per TiB for fully random
  * sparse patterns); a journal of map changes would make that proportional to the changes. A merge
  * copies in 1 MiB batches and lets I/O in between, except when it copies a writable layer into
- * the one under it (chosen only when that is the smaller side), which pauses I/O on the pool for
- * the whole copy.
+ * the one under it (chosen only when that is the smaller side and at most 16 MiB), which pauses
+ * I/O on the pool for that copy.
  */
 package io.basalt.engine.replica.store;

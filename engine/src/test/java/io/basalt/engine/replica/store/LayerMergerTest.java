@@ -66,6 +66,30 @@ class LayerMergerTest {
     }
 
     @Test
+    void aLargeWritableChildIsNotCopiedUpInOneGoEvenWhenThatWouldCopyLess() throws Exception {
+        long large = LayerMerger.MAX_BLOCKS_COPIED_WITHOUT_YIELDING + 1;
+        parent.map().markWritten(0, 3 * large);
+        child.map().markWritten(0, large);
+
+        new LayerMerger(parent, child, true, () -> { }).merge();
+
+        assertThat(child.dataFile().getFileName().toString()).isEqualTo("data.0");
+        assertThat(child.map().writtenBlocks()).isEqualTo(3 * large);
+    }
+
+    @Test
+    void aLargeFrozenChildIsCopiedUpWhenThatCopiesLess() throws Exception {
+        long large = LayerMerger.MAX_BLOCKS_COPIED_WITHOUT_YIELDING + 1;
+        parent.map().markWritten(0, 3 * large);
+        child.map().markWritten(0, large);
+
+        new LayerMerger(parent, child, false, () -> { }).merge();
+
+        assertThat(child.dataFile().getFileName().toString()).isEqualTo("data.1");
+        assertThat(child.map().writtenBlocks()).isEqualTo(3 * large);
+    }
+
+    @Test
     void aBlockWrittenToTheChildBetweenTwoBatchesIsNotOverwrittenByTheMerge() throws Exception {
         write(parent, 0, BLOCKS, 1);
         write(child, BLOCKS, 2 * BLOCKS, 2);
