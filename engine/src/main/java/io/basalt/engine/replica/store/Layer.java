@@ -168,12 +168,14 @@ final class Layer implements AutoCloseable {
 
     /** Makes every write and unmap that completed before this call durable. */
     synchronized void flush() throws IOException {
+        if (map.version() == persistedMapVersion) {
+            data.force(false);
+            return;
+        }
         AllocationMap snapshot = map.copy();
         data.force(false);
-        if (snapshot.version() != persistedMapVersion) {
-            writer.write(mapFile(directory, meta.generation()), snapshot.serialize());
-            persistedMapVersion = snapshot.version();
-        }
+        writer.write(mapFile(directory, meta.generation()), snapshot.serialize());
+        persistedMapVersion = snapshot.version();
     }
 
     /** Durably records a new parent; the merge that made it correct has been flushed before. */
