@@ -59,15 +59,17 @@ final class LayerMerger {
     private void mergeDown(RoaringBitmap candidates) throws IOException {
         copy(parent, child, candidates, true, true);
         Layer grandparent = parent.parent();
-        if (grandparent == null) {
-            // with nothing below, an absent block reads as zeros: tombstones become redundant
-            child.map().forgetZeroed();
-        } else {
+        if (grandparent != null) {
             RoaringBitmap zeroedBelow = RoaringBitmap.andNot(parent.map().zeroedBlocksCopy(), covered(child));
             forEachRun(zeroedBelow, (from, to) -> child.map().markZeroed(from, to));
         }
         child.flush();
         child.persistParent(grandparent);
+        if (grandparent == null) {
+            // with nothing below, an absent block reads as zeros: tombstones became redundant (not
+            // before: until the parent is gone for good they still hide it)
+            child.map().forgetZeroed();
+        }
     }
 
     private void mergeUp(RoaringBitmap childWritten) throws IOException {

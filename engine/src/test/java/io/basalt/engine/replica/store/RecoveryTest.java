@@ -236,6 +236,30 @@ class RecoveryTest {
     }
 
     @Test
+    void anUnmapStillHidesTheMergedSnapshotWhenTheMergeIsCutOffAfterTheChildsMapWasPersisted() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica origin = pool.create("origin", SIZE);
+            origin.write(0, buffer(filled(1, 2 * BLOCK)), 1);
+            origin.snapshot("s1");
+            origin.unmap(0, BLOCK);
+            origin.write(8 * BLOCK, buffer(filled(2, 8 * BLOCK)), 2);
+            origin.snapshot("s2");
+        }
+        CrashAt crash = new CrashAt(MetadataWriter.Step.RENAMED, "map.", 1);
+        try (ReplicaPool pool = ReplicaPool.open(directory, crash, Clock.systemUTC())) {
+            assertThatThrownBy(() -> pool.replica("origin").deleteSnapshot("s1"))
+                    .isInstanceOf(CrashAt.SimulatedCrash.class);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica origin = pool.replica("origin");
+            assertThat(origin.read(0, BLOCK)).isEqualTo(new byte[BLOCK]);
+            assertThat(origin.read(BLOCK, BLOCK)).isEqualTo(filled(1, BLOCK));
+            assertThat(pool.clone("origin", "s2", "clone").read(0, BLOCK)).isEqualTo(new byte[BLOCK]);
+        }
+    }
+
+    @Test
     void leftoverTemporaryFilesAndUnreferencedLayersAreRemovedAtOpen() throws Exception {
         try (ReplicaPool pool = ReplicaPool.open(directory)) {
             pool.create("vol", SIZE);
