@@ -1,0 +1,550 @@
+package io.basalt.engine.replica.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicas kept in one directory, and the layers they are made of.
+ *
+ * <p>Layout: {@code replicas/NAME.manifest} ({@link ReplicaManifest}) per replica and {@code
+ * layers/ID/} per layer ({@link Layer}). Layers are shared by reference: a clone's first layer lies
+ * on a snapshot layer of another replica. A layer is kept while anything reaches it (a replica's
+ * head, a snapshot, or a layer lying on it); the references are derived from the manifests and
+ * layer metadata, so no separately persisted counter can disagree with them.
+ *
+ * <p>Crash safety: every change is made durable before the file that refers to it is committed
+ * (layer files before the manifest naming them, merged data before the layer metadata that drops
+ * the merged parent). Opening the pool therefore only has to drop what nothing refers to:
+ * temporary files, unreferenced layers, files of stale generations, data of writes whose flush
+ * never came; and finish interrupted merges.
+ *
+ * <p>Concurrency: reads, writes, unmaps and flushes of any replicas run concurrently (they share
+ * the pool's lock); snapshot, clone, snapshot deletion (merging), resize, create and delete run
+ * one at a time and take the lock exclusively, so they briefly pause I/O on the pool. A merge
+ * copies in batches of 1 MiB and lets I/O run between them (except when it copies a writable
+ * layer into the layer under it, which it does in one go).
+ */
+public final class ReplicaPool implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaPool.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final String MANIFEST_SUFFIX = ".manifest";
+
+    private final Path layersDirectory;
+    private final Path replicasDirectory;
+    private final MetadataWriter writer;
+    private final Clock clock;
+    /** Shared by I/O, exclusive while the structure changes; fair, so I/O gets in between merge batches. */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
+    /** Held through a whole structural change, so that no other one interleaves with its batches. */
+    private final ReentrantLock structure = new ReentrantLock();
+    private final Map<String, Layer> layers = new HashMap<>();
+    private final Map<String, Replica> replicas = new TreeMap<>();
+    private Exception failure;
+
+    private ReplicaPool(Path root, MetadataWriter writer, Clock clock) {
+        this.layersDirectory = root.resolve("layers");
+        this.replicasDirectory = root.resolve("replicas");
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    /** Opens (creating if needed) the pool in {@code root}, recovering from any crash. */
+    public static ReplicaPool open(Path root) throws IOException {
+        return open(root, MetadataWriter.StepHook.NONE, Clock.systemUTC());
+    }
+
+    static ReplicaPool open(Path root, MetadataWriter.StepHook hook, Clock clock) throws IOException {
+        ReplicaPool pool = new ReplicaPool(root, new MetadataWriter(hook), clock);
+        try {
+            pool.recover();
+        } catch (IOException | RuntimeException e) {
+            pool.abandon();
+            throw e;
+        }
+        return pool;
+    }
+
+    /** Creates a replica of {@code size} bytes (a multiple of 4 KiB) reading as zeros, at epoch 0. */
+    public Replica create(String name, long size) throws IOException {
+        requireName("replica", name);
+        Replica.requireValidSize(size);
+        lockStructure();
+        try {
+            requireUsable();
+            requireUnused(name);
+            Layer head = Layer.create(layersDirectory, newLayerId(), name, null, writer);
+            return mutate(() -> commitNewReplica(name, head,
+                    new ReplicaManifest(size, 0, 0, head.id(), List.of())));
+        } finally {
+            unlockStructure();
+        }
+    }
+
+    /**
+     * A new replica whose content starts as {@code source}'s snapshot {@code snapshot}; it shares
+     * the snapshot's layers and owns only what it writes. Epoch and consistent sequence start at 0.
+     */
+    public Replica clone(String source, String snapshot, String name) throws IOException {
+        requireName("replica", name);
+        lockStructure();
+        try {
+            requireUsable();
+            requireUnused(name);
+            Replica origin = replica(source);
+            ReplicaManifest.SnapshotRecord record = origin.manifest().snapshot(snapshot)
+                    .orElseThrow(() -> new UnknownSnapshotException(source, snapshot));
+            Layer base = layers.get(record.layer());
+            Layer head = Layer.create(layersDirectory, newLayerId(), name, base, writer);
+            return mutate(() -> commitNewReplica(name, head,
+                    new ReplicaManifest(record.size(), 0, 0, head.id(), List.of())));
+        } finally {
+            unlockStructure();
+        }
+    }
+
+    public Replica replica(String name) throws UnknownReplicaException {
+        lock.readLock().lock();
+        try {
+            Replica replica = replicas.get(name);
+            if (replica == null) {
+                throw new UnknownReplicaException(name);
+            }
+            return replica;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public List<String> replicaNames() {
+        lock.readLock().lock();
+        try {
+            return List.copyOf(replicas.keySet());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Deletes a replica; the layers its clones still lie on stay until those clones go. */
+    public void delete(String name) throws IOException {
+        lockStructure();
+        try {
+            requireUsable();
+            Replica replica = replica(name);
+            mutate(() -> {
+                replica.markClosed();
+                replicas.remove(name);
+                Files.delete(manifestFile(name));
+                MetadataWriter.syncDirectory(replicasDirectory);
+                collapseAndCollect();
+                LOG.info("replica deleted replica={}", name);
+                return null;
+            });
+        } finally {
+            unlockStructure();
+        }
+    }
+
+    /** Bytes held by every layer of the pool, shared ones counted once. */
+    public long usedBytes() {
+        lock.readLock().lock();
+        try {
+            return layers.values().stream().mapToLong(Layer::writtenBytes).sum();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Flushes every replica that has not failed, then releases the pool's files. */
+    @Override
+    public void close() throws IOException {
+        IOException problem = null;
+        for (Replica replica : List.copyOf(replicas.values())) {
+            if (replica.healthy()) {
+                try {
+                    replica.flush();
+                } catch (IOException e) {
+                    problem = e;
+                }
+            }
+        }
+        try {
+            abandon();
+        } catch (IOException e) {
+            if (problem == null) {
+                problem = e;
+            } else {
+                problem.addSuppressed(e);
+            }
+        }
+        if (problem != null) {
+            throw problem;
+        }
+    }
+
+    /** Releases the pool's files without flushing anything, as a crash would leave them. */
+    void abandon() throws IOException {
+        lockStructure();
+        try {
+            IOException problem = null;
+            for (Replica replica : replicas.values()) {
+                replica.markClosed();
+            }
+            for (Layer layer : layers.values()) {
+                try {
+                    layer.close();
+                } catch (IOException e) {
+                    if (problem == null) {
+                        problem = e;
+                    } else {
+                        problem.addSuppressed(e);
+                    }
+                }
+            }
+            replicas.clear();
+            layers.clear();
+            if (problem != null) {
+                throw problem;
+            }
+        } finally {
+            unlockStructure();
+        }
+    }
+
+    // ---- operations of one replica that change the pool's structure; called by Replica
+
+    ReentrantReadWriteLock lock() {
+        return lock;
+    }
+
+    SnapshotInfo snapshot(Replica replica, String name) throws IOException {
+        requireName("snapshot", name);
+        lockStructure();
+        try {
+            requireUsable();
+            replica.requireOpen();
+            ReplicaManifest manifest = replica.manifest();
+            if (manifest.snapshot(name).isPresent()) {
+                throw new NameInUseException("snapshot of replica '" + replica.name() + "'", name);
+            }
+            replica.flush();
+            Layer frozen = replica.head();
+            Layer head = Layer.create(layersDirectory, newLayerId(), replica.name(), frozen, writer);
+            ReplicaManifest.SnapshotRecord record = new ReplicaManifest.SnapshotRecord(
+                    name, frozen.id(), clock.millis(), manifest.size());
+            return mutate(() -> {
+                replica.update(current -> current.withSnapshot(record, head.id()));
+                layers.put(head.id(), head);
+                replica.relink(head);
+                LOG.info("snapshot taken replica={} snapshot={} layer={}", replica.name(), name, frozen.id());
+                return info(record);
+            });
+        } finally {
+            unlockStructure();
+        }
+    }
+
+    void deleteSnapshot(Replica replica, String name) throws IOException {
+        lockStructure();
+        try {
+            requireUsable();
+            replica.requireOpen();
+            if (replica.manifest().snapshot(name).isEmpty()) {
+                throw new UnknownSnapshotException(replica.name(), name);
+            }
+            mutate(() -> {
+                replica.update(current -> current.withoutSnapshot(name));
+                LOG.info("snapshot deleted replica={} snapshot={}", replica.name(), name);
+                collapseAndCollect();
+                return null;
+            });
+        } finally {
+            unlockStructure();
+        }
+    }
+
+    void resize(Replica replica, long newSize) throws IOException {
+        Replica.requireValidSize(newSize);
+        lockStructure();
+        try {
+            requireUsable();
+            replica.requireOpen();
+            long size = replica.manifest().size();
+            if (newSize < size) {
+                throw new IllegalArgumentException("replica '" + replica.name() + "' cannot shrink from "
+                        + size + " to " + newSize + " bytes");
+            }
+            mutate(() -> {
+                replica.update(current -> current.withSize(newSize));
+                return null;
+            });
+        } finally {
+            unlockStructure();
+        }
+    }
+
+    List<SnapshotInfo> snapshots(Replica replica) {
+        lock.readLock().lock();
+        try {
+            return replica.manifest().snapshots().stream().map(this::info).toList();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    // ---- internals
+
+    private SnapshotInfo info(ReplicaManifest.SnapshotRecord record) {
+        return new SnapshotInfo(record.name(), Instant.ofEpochMilli(record.createdMillis()), record.size(),
+                layers.get(record.layer()).writtenBytes());
+    }
+
+    private Replica commitNewReplica(String name, Layer head, ReplicaManifest manifest) throws IOException {
+        writer.write(manifestFile(name), manifest.encode());
+        layers.put(head.id(), head);
+        Replica replica = new Replica(name, this, manifest, head, manifestWriter(name));
+        replicas.put(name, replica);
+        LOG.info("replica created replica={} size={} layer={}", name, manifest.size(), head.id());
+        return replica;
+    }
+
+    private Replica.ManifestWriter manifestWriter(String name) {
+        Path file = manifestFile(name);
+        return manifest -> writer.write(file, manifest.encode());
+    }
+
+    private void lockStructure() {
+        structure.lock();
+        lock.writeLock().lock();
+    }
+
+    private void unlockStructure() {
+        lock.writeLock().unlock();
+        structure.unlock();
+    }
+
+    /** Lets waiting I/O run, between two steps of a structural change that each leave a consistent state. */
+    private void yieldToIo() {
+        if (lock.getWriteHoldCount() == 1) {
+            lock.writeLock().unlock();
+            lock.writeLock().lock();
+        }
+    }
+
+    private interface Mutation<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a change of the pool's structure from its first commit on. When it fails part way,
+     * whether its last metadata write took effect is unknown, so memory may no longer match the
+     * disk: every replica of the pool fails, and reopening the pool settles the state from what
+     * is durable. (Failures before the commit only leave an unreferenced layer behind, which the
+     * next collection removes.)
+     */
+    private <T> T mutate(Mutation<T> mutation) throws IOException {
+        try {
+            return mutation.run();
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+            replicas.values().forEach(replica -> replica.fail(e));
+            LOG.error("replica pool failed; reopen it to recover directory={}", layersDirectory.getParent(), e);
+            throw e;
+        }
+    }
+
+    private void requireUsable() throws ReplicaStoreException {
+        if (failure != null) {
+            throw new ReplicaStoreException("replica pool in " + layersDirectory.getParent()
+                    + " failed (" + failure.getMessage() + "); reopen it to recover");
+        }
+    }
+
+    private void recover() throws IOException {
+        Files.createDirectories(layersDirectory);
+        Files.createDirectories(replicasDirectory);
+        removeTemporaryFiles();
+        Map<String, ReplicaManifest> manifests = new TreeMap<>();
+        try (Stream<Path> files = Files.list(replicasDirectory)) {
+            for (Path file : files.toList()) {
+                String fileName = file.getFileName().toString();
+                if (fileName.endsWith(MANIFEST_SUFFIX)) {
+                    String name = fileName.substring(0, fileName.length() - MANIFEST_SUFFIX.length());
+                    manifests.put(name, ReplicaManifest.decode(Files.readAllBytes(file), file.toString()));
+                }
+            }
+        }
+        for (ReplicaManifest manifest : manifests.values()) {
+            load(manifest.head());
+            for (ReplicaManifest.SnapshotRecord snapshot : manifest.snapshots()) {
+                load(snapshot.layer());
+            }
+        }
+        manifests.forEach((name, manifest) -> replicas.put(name,
+                new Replica(name, this, manifest, layers.get(manifest.head()), manifestWriter(name))));
+        collapseAndCollect();
+        LOG.info("replica pool opened directory={} replicas={} layers={}", layersDirectory.getParent(),
+                replicas.size(), layers.size());
+    }
+
+    /** Loads a layer and the layers under it. */
+    private Layer load(String id) throws IOException {
+        Layer loaded = layers.get(id);
+        if (loaded != null) {
+            return loaded;
+        }
+        Path directory = layersDirectory.resolve(id);
+        if (!Files.isDirectory(directory)) {
+            throw new CorruptMetadataException(directory.toString(), "referenced layer is missing");
+        }
+        Layer layer = Layer.open(directory, writer);
+        layers.put(id, layer);
+        long reclaimed = layer.reclaimUnmappedData();
+        if (reclaimed > 0) {
+            LOG.info("space of writes lost in a crash given back layer={} bytes={}", id, reclaimed);
+        }
+        if (layer.parentId() != null) {
+            layer.linkParent(load(layer.parentId()));
+        }
+        return layer;
+    }
+
+    private void removeTemporaryFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(layersDirectory.getParent(), 3)) {
+            for (Path file : files.toList()) {
+                if (file.getFileName().toString().endsWith(MetadataWriter.TEMP_SUFFIX)) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    /**
+     * Merges every layer that no longer needs to exist on its own into its only child, then
+     * deletes the layers nothing reaches. Run after anything that drops references and at open,
+     * where it finishes merges a crash interrupted.
+     */
+    private void collapseAndCollect() throws IOException {
+        Layer redundant;
+        while ((redundant = findRedundantLayer()) != null) {
+            Layer child = childrenOf(redundant, reachable()).getFirst();
+            boolean childWritable = replicas.values().stream().anyMatch(replica -> replica.head() == child);
+            new LayerMerger(redundant, child, childWritable, this::yieldToIo).merge();
+            layers.remove(redundant.id());
+            redundant.delete();
+            for (Replica replica : replicas.values()) {
+                replica.relink(replica.head());
+            }
+        }
+        collectUnreachable();
+    }
+
+    /**
+     * A layer no snapshot names and no replica writes to, lying under exactly one layer of the
+     * same owner. Layers under a clone's first layer stay: they hold the clone's origin content,
+     * which is not the clone's own space.
+     */
+    private Layer findRedundantLayer() {
+        Set<String> pinned = new HashSet<>();
+        for (Replica replica : replicas.values()) {
+            pinned.add(replica.manifest().head());
+            replica.manifest().snapshots().forEach(s -> pinned.add(s.layer()));
+        }
+        Set<String> live = reachable();
+        for (Layer layer : layers.values()) {
+            if (pinned.contains(layer.id()) || !live.contains(layer.id())) {
+                continue;
+            }
+            List<Layer> children = childrenOf(layer, live);
+            if (children.size() == 1 && children.getFirst().owner().equals(layer.owner())) {
+                return layer;
+            }
+        }
+        return null;
+    }
+
+    private List<Layer> childrenOf(Layer parent, Set<String> live) {
+        List<Layer> children = new ArrayList<>();
+        for (Layer layer : layers.values()) {
+            if (layer.parent() == parent && live.contains(layer.id())) {
+                children.add(layer);
+            }
+        }
+        return children;
+    }
+
+    private Set<String> reachable() {
+        Set<String> reached = new HashSet<>();
+        for (Replica replica : replicas.values()) {
+            List<String> roots = new ArrayList<>();
+            roots.add(replica.manifest().head());
+            replica.manifest().snapshots().forEach(s -> roots.add(s.layer()));
+            for (String root : roots) {
+                for (Layer layer = layers.get(root); layer != null && reached.add(layer.id()); layer = layer.parent()) {
+                    // walks down to the base or to a layer already reached
+                }
+            }
+        }
+        return reached;
+    }
+
+    private void collectUnreachable() throws IOException {
+        Set<String> live = reachable();
+        for (Layer layer : List.copyOf(layers.values())) {
+            if (!live.contains(layer.id())) {
+                layers.remove(layer.id());
+                layer.delete();
+                LOG.info("layer deleted layer={} owner={}", layer.id(), layer.owner());
+            }
+        }
+        try (Stream<Path> directories = Files.list(layersDirectory)) {
+            for (Path directory : directories.toList()) {
+                if (!layers.containsKey(directory.getFileName().toString())) {
+                    Layer.deleteDirectory(directory);
+                    LOG.info("unreferenced layer removed directory={}", directory);
+                }
+            }
+        }
+    }
+
+    private void requireUnused(String name) throws NameInUseException {
+        if (replicas.containsKey(name)) {
+            throw new NameInUseException("replica", name);
+        }
+    }
+
+    private static void requireName(String what, String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(what + " name '" + name
+                    + "' must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+    }
+
+    private Path manifestFile(String name) {
+        return replicasDirectory.resolve(name + MANIFEST_SUFFIX);
+    }
+
+    private static String newLayerId() {
+        byte[] random = new byte[8];
+        ThreadLocalRandom.current().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+}

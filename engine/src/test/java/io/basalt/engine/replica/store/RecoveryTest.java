@@ -1,0 +1,305 @@
+package io.basalt.engine.replica.store;
+
+import static io.basalt.engine.replica.store.Content.BLOCK;
+import static io.basalt.engine.replica.store.Content.buffer;
+import static io.basalt.engine.replica.store.Content.filled;
+import static io.basalt.engine.replica.store.Content.pattern;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecoveryTest {
+
+    private static final long SIZE = 64L * BLOCK;
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void flushedWritesSurviveACrash() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica replica = pool.create("vol", SIZE);
+            replica.write(BLOCK, buffer(pattern(1, 4 * BLOCK)), 1);
+            replica.flush();
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            assertThat(pool.replica("vol").read(BLOCK, 4 * BLOCK)).isEqualTo(pattern(1, 4 * BLOCK));
+        }
+    }
+
+    @Test
+    void anUnflushedWriteIsEitherThereOrNotButNeverGarbage() throws Exception {
+        ReplicaPool crashed = ReplicaPool.open(directory);
+        Replica written = crashed.create("vol", SIZE);
+        written.write(0, buffer(filled(1, 8 * BLOCK)), 1);
+        written.flush();
+        written.write(4 * BLOCK, buffer(filled(2, 8 * BLOCK)), 2);
+        crashed.abandon();
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica replica = pool.replica("vol");
+            assertThat(replica.read(0, 4 * BLOCK)).isEqualTo(filled(1, 4 * BLOCK));
+            for (int block = 4; block < 12; block++) {
+                byte[] content = replica.read((long) block * BLOCK, BLOCK);
+                byte[] before = block < 8 ? filled(1, BLOCK) : new byte[BLOCK];
+                assertThat(content).as("block %d", block).isIn(before, filled(2, BLOCK));
+            }
+        }
+    }
+
+    @Test
+    void theSpaceOfWritesACrashCutOffBeforeTheirFlushIsGivenBackAtOpen() throws Exception {
+        int mib = 1 << 20;
+        ReplicaPool crashed = ReplicaPool.open(directory);
+        Replica written = crashed.create("vol", 16L * mib);
+        written.write(0, buffer(filled(1, BLOCK)), 1);
+        written.flush();
+        written.write(mib, buffer(pattern(2, 8 * mib)), 2);
+        written.head().syncData();
+        crashed.abandon();
+        assertThat(DiskUsage.of(directory)).isGreaterThan(8L * mib);
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            assertThat(DiskUsage.of(directory)).isLessThan(mib);
+            assertThat(pool.replica("vol").read(0, BLOCK)).isEqualTo(filled(1, BLOCK));
+        }
+    }
+
+    @Test
+    void closingThePoolFlushesItsReplicas() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            pool.create("vol", SIZE).write(0, buffer(pattern(4, 2 * BLOCK)), 1);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            assertThat(pool.replica("vol").read(0, 2 * BLOCK)).isEqualTo(pattern(4, 2 * BLOCK));
+        }
+    }
+
+    @Test
+    void epochAndConsistentSequenceArePersisted() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica replica = pool.create("vol", SIZE);
+            replica.setEpoch(3);
+            replica.markConsistentThrough(1234);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            assertThat(pool.replica("vol").epoch()).isEqualTo(3);
+            assertThat(pool.replica("vol").consistentThrough()).isEqualTo(1234);
+        }
+    }
+
+    @Test
+    void theEpochNeverGoesBack() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica replica = pool.create("vol", SIZE);
+            replica.setEpoch(5);
+
+            assertThatThrownBy(() -> replica.setEpoch(4)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("epoch 5");
+            replica.setEpoch(6);
+            assertThat(replica.epoch()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void snapshotsClonesAndSizesSurviveAReopen() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica origin = pool.create("origin", SIZE);
+            origin.write(0, buffer(filled(1, 2 * BLOCK)), 1);
+            origin.snapshot("s1");
+            origin.write(0, buffer(filled(2, BLOCK)), 2);
+            origin.resize(2 * SIZE);
+            origin.flush();
+            Replica clone = pool.clone("origin", "s1", "clone");
+            clone.write(BLOCK, buffer(filled(3, BLOCK)), 1);
+            clone.flush();
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica origin = pool.replica("origin");
+            Replica clone = pool.replica("clone");
+            assertThat(origin.size()).isEqualTo(2 * SIZE);
+            assertThat(origin.listSnapshots()).extracting(SnapshotInfo::name).containsExactly("s1");
+            assertThat(origin.read(0, 2 * BLOCK)).isEqualTo(concat(filled(2, BLOCK), filled(1, BLOCK)));
+            assertThat(clone.read(0, 2 * BLOCK)).isEqualTo(concat(filled(1, BLOCK), filled(3, BLOCK)));
+        }
+    }
+
+    @Test
+    void aSnapshotInterruptedBeforeItsManifestIsRenamedNeverHappened() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            pool.create("origin", SIZE);
+        }
+        CrashAt snapshotCrash = new CrashAt(MetadataWriter.Step.TEMP_SYNCED, "origin.manifest", 1);
+        try (ReplicaPool pool = ReplicaPool.open(directory, snapshotCrash, Clock.systemUTC())) {
+            Replica origin = pool.replica("origin");
+            origin.write(0, buffer(filled(1, BLOCK)), 1);
+
+            assertThatThrownBy(() -> origin.snapshot("s1")).isInstanceOf(CrashAt.SimulatedCrash.class);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica origin = pool.replica("origin");
+            assertThat(origin.listSnapshots()).isEmpty();
+            assertThat(origin.read(0, BLOCK)).isEqualTo(filled(1, BLOCK));
+            assertThat(layerDirectories()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSnapshotWhoseManifestWasRenamedSurvivesTheCrash() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica origin = pool.create("origin", SIZE);
+            origin.write(0, buffer(filled(1, BLOCK)), 1);
+            origin.flush();
+        }
+        CrashAt crash = new CrashAt(MetadataWriter.Step.RENAMED, "origin.manifest", 1);
+        try (ReplicaPool pool = ReplicaPool.open(directory, crash, Clock.systemUTC())) {
+            assertThatThrownBy(() -> pool.replica("origin").snapshot("s1")).isInstanceOf(CrashAt.SimulatedCrash.class);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica origin = pool.replica("origin");
+            assertThat(origin.listSnapshots()).extracting(SnapshotInfo::name).containsExactly("s1");
+            assertThat(pool.clone("origin", "s1", "clone").read(0, BLOCK)).isEqualTo(filled(1, BLOCK));
+        }
+    }
+
+    @Test
+    void aMergeInterruptedBeforeItsCommitIsFinishedWhenThePoolOpens() throws Exception {
+        byte[] base = pattern(1, 32 * BLOCK);
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica origin = pool.create("origin", SIZE);
+            origin.write(0, buffer(base), 1);
+            origin.snapshot("s1");
+            origin.write(0, buffer(filled(2, BLOCK)), 2);
+            origin.flush();
+        }
+        CrashAt crash = new CrashAt(MetadataWriter.Step.TEMP_SYNCED, Layer.META_FILE, 1);
+        try (ReplicaPool pool = ReplicaPool.open(directory, crash, Clock.systemUTC())) {
+            assertThatThrownBy(() -> pool.replica("origin").deleteSnapshot("s1"))
+                    .isInstanceOf(CrashAt.SimulatedCrash.class);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica origin = pool.replica("origin");
+            byte[] expected = base.clone();
+            System.arraycopy(filled(2, BLOCK), 0, expected, 0, BLOCK);
+            assertThat(origin.read(0, 32 * BLOCK)).isEqualTo(expected);
+            assertThat(origin.listSnapshots()).isEmpty();
+            assertThat(layerDirectories()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void afterAFailedMetadataWriteTheReplicaRefusesIoUntilThePoolIsReopened() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            pool.create("origin", SIZE);
+        }
+        CrashAt crash = new CrashAt(MetadataWriter.Step.RENAMED, "origin.manifest", 1);
+        try (ReplicaPool pool = ReplicaPool.open(directory, crash, Clock.systemUTC())) {
+            Replica origin = pool.replica("origin");
+            assertThatThrownBy(() -> origin.snapshot("s1")).isInstanceOf(CrashAt.SimulatedCrash.class);
+
+            assertThatThrownBy(() -> origin.write(0, buffer(filled(1, BLOCK)), 1))
+                    .isInstanceOf(ReplicaStoreException.class).hasMessageContaining("reopen the pool");
+            assertThatThrownBy(() -> pool.create("other", SIZE)).isInstanceOf(ReplicaStoreException.class)
+                    .hasMessageContaining("reopen it");
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            pool.replica("origin").write(0, buffer(filled(1, BLOCK)), 1);
+        }
+    }
+
+    @Test
+    void aFailureBeforeTheCommitLeavesThePoolUsable() throws Exception {
+        CrashAt crash = new CrashAt(MetadataWriter.Step.TEMP_SYNCED, Layer.META_FILE, 2);
+        try (ReplicaPool pool = ReplicaPool.open(directory, crash, Clock.systemUTC())) {
+            Replica origin = pool.create("origin", SIZE);
+
+            assertThatThrownBy(() -> origin.snapshot("s1")).isInstanceOf(CrashAt.SimulatedCrash.class);
+
+            origin.write(0, buffer(filled(1, BLOCK)), 1);
+            origin.snapshot("s1");
+            assertThat(origin.listSnapshots()).extracting(SnapshotInfo::name).containsExactly("s1");
+        }
+    }
+
+    @Test
+    void anUnmapStillHidesTheMergedSnapshotWhenTheMergeIsCutOffAfterTheChildsMapWasPersisted() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica origin = pool.create("origin", SIZE);
+            origin.write(0, buffer(filled(1, 2 * BLOCK)), 1);
+            origin.snapshot("s1");
+            origin.unmap(0, BLOCK);
+            origin.write(8 * BLOCK, buffer(filled(2, 8 * BLOCK)), 2);
+            origin.snapshot("s2");
+        }
+        CrashAt crash = new CrashAt(MetadataWriter.Step.RENAMED, "map.", 1);
+        try (ReplicaPool pool = ReplicaPool.open(directory, crash, Clock.systemUTC())) {
+            assertThatThrownBy(() -> pool.replica("origin").deleteSnapshot("s1"))
+                    .isInstanceOf(CrashAt.SimulatedCrash.class);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica origin = pool.replica("origin");
+            assertThat(origin.read(0, BLOCK)).isEqualTo(new byte[BLOCK]);
+            assertThat(origin.read(BLOCK, BLOCK)).isEqualTo(filled(1, BLOCK));
+            assertThat(pool.clone("origin", "s2", "clone").read(0, BLOCK)).isEqualTo(new byte[BLOCK]);
+        }
+    }
+
+    @Test
+    void leftoverTemporaryFilesAndUnreferencedLayersAreRemovedAtOpen() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            pool.create("vol", SIZE);
+        }
+        Path strayTemp = directory.resolve("replicas").resolve("vol.manifest" + MetadataWriter.TEMP_SUFFIX);
+        Files.writeString(strayTemp, "half written");
+        Path strayLayer = Files.createDirectory(directory.resolve("layers").resolve("0123456789abcdef"));
+        Files.writeString(strayLayer.resolve("data.0"), "orphan");
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            assertThat(strayTemp).doesNotExist();
+            assertThat(strayLayer).doesNotExist();
+            assertThat(pool.replicaNames()).containsExactly("vol");
+        }
+    }
+
+    @Test
+    void aDeletedReplicaStaysDeleted() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            pool.create("vol", SIZE).write(0, buffer(filled(1, BLOCK)), 1);
+            pool.delete("vol");
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            assertThat(pool.replicaNames()).isEmpty();
+            assertThatThrownBy(() -> pool.replica("vol")).isInstanceOf(UnknownReplicaException.class);
+            assertThat(layerDirectories()).isZero();
+        }
+    }
+
+    private long layerDirectories() throws Exception {
+        try (Stream<Path> layers = Files.list(directory.resolve("layers"))) {
+            return layers.count();
+        }
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = new byte[first.length + second.length];
+        System.arraycopy(first, 0, both, 0, first.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+}

@@ -1,0 +1,127 @@
+package io.basalt.engine.replica.store;
+
+import static io.basalt.engine.replica.store.Content.BLOCK;
+import static io.basalt.engine.replica.store.Content.buffer;
+import static io.basalt.engine.replica.store.Content.filled;
+import static io.basalt.engine.replica.store.Content.pattern;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplicaReadWriteTest {
+
+    @TempDir
+    Path directory;
+
+    private ReplicaPool pool;
+    private Replica replica;
+
+    @BeforeEach
+    void openPool() throws Exception {
+        pool = ReplicaPool.open(directory);
+        replica = pool.create("vol", 64 * BLOCK);
+    }
+
+    @AfterEach
+    void closePool() throws Exception {
+        pool.close();
+    }
+
+    @Test
+    void aNewReplicaReadsAsZeros() throws Exception {
+        assertThat(replica.read(0, 64 * BLOCK)).isEqualTo(new byte[64 * BLOCK]);
+    }
+
+    @Test
+    void alignedWritesReadBack() throws Exception {
+        byte[] data = pattern(1, 3 * BLOCK);
+
+        replica.write(5 * BLOCK, buffer(data), 1);
+
+        assertThat(replica.read(5 * BLOCK, 3 * BLOCK)).isEqualTo(data);
+        assertThat(replica.read(4 * BLOCK, BLOCK)).isEqualTo(new byte[BLOCK]);
+    }
+
+    @Test
+    void aWriteOfPartOfABlockKeepsTheRestOfTheBlock() throws Exception {
+        replica.write(0, buffer(filled(0x11, 2 * BLOCK)), 1);
+
+        replica.write(BLOCK - 512, buffer(filled(0x22, 1024)), 2);
+
+        byte[] expected = filled(0x11, 2 * BLOCK);
+        System.arraycopy(filled(0x22, 1024), 0, expected, BLOCK - 512, 1024);
+        assertThat(replica.read(0, 2 * BLOCK)).isEqualTo(expected);
+    }
+
+    @Test
+    void anUnalignedWriteSpanningManyBlocksReadsBack() throws Exception {
+        byte[] data = pattern(3, 5 * BLOCK + 1000);
+
+        replica.write(BLOCK + 333, buffer(data), 1);
+
+        assertThat(replica.read(BLOCK + 333, data.length)).isEqualTo(data);
+        assertThat(replica.read(BLOCK, 333)).isEqualTo(new byte[333]);
+    }
+
+    @Test
+    void concurrentWritesToDisjointPartsOfTheSameBlocksAllSurvive() throws Exception {
+        int sectors = 8 * BLOCK / 512;
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (int sector = 0; sector < sectors; sector++) {
+                int s = sector;
+                writes.add(threads.submit(() -> {
+                    replica.write(s * 512L, buffer(pattern(s, 512)), s);
+                    return null;
+                }));
+            }
+            for (Future<?> write : writes) {
+                write.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        for (int sector = 0; sector < sectors; sector++) {
+            assertThat(replica.read(sector * 512L, 512)).as("sector %d", sector).isEqualTo(pattern(sector, 512));
+        }
+    }
+
+    @Test
+    void aWriteRecordsTheHighestSequenceNumberSeen() throws Exception {
+        replica.write(0, buffer(filled(1, 512)), 7);
+        replica.write(512, buffer(filled(1, 512)), 5);
+
+        assertThat(replica.highestWrittenSequence()).isEqualTo(7);
+    }
+
+    @Test
+    void accessBeyondTheEndIsRejected() {
+        assertThatThrownBy(() -> replica.read(63 * BLOCK, BLOCK + 1)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("outside replica 'vol'");
+        assertThatThrownBy(() -> replica.write(64 * BLOCK, buffer(new byte[1]), 1))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void aSizeThatIsNotAWholeNumberOfBlocksIsRejected() {
+        assertThatThrownBy(() -> pool.create("odd", BLOCK + 512)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("multiple of 4096");
+    }
+
+    @Test
+    void aSecondReplicaOfTheSameNameIsRejected() {
+        assertThatThrownBy(() -> pool.create("vol", BLOCK)).isInstanceOf(NameInUseException.class);
+    }
+}
