@@ -74,6 +74,12 @@ final class VolumeProvisioner {
         if (!request.hasCapacityRange()) {
             throw CsiErrors.invalidArgument("capacity_range is required");
         }
+        if (request.hasVolumeCapability()) {
+            String problem = Capabilities.problemWith(request.getVolumeCapability());
+            if (problem != null) {
+                throw CsiErrors.invalidArgument(problem);
+            }
+        }
         VolumeClaim claim = Lookup.existingVolume(cluster, request.getVolumeId());
         long current = claim.getSpec().capacityBytes();
         long wanted = CapacityPolicy.sizeFor(request.getCapacityRange());

@@ -157,6 +157,22 @@ class SnapshotsTest extends ControllerFixture {
                 () -> controller.listSnapshots(ListSnapshotsRequest.newBuilder().setMaxEntries(-1).build()));
     }
 
+    @Test
+    void createWhileTheSameSnapshotIsBeingCreatedIsAborted() {
+        try (var busy = inFlight.claim("snapshot/snap-1")) {
+            assertFailsWith(Status.Code.ABORTED, "already in progress",
+                    () -> controller.createSnapshot(snapshotRequest("snap-1", "pvc-1")));
+        }
+    }
+
+    @Test
+    void deleteWhileTheSnapshotIsBeingCreatedIsAborted() {
+        try (var busy = inFlight.claim("snapshot/snap-1")) {
+            assertFailsWith(Status.Code.ABORTED, "already in progress",
+                    () -> controller.deleteSnapshot(DeleteSnapshotRequest.newBuilder().setSnapshotId("snap-1").build()));
+        }
+    }
+
     static CreateSnapshotRequest snapshotRequest(String name, String source) {
         return CreateSnapshotRequest.newBuilder().setName(name).setSourceVolumeId(source).build();
     }

@@ -7,6 +7,7 @@ import io.basalt.csi.v1.CapacityRange;
 import io.basalt.csi.v1.ControllerExpandVolumeRequest;
 import io.basalt.csi.v1.ControllerExpandVolumeResponse;
 import io.basalt.csi.v1.DeleteVolumeRequest;
+import io.basalt.csi.v1.VolumeCapability;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +110,37 @@ class VolumeLifecycleTest extends ControllerFixture {
         controller.controllerExpandVolume(expand("pvc-1", 2 * GIB));
 
         assertThat(cluster.volumeClaim("pvc-1").orElseThrow().getSpec().nodeName()).isEqualTo("node-7");
+    }
+
+    @Test
+    void expandWithACapabilityBasaltCannotOfferIsInvalid() {
+        controller.createVolume(createRequest("pvc-1").build());
+        VolumeCapability shared = mount("ext4").toBuilder()
+                .setAccessMode(accessMode(VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER)).build();
+
+        assertFailsWith(Status.Code.INVALID_ARGUMENT, "one node at a time",
+                () -> controller.controllerExpandVolume(expand("pvc-1", 2 * GIB).toBuilder()
+                        .setVolumeCapability(shared).build()));
+    }
+
+    @Test
+    void expandWhileAnotherOperationRunsOnTheVolumeIsAborted() {
+        controller.createVolume(createRequest("pvc-1").build());
+
+        try (var busy = inFlight.claim("volume/pvc-1")) {
+            assertFailsWith(Status.Code.ABORTED, "already in progress",
+                    () -> controller.controllerExpandVolume(expand("pvc-1", 2 * GIB)));
+        }
+    }
+
+    @Test
+    void deleteWhileAnotherOperationRunsOnTheVolumeIsAborted() {
+        controller.createVolume(createRequest("pvc-1").build());
+
+        try (var busy = inFlight.claim("volume/pvc-1")) {
+            assertFailsWith(Status.Code.ABORTED, "already in progress",
+                    () -> controller.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId("pvc-1").build()));
+        }
     }
 
     static ControllerExpandVolumeRequest expand(String volumeId, long bytes) {
