@@ -61,19 +61,20 @@ public final class KernelVm {
                     .redirectError(stderr.path().toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .start();
-            waitBounded(process, command);
+            waitBounded(process, guestScript);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             return new Result(process.exitValue(), stdout.read(), stderr.read(), elapsed);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
+            throw new UncheckedIOException("cannot run kernel-vm for " + guestScript, e);
         }
     }
 
     /**
      * kernel-vm enforces the timeout itself; this bound only catches kernel-vm itself hanging. Its
-     * cleanup trap stops QEMU on SIGTERM, so that is tried before SIGKILL.
+     * cleanup trap stops QEMU on SIGTERM, so that is tried before SIGKILL. Messages name only the
+     * guest script: its arguments may carry secrets.
      */
-    private void waitBounded(Process process, List<String> command) {
+    private void waitBounded(Process process, Path guestScript) {
         try {
             if (process.waitFor(timeout.plus(STOP_GRACE).toMillis(), TimeUnit.MILLISECONDS)) {
                 return;
@@ -82,8 +83,8 @@ public final class KernelVm {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
-            throw new TestbedException("kernel-vm did not stop after " + timeout.plus(STOP_GRACE) + ": "
-                    + String.join(" ", command));
+            throw new TestbedException("kernel-vm running " + guestScript + " did not stop after "
+                    + timeout.plus(STOP_GRACE));
         } catch (InterruptedException e) {
             process.destroy();
             Thread.currentThread().interrupt();

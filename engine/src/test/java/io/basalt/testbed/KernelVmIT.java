@@ -68,9 +68,15 @@ class KernelVmIT {
     @Test
     void forwardsAHostPortToAServerInTheGuest(@TempDir Path dir) throws Exception {
         int hostPort = FreePort.onLoopback();
+        // Serves one connection at a time until one has carried a line both ways.
         Path server = executable(dir.resolve("server"), """
                 #!/bin/bash
-                exec timeout 120 busybox nc -l -p 7000 -e /bin/sh -c 'read -r line; echo "guest got $line"'
+                for attempt in $(seq 1 10); do
+                  timeout 60 busybox nc -l -p 7000 -e /bin/sh -c \
+                    'read -r line && echo "guest got $line" && echo "$line" > /tmp/received'
+                  if [[ -s /tmp/received ]]; then exit 0; fi
+                done
+                exit 1
                 """);
         KernelVm vm = KernelVm.builder().forward(hostPort, 7000).timeout(Duration.ofMinutes(4)).build();
 
@@ -112,7 +118,8 @@ class KernelVmIT {
     /** Sends a line and returns the answer; before the guest listens, QEMU accepts and then drops the connection. */
     private static String exchange(int port, String line) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(5_000);
+            // Generous: under emulation on a busy machine the guest's shell takes a while to answer.
+            socket.setSoTimeout(30_000);
             socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
             socket.getOutputStream().flush();
             BufferedReader reader = new BufferedReader(
