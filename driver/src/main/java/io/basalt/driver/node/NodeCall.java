@@ -30,7 +30,8 @@ final class NodeCall {
             response.onError(statusOf(e).withDescription(e.getMessage()).asRuntimeException());
             return;
         } catch (KubernetesClientException e) {
-            response.onError(Status.UNAVAILABLE.withDescription("Kubernetes API: " + e.getMessage())
+            response.onError(Status.UNAVAILABLE.withDescription("Kubernetes API: "
+                    + (e.getMessage() != null ? e.getMessage() : String.valueOf(e.getCause())))
                     .asRuntimeException());
             return;
         } catch (UncheckedIOException e) {

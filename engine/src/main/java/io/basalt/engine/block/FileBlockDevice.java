@@ -85,6 +85,11 @@ public final class FileBlockDevice implements BlockDevice {
         }
     }
 
+    /** The file holding the device's data. */
+    public Path path() {
+        return path;
+    }
+
     @Override
     public int blockSize() {
         return blockSize;

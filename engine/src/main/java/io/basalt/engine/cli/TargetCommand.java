@@ -7,10 +7,14 @@ import io.basalt.engine.iscsi.IscsiServer;
 import io.basalt.engine.iscsi.TargetConfig;
 import io.basalt.engine.iscsi.login.ChapCredentials;
 import io.basalt.engine.iscsi.text.TargetLimits;
+import io.basalt.engine.management.ManagementServer;
+import io.basalt.engine.management.ServedTarget;
+import io.basalt.engine.management.TargetManagementService;
 import io.basalt.engine.scsi.BlockScsiTarget;
 import io.basalt.engine.scsi.LogicalUnit;
 import io.basalt.engine.scsi.LogicalUnitConfig;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,6 +59,10 @@ public final class TargetCommand implements Callable<Integer> {
                     + "wildcard listen address the address each initiator connected to).")
     private HostPort advertise;
 
+    @Option(names = "--mgmt", converter = HostPort.Converter.class,
+            description = "HOST:PORT of the gRPC management API (status, online resize); none: no management API.")
+    private HostPort mgmt;
+
     @Option(names = "--backing-file", required = true, description = "Sparse file holding the LUN's data.")
     private Path backingFile;
 
@@ -93,8 +101,9 @@ public final class TargetCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
-        IscsiServer server = new IscsiServer(config, new BlockScsiTarget(
-                new LogicalUnit(LogicalUnitConfig.basalt(serialNumber(iqn)), device)));
+        LogicalUnit unit = new LogicalUnit(LogicalUnitConfig.basalt(serialNumber(iqn)), device);
+        IscsiServer server = new IscsiServer(config, new BlockScsiTarget(unit));
+        ManagementServer management = null;
         try {
             InetSocketAddress bound;
             try {
@@ -106,9 +115,25 @@ public final class TargetCommand implements Callable<Integer> {
             LOG.info("iSCSI target ready: {} {} {} {} {}", kv("iqn", iqn), kv("listen", new HostPort(bound.getHostString(), bound.getPort()).toString()), kv("advertise", config.advertisedPortal() != null
                     ? config.advertisedPortal() : "address each initiator connected to"), kv("sizeBytes", size),
                     kv("transport", IscsiServer.nativeTransport() ? "epoll" : "nio"));
+            if (mgmt != null) {
+                try {
+                    management = ManagementServer.start(mgmt.socketAddress(), new TargetManagementService(
+                            new ServedTarget(iqn, config.advertisedPortal(), unit, device, server::sessions)));
+                } catch (IOException e) {
+                    LOG.error("cannot serve the management API: {} {}", kv("mgmt", mgmt.toString()),
+                            kv("reason", e.getMessage()));
+                    return 1;
+                }
+                InetSocketAddress mgmtBound = management.address();
+                LOG.info("management API ready: {} {}", kv("iqn", iqn),
+                        kv("mgmt", new HostPort(mgmtBound.getHostString(), mgmtBound.getPort()).toString()));
+            }
             stop.await();
             LOG.info("stopping iSCSI target: {}", kv("iqn", iqn));
         } finally {
+            if (management != null) {
+                management.close();
+            }
             server.close();
             device.flush().join();
             device.close();

@@ -4,6 +4,7 @@ import io.basalt.engine.iscsi.codec.DigestSettings;
 import io.basalt.engine.iscsi.codec.PduDecoder;
 import io.basalt.engine.iscsi.codec.PduEncoder;
 import io.basalt.engine.iscsi.connection.IscsiConnection;
+import io.basalt.engine.iscsi.session.Session;
 import io.basalt.engine.iscsi.session.SessionRegistry;
 import io.basalt.engine.scsi.ScsiTarget;
 import io.netty.bootstrap.ServerBootstrap;
@@ -23,6 +24,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The iSCSI target's network side: accepts connections and gives each its pipeline. */
@@ -72,6 +74,11 @@ public final class IscsiServer implements AutoCloseable {
                 })
                 .bind(listen).sync().channel();
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The sessions logged in now. */
+    public List<Session> sessions() {
+        return registry.sessions();
     }
 
     /** Stops accepting, closes every session and waits for the event loops to finish. */

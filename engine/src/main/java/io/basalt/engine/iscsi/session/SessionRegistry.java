@@ -6,6 +6,7 @@ import io.basalt.engine.iscsi.text.OperationalParameters;
 import io.basalt.engine.scsi.Nexus;
 import io.basalt.engine.scsi.ScsiTarget;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,11 @@ public final class SessionRegistry {
             all = new ArrayList<>(byTsih.values());
         }
         all.forEach(Session::close);
+    }
+
+    /** The sessions logged in now, in TSIH order. */
+    public synchronized List<Session> sessions() {
+        return byTsih.values().stream().sorted(Comparator.comparingInt(Session::tsih)).toList();
     }
 
     public synchronized int size() {

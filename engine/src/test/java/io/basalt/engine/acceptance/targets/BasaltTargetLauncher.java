@@ -16,10 +16,20 @@ public final class BasaltTargetLauncher implements TargetLauncher {
 
     private final Path jar;
     private final List<String> jvmOptions;
+    private final List<String> targetOptions;
 
     public BasaltTargetLauncher(Path jar, List<String> jvmOptions) {
+        this(jar, jvmOptions, List.of());
+    }
+
+    private BasaltTargetLauncher(Path jar, List<String> jvmOptions, List<String> targetOptions) {
         this.jar = jar;
         this.jvmOptions = List.copyOf(jvmOptions);
+        this.targetOptions = List.copyOf(targetOptions);
+    }
+
+    public Path jar() {
+        return jar;
     }
 
     /** The jar named by {@code basalt.engine.jar} (set by the build), else the module's target directory. */
@@ -33,7 +43,12 @@ public final class BasaltTargetLauncher implements TargetLauncher {
     }
 
     public BasaltTargetLauncher withJvmOptions(List<String> options) {
-        return new BasaltTargetLauncher(jar, options);
+        return new BasaltTargetLauncher(jar, options, targetOptions);
+    }
+
+    /** Adds options of the {@code target} command beyond what a {@link TargetSpec} says, e.g. {@code --mgmt}. */
+    public BasaltTargetLauncher withTargetOptions(List<String> options) {
+        return new BasaltTargetLauncher(jar, jvmOptions, options);
     }
 
     @Override
@@ -55,6 +70,7 @@ public final class BasaltTargetLauncher implements TargetLauncher {
                 "--size", Long.toString(spec.sizeBytes())));
         spec.chap().ifPresent(chap -> command.addAll(List.of("--chap-user", chap.user(), "--chap-secret", chap.secret())));
         spec.allowedInitiators().forEach(initiator -> command.addAll(List.of("--allow-initiator", initiator)));
+        command.addAll(targetOptions);
         Path log = workDir.resolve("basalt-target-" + port + ".log");
         Process process = RunningTarget.startLogged(new ProcessBuilder(command), log);
         RunningTarget target = new RunningTarget(name(), process, log, host, port, spec.iqn(), 0, spec.chap(),
