@@ -70,10 +70,13 @@ public final class TargetCommand implements Callable<Integer> {
             description = "LUN size in bytes; K/M/G/T and Ki/Mi/Gi/Ti suffixes are powers of 1024.")
     private long size;
 
-    @Option(names = "--chap-user", description = "CHAP user initiators must log in as.")
+    // The environment is where pods get secrets: a command line is visible to every process on the node.
+    @Option(names = "--chap-user", defaultValue = "${env:BASALT_CHAP_USER}",
+            description = "CHAP user initiators must log in as (default: $BASALT_CHAP_USER).")
     private String chapUser;
 
-    @Option(names = "--chap-secret", description = "CHAP secret of --chap-user.")
+    @Option(names = "--chap-secret", defaultValue = "${env:BASALT_CHAP_SECRET}",
+            description = "CHAP secret of --chap-user (default: $BASALT_CHAP_SECRET).")
     private String chapSecret;
 
     @Option(names = "--mutual-chap-user", description = "User the target answers mutual CHAP with.")

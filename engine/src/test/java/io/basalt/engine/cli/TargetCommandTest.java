@@ -62,6 +62,21 @@ class TargetCommandTest {
     }
 
     @Test
+    void chapUserFromTheEnvironmentCountsAsGiven() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"), EngineMain.class.getName()).redirectErrorStream(true);
+        builder.command().addAll(java.util.List.of(valid()));
+        builder.environment().put("BASALT_CHAP_USER", "alice");
+        builder.environment().remove("BASALT_CHAP_SECRET");
+
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor()).isEqualTo(2);
+        assertThat(output).contains("--chap-user and --chap-secret go together");
+    }
+
+    @Test
     void mutualChapWithoutChapExitsWithUsageError() {
         assertThat(run(valid("--mutual-chap-user", "t", "--mutual-chap-secret", "s"))).isEqualTo(2);
         assertThat(errors.toString()).contains("mutual CHAP needs");
