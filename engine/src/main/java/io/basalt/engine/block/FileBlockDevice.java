@@ -117,7 +117,7 @@ public final class FileBlockDevice implements BlockDevice {
         }
         ByteBuf buffer = allocator.directBuffer(length, length);
         ByteBuffer target = buffer.nioBuffer(0, length);
-        if (length <= INLINE_TRANSFER_LIMIT) {
+        if (length <= INLINE_TRANSFER_LIMIT && target.isDirect()) {
             try {
                 if (nativeFile.readCached(offset, MemorySegment.ofBuffer(target)) == length) {
                     buffer.writerIndex(length);
