@@ -7,10 +7,12 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A byte-addressed block device whose operations complete asynchronously.
  *
- * <p>No method blocks its caller: every operation returns at once and completes its future
- * later, possibly on another thread, so that a network event loop can call it directly and a
- * replicated implementation can send the request to its replicas and complete once enough of
- * them answered. Failures complete the future exceptionally with a {@link BlockDeviceException}.
+ * <p>No method waits for a disk or the network: every operation returns at once and completes its
+ * future later, possibly on another thread, so that a network event loop can call it directly and
+ * a replicated implementation can send the request to its replicas and complete once enough of
+ * them answered. An operation that is only a short memory copy (a read from the page cache, say)
+ * may complete before returning. Failures complete the future exceptionally with a
+ * {@link BlockDeviceException}.
  *
  * <p>Offsets and lengths are bytes and must be multiples of {@link #blockSize()} and lie within
  * {@link #size()}; anything else fails with {@link BlockDeviceException.InvalidRange}.

@@ -3,6 +3,7 @@ package io.basalt.engine.block;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -17,14 +18,22 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A thin-provisioned block device in a sparse file. Positional I/O runs on a small pool of its
- * own threads; deallocation punches holes so that the file system gets the space back, and the
- * allocation query asks the file system where data and holes are.
+ * A thin-provisioned block device in a sparse file. Deallocation punches holes so that the file
+ * system gets the space back, and the allocation query asks the file system where data and holes
+ * are.
+ *
+ * <p>Small transfers that are only memory copies run on the caller's thread and complete before
+ * returning: reads the page cache holds entirely, and writes without forced unit access, which
+ * the page cache takes in. Handing those to another thread and back would cost more than the
+ * copy. Everything that may wait for the disk (uncached reads, forced writes, flushes, hole
+ * punching, large transfers) runs on a small pool of the device's own threads.
  */
 public final class FileBlockDevice implements BlockDevice {
 
     /** Extents reported by one allocation query at most; callers ask again for the rest. */
     static final int MAX_EXTENTS = 1024;
+    /** The largest read or write done on the caller's thread. */
+    static final int INLINE_TRANSFER_LIMIT = 64 << 10;
 
     private final Path path;
     private final int blockSize;
@@ -107,45 +116,80 @@ public final class FileBlockDevice implements BlockDevice {
 
     @Override
     public CompletableFuture<ByteBuf> read(long offset, int length) {
-        return submit("read", offset, length, () -> {
-            ByteBuf buffer = allocator.directBuffer(length, length);
+        CompletableFuture<ByteBuf> invalid = checkRange(offset, length);
+        if (invalid != null) {
+            return invalid;
+        }
+        ByteBuf buffer = allocator.directBuffer(length, length);
+        ByteBuffer target = buffer.nioBuffer(0, length);
+        if (length <= INLINE_TRANSFER_LIMIT && target.isDirect()) {
             try {
-                ByteBuffer target = buffer.nioBuffer(0, length);
-                long position = offset;
-                while (target.hasRemaining()) {
-                    int n = channel.read(target, position);
-                    if (n < 0) {
-                        // Past the end of a file being grown: the rest is a hole.
-                        while (target.hasRemaining()) {
-                            target.put((byte) 0);
-                        }
-                        break;
-                    }
-                    position += n;
+                if (nativeFile.readCached(offset, MemorySegment.ofBuffer(target)) == length) {
+                    buffer.writerIndex(length);
+                    return CompletableFuture.completedFuture(buffer);
                 }
-                buffer.writerIndex(length);
-                return buffer;
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 buffer.release();
-                throw e;
+                return CompletableFuture.failedFuture(new BlockDeviceException.MediumError("read", path.toString(), e));
+            }
+        }
+        CompletableFuture<ByteBuf> result = submit("read", offset, length, () -> {
+            readFully(target, offset);
+            buffer.writerIndex(length);
+            return buffer;
+        });
+        result.whenComplete((done, failure) -> {
+            if (failure != null) {
+                buffer.release();
             }
         });
+        return result;
+    }
+
+    private void readFully(ByteBuffer target, long offset) throws IOException {
+        long position = offset;
+        while (target.hasRemaining()) {
+            int n = channel.read(target, position);
+            if (n < 0) {
+                // Past the end of a file being grown: the rest is a hole.
+                while (target.hasRemaining()) {
+                    target.put((byte) 0);
+                }
+                return;
+            }
+            position += n;
+        }
     }
 
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuf data, boolean forceUnitAccess) {
         int length = data.readableBytes();
-        return submit("write", offset, length, () -> {
-            ByteBuffer source = data.nioBuffer(data.readerIndex(), length);
-            long position = offset;
-            while (source.hasRemaining()) {
-                position += channel.write(source, position);
+        if (!forceUnitAccess && length <= INLINE_TRANSFER_LIMIT) {
+            CompletableFuture<Void> invalid = checkRange(offset, length);
+            if (invalid != null) {
+                return invalid;
             }
+            try {
+                writeFully(data.nioBuffer(data.readerIndex(), length), offset);
+                return CompletableFuture.completedFuture(null);
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(new BlockDeviceException.MediumError("write", path.toString(), e));
+            }
+        }
+        return submit("write", offset, length, () -> {
+            writeFully(data.nioBuffer(data.readerIndex(), length), offset);
             if (forceUnitAccess) {
                 channel.force(false);
             }
             return null;
         });
+    }
+
+    private void writeFully(ByteBuffer source, long offset) throws IOException {
+        long position = offset;
+        while (source.hasRemaining()) {
+            position += channel.write(source, position);
+        }
     }
 
     @Override
@@ -254,14 +298,25 @@ public final class FileBlockDevice implements BlockDevice {
         T run() throws IOException;
     }
 
-    private <T> CompletableFuture<T> submit(String operation, long offset, long length, IoTask<T> task) {
-        CompletableFuture<T> result = new CompletableFuture<>();
+    /** A future failed with the reason the range is unusable, or {@code null} when it is fine. */
+    private <T> CompletableFuture<T> checkRange(long offset, long length) {
         long currentSize = size;
         if (offset < 0 || length < 0 || offset % blockSize != 0 || length % blockSize != 0
                 || offset > currentSize || length > currentSize - offset) {
-            result.completeExceptionally(new BlockDeviceException.InvalidRange(offset, length, currentSize, blockSize));
-            return result;
+            return CompletableFuture.failedFuture(new BlockDeviceException.InvalidRange(offset, length, currentSize, blockSize));
         }
+        if (io.isShutdown()) {
+            return CompletableFuture.failedFuture(new BlockDeviceException.Closed(path.toString()));
+        }
+        return null;
+    }
+
+    private <T> CompletableFuture<T> submit(String operation, long offset, long length, IoTask<T> task) {
+        CompletableFuture<T> invalid = checkRange(offset, length);
+        if (invalid != null) {
+            return invalid;
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
         try {
             io.execute(() -> {
                 try {

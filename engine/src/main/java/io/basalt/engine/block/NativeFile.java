@@ -14,8 +14,8 @@ import java.nio.file.Path;
 
 /**
  * A Linux file descriptor for the calls that {@link java.nio.channels.FileChannel} lacks:
- * hole punching, hole seeking, truncation and the allocated-block count. Linux x86-64/aarch64
- * only, through the Foreign Function and Memory API.
+ * hole punching, hole seeking, truncation, the allocated-block count and reads that never wait
+ * for the disk. Linux x86-64/aarch64 only, through the Foreign Function and Memory API.
  */
 final class NativeFile implements AutoCloseable {
 
@@ -27,6 +27,12 @@ final class NativeFile implements AutoCloseable {
     private static final int SEEK_HOLE = 4;
     private static final int ENXIO = 6;
     private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
+    private static final int EOPNOTSUPP = 95;
+    /** preadv2 flag: fail with EAGAIN rather than wait for data that is not in the page cache. */
+    private static final int RWF_NOWAIT = 0x08;
+    /** What {@link #readCached} returns when the data is not at hand without waiting. */
+    static final int NOT_CACHED = -1;
     /** Offset of st_blocks in the 64-bit Linux struct stat, and the struct's size. */
     private static final long STAT_BLOCKS_OFFSET = 64;
     private static final long STAT_SIZE = 144;
@@ -48,11 +54,20 @@ final class NativeFile implements AutoCloseable {
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
     private static final MethodHandle FTRUNCATE = function("ftruncate",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    private static final MethodHandle PREADV2 = function("preadv2",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    private static final long IOVEC_SIZE = 16;
+    /** One iovec and one errno capture per thread, so that the read path allocates no native memory. */
+    private static final ThreadLocal<MemorySegment> READ_SCRATCH = ThreadLocal.withInitial(() ->
+            Arena.ofAuto().allocate(IOVEC_SIZE + CALL_STATE.byteSize(), 8));
     private static final MethodHandle FSTAT = function("fstat",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
 
     private final Path path;
     private final int fd;
+    /** Cleared once the file system refuses RWF_NOWAIT, so that it is not asked again. */
+    private volatile boolean cachedReadsSupported = true;
 
     private NativeFile(Path path, int fd) {
         this.path = path;
@@ -92,6 +107,40 @@ final class NativeFile implements AutoCloseable {
         } catch (Throwable t) {
             throw new IOException("fallocate " + path, t);
         }
+    }
+
+    /**
+     * Reads into {@code target} from the page cache only: the bytes read (fewer at the end of the
+     * file, 0 past it), or {@link #NOT_CACHED} when any of them would have to come from the disk,
+     * or the file system cannot tell without waiting.
+     */
+    int readCached(long offset, MemorySegment target) throws IOException {
+        if (!cachedReadsSupported) {
+            return NOT_CACHED;
+        }
+        MemorySegment scratch = READ_SCRATCH.get();
+        MemorySegment iovec = scratch.asSlice(0, IOVEC_SIZE);
+        MemorySegment state = scratch.asSlice(IOVEC_SIZE, CALL_STATE.byteSize());
+        iovec.set(ValueLayout.ADDRESS, 0, target);
+        iovec.set(ValueLayout.JAVA_LONG, 8, target.byteSize());
+        long n;
+        try {
+            n = (long) PREADV2.invokeExact(state, fd, iovec, 1, offset, RWF_NOWAIT);
+        } catch (Throwable t) {
+            throw new IOException("preadv2 " + path, t);
+        }
+        if (n >= 0) {
+            return (int) n;
+        }
+        int errno = errno(state);
+        if (errno == EOPNOTSUPP) {
+            cachedReadsSupported = false;
+            return NOT_CACHED;
+        }
+        if (errno == EAGAIN || errno == EINTR) {
+            return NOT_CACHED;
+        }
+        throw failure("preadv2", path, state);
     }
 
     /** The offset of the first data at or after {@code offset}, or -1 when only a hole follows. */

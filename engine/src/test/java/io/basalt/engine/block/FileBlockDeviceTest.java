@@ -60,6 +60,24 @@ class FileBlockDeviceTest {
     }
 
     @Test
+    void aSmallWriteWithoutForceUnitAccessCompletesBeforeReturning() {
+        ByteBuf data = Unpooled.wrappedBuffer(pattern(4096, 8));
+
+        boolean done = device.write(4096, data, false).isDone();
+
+        data.release();
+        assertThat(done).isTrue();
+        assertThat(read(4096, 4096)).isEqualTo(pattern(4096, 8));
+    }
+
+    @Test
+    void aLargeReadIsServedByTheDevicesThreads() {
+        write(0, pattern(2 * MIB, 4), false);
+
+        assertThat(read(0, 2 * MIB)).isEqualTo(pattern(2 * MIB, 4));
+    }
+
+    @Test
     void aWriteLeavesTheCallersBufferIntact() {
         ByteBuf data = Unpooled.wrappedBuffer(pattern(1024, 3));
 

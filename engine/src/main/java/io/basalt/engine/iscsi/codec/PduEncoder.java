@@ -8,10 +8,14 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 
 /**
- * Writes PDUs: header, header digest, data segment padded to four bytes, data digest. The data
- * segment is passed on without copying, as part of a composite buffer.
+ * Writes PDUs: header, header digest, data segment padded to four bytes, data digest. A small data
+ * segment is copied into one buffer with its header, which costs less than building a composite
+ * buffer for it; a larger one is passed on without copying, as part of a composite buffer.
  */
 public final class PduEncoder extends ChannelOutboundHandlerAdapter {
+
+    /** Data segments up to this length are copied next to their header. */
+    static final int COPY_LIMIT = 8192;
 
     private final DigestSettings settings;
 
@@ -32,7 +36,11 @@ public final class PduEncoder extends ChannelOutboundHandlerAdapter {
         ByteBuf data = pdu.takeData();
         int dataLength = data.readableBytes();
         byte[] ahs = pdu.ahs();
-        ByteBuf header = ctx.alloc().buffer(Pdu.BHS_LENGTH + ahs.length + Crc32cDigest.LENGTH);
+        int padding = -dataLength & 3;
+        int dataDigestLength = settings.dataDigest() && dataLength > 0 ? Crc32cDigest.LENGTH : 0;
+        int headerLength = Pdu.BHS_LENGTH + ahs.length + Crc32cDigest.LENGTH;
+        boolean copy = dataLength <= COPY_LIMIT;
+        ByteBuf header = ctx.alloc().buffer(copy ? headerLength + dataLength + padding + dataDigestLength : headerLength);
         pdu.writeBhs(header, ahs.length / 4, dataLength);
         header.writeBytes(ahs);
         if (settings.headerDigest()) {
@@ -42,11 +50,20 @@ public final class PduEncoder extends ChannelOutboundHandlerAdapter {
             data.release();
             return header;
         }
-        int padding = -dataLength & 3;
-        ByteBuf trailer = ctx.alloc().buffer(padding + Crc32cDigest.LENGTH);
+        ByteBuf trailer = copy ? header : ctx.alloc().buffer(padding + dataDigestLength);
+        int dataStart = header.writerIndex();
+        if (copy) {
+            header.writeBytes(data, data.readerIndex(), dataLength);
+            data.release();
+        }
         trailer.writeZero(padding);
-        if (settings.dataDigest()) {
-            Crc32cDigest.write(trailer, Crc32cDigest.compute(data, trailer));
+        if (dataDigestLength > 0) {
+            int digest = copy ? Crc32cDigest.compute(header, dataStart, dataLength + padding)
+                    : Crc32cDigest.compute(data, trailer);
+            Crc32cDigest.write(trailer, digest);
+        }
+        if (copy) {
+            return header;
         }
         CompositeByteBuf frame = ctx.alloc().compositeBuffer(3);
         frame.addComponents(true, header, data, trailer);

@@ -413,6 +413,11 @@ final class FullFeaturePhase {
                 task.initiatorTaskTag & 0xffffffffL, task.expectedLength, task.takeWriteData());
         task.execution = target.execute(command);
         task.execution.whenComplete((response, error) -> {
+            if (ctx.executor().inEventLoop()) {
+                // Done already (served from memory): answer now, in the same flush as the read batch.
+                complete(task, response, error);
+                return;
+            }
             try {
                 ctx.executor().execute(() -> complete(task, response, error));
             } catch (RejectedExecutionException e) {
