@@ -79,7 +79,9 @@ final class TargetServerTemplate {
                             .addNewContainer()
                                 .withName("target")
                                 .withImage(engineImage)
-                                .withCommand("java", "-jar", "/opt/basalt/basalt-engine.jar")
+                                // A target needs little heap: its data buffers live off the heap.
+                                .withCommand("java", "-XX:+UseSerialGC", "-Xms32m", "-Xmx128m",
+                                        "-XX:MaxDirectMemorySize=512m", "-jar", "/opt/basalt/basalt-engine.jar")
                                 .withArgs(args)
                                 // Credentials come from the Secret through the environment, never the command line.
                                 .withEnv(secretEnv("BASALT_CHAP_USER", claim, ChapSecret.USERNAME),
