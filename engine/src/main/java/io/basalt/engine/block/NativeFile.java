@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * hole punching, hole seeking, truncation, the allocated-block count and reads that never wait
  * for the disk. Linux x86-64/aarch64 only, through the Foreign Function and Memory API.
  */
-final class NativeFile implements AutoCloseable {
+public final class NativeFile implements AutoCloseable {
 
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;
@@ -75,7 +75,7 @@ final class NativeFile implements AutoCloseable {
     }
 
     /** Opens an existing file for reading and writing. */
-    static NativeFile open(Path path) throws IOException {
+    public static NativeFile open(Path path) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment name = arena.allocateFrom(path.toAbsolutePath().toString());
@@ -92,7 +92,7 @@ final class NativeFile implements AutoCloseable {
     }
 
     /** Frees the blocks of a range, keeping the file size; the range reads as zeroes afterwards. */
-    void punchHole(long offset, long length) throws IOException {
+    public void punchHole(long offset, long length) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc;
@@ -144,12 +144,12 @@ final class NativeFile implements AutoCloseable {
     }
 
     /** The offset of the first data at or after {@code offset}, or -1 when only a hole follows. */
-    long nextData(long offset) throws IOException {
+    public long nextData(long offset) throws IOException {
         return seek(offset, SEEK_DATA);
     }
 
     /** The offset of the first hole at or after {@code offset} (the end of file counts as one). */
-    long nextHole(long offset) throws IOException {
+    public long nextHole(long offset) throws IOException {
         return seek(offset, SEEK_HOLE);
     }
 

@@ -1,5 +1,6 @@
 package io.basalt.engine.replica.store;
 
+import io.basalt.engine.block.NativeFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -32,12 +33,12 @@ final class Layer implements AutoCloseable {
     private LayerMeta meta;
     private Layer parent;
     private FileChannel data;
-    private SparseFileDescriptor sparse;
+    private NativeFile sparse;
     private AllocationMap map;
     private long persistedMapVersion;
 
     private Layer(String id, Path directory, MetadataWriter writer, LayerMeta meta, FileChannel data,
-            SparseFileDescriptor sparse, AllocationMap map, long persistedMapVersion) {
+            NativeFile sparse, AllocationMap map, long persistedMapVersion) {
         this.id = id;
         this.directory = directory;
         this.writer = writer;
@@ -78,9 +79,9 @@ final class Layer implements AutoCloseable {
             throws IOException {
         Path dataFile = dataFile(directory, meta.generation());
         FileChannel data = FileChannel.open(dataFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        SparseFileDescriptor sparse;
+        NativeFile sparse;
         try {
-            sparse = new SparseFileDescriptor(dataFile);
+            sparse = NativeFile.open(dataFile);
         } catch (IOException | RuntimeException e) {
             data.close();
             throw e;
@@ -138,7 +139,7 @@ final class Layer implements AutoCloseable {
     }
 
     void punch(long offset, long length) throws IOException {
-        sparse.punch(offset, length);
+        sparse.punchHole(offset, length);
     }
 
     /**
@@ -157,7 +158,7 @@ final class Layer implements AutoCloseable {
             stray.andNot(written);
             for (long block = stray.nextValue((int) firstBlock); block >= 0 && block < endBlock; ) {
                 long runEnd = Math.min(stray.nextAbsentValue((int) block), endBlock);
-                sparse.punch(Blocks.offsetOf(block), Blocks.offsetOf(runEnd - block));
+                sparse.punchHole(Blocks.offsetOf(block), Blocks.offsetOf(runEnd - block));
                 reclaimed += Blocks.offsetOf(runEnd - block);
                 block = runEnd >= endBlock ? -1 : stray.nextValue((int) runEnd);
             }
@@ -199,7 +200,7 @@ final class Layer implements AutoCloseable {
         LayerMeta changed = new LayerMeta(meta.owner(), donor.parentId(), generation);
         writer.write(directory.resolve(META_FILE), changed.encode());
         FileChannel newChannel = FileChannel.open(newData, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        SparseFileDescriptor newSparse = new SparseFileDescriptor(newData);
+        NativeFile newSparse = NativeFile.open(newData);
         closeFiles();
         data = newChannel;
         sparse = newSparse;
