@@ -1,6 +1,7 @@
 package io.basalt.engine;
 
 import io.basalt.engine.cli.CtlCommand;
+import io.basalt.engine.cli.PoolCommand;
 import io.basalt.engine.cli.TargetCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The engine's command line: one subcommand per role the engine process can play. */
 @Command(name = "basalt-engine", mixinStandardHelpOptions = true,
         description = "Basalt data plane.",
-        subcommands = {TargetCommand.class, CtlCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TargetCommand.class, PoolCommand.class, CtlCommand.class, CommandLine.HelpCommand.class})
 public final class EngineMain {
 
     public static void main(String[] args) {

@@ -34,7 +34,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /** Serves one file-backed LUN as an iSCSI target until SIGTERM or SIGINT. */
 @Command(name = "target", mixinStandardHelpOptions = true,
@@ -101,9 +100,7 @@ public final class TargetCommand implements Callable<Integer> {
         TargetConfig config = validatedConfig();
         FileBlockDevice device = FileBlockDevice.open(backingFile, size, BLOCK_SIZE,
                 Math.max(4, Runtime.getRuntime().availableProcessors() * 2), PooledByteBufAllocator.DEFAULT);
-        CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("TERM"), signal -> stop.countDown());
-        Signal.handle(new Signal("INT"), signal -> stop.countDown());
+        CountDownLatch stop = TerminationSignals.latch();
         LogicalUnit unit = new LogicalUnit(LogicalUnitConfig.basalt(serialNumber(iqn)), device);
         IscsiServer server = new IscsiServer(config, new BlockScsiTarget(unit));
         ManagementServer management = null;

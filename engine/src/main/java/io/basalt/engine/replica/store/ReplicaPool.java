@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -58,7 +59,7 @@ public final class ReplicaPool implements AutoCloseable {
     private final ReentrantLock structure = new ReentrantLock();
     private final Map<String, Layer> layers = new HashMap<>();
     private final Map<String, Replica> replicas = new TreeMap<>();
-    private Exception failure;
+    private volatile Exception failure;
 
     private ReplicaPool(Path root, MetadataWriter writer, Clock clock) {
         this.layersDirectory = root.resolve("layers");
@@ -171,6 +172,11 @@ public final class ReplicaPool implements AutoCloseable {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** Why the pool stopped taking changes (reopening it recovers), or empty while it works. */
+    public Optional<String> failureReason() {
+        return Optional.ofNullable(failure).map(Exception::getMessage);
     }
 
     /** Flushes every replica that has not failed, then releases the pool's files. */
