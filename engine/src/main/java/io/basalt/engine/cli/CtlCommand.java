@@ -1,15 +1,20 @@
 package io.basalt.engine.cli;
 
+import io.basalt.engine.management.v1.PoolManagementGrpc;
+import io.basalt.engine.management.v1.PoolManagementGrpc.PoolManagementBlockingStub;
+import io.basalt.engine.management.v1.PoolStatusRequest;
 import io.basalt.engine.management.v1.ResizeTargetRequest;
 import io.basalt.engine.management.v1.ResizeTargetResponse;
 import io.basalt.engine.management.v1.TargetManagementGrpc;
 import io.basalt.engine.management.v1.TargetManagementGrpc.TargetManagementBlockingStub;
 import io.basalt.engine.management.v1.TargetStatusRequest;
 import io.basalt.engine.management.v1.TargetStatusResponse;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.AbstractBlockingStub;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -17,26 +22,32 @@ import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The admin client of the management APIs. Exit status: 0 done, 1 the engine refused, 2 usage
- * error, 3 the engine could not be reached in time.
+ * The admin client of the management APIs, of a target ({@code --target}) or a pool server
+ * ({@code --pool}). Exit status: 0 done, 1 the engine refused, 2 usage error, 3 the engine could
+ * not be reached in time.
  */
 @Command(name = "ctl", mixinStandardHelpOptions = true,
         description = "Administer a running engine process through its management API.",
-        subcommands = {CtlCommand.TargetStatus.class, CtlCommand.ResizeTarget.class})
+        subcommands = {CtlCommand.ShowStatus.class, CtlCommand.ResizeTarget.class, ReplicaCommands.class})
 public final class CtlCommand {
 
     static final int REFUSED = 1;
     static final int UNREACHABLE = 3;
 
-    @Option(names = "--target", required = true, converter = HostPort.Converter.class, scope = ScopeType.INHERIT,
-            description = "HOST:PORT of the target's management API (its --mgmt).")
+    @Option(names = "--target", converter = HostPort.Converter.class, scope = ScopeType.INHERIT,
+            description = "HOST:PORT of a target's management API (its --mgmt).")
     HostPort target;
+
+    @Option(names = "--pool", converter = HostPort.Converter.class, scope = ScopeType.INHERIT,
+            description = "HOST:PORT of a pool server's management API (its --mgmt).")
+    HostPort pool;
 
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print JSON instead of text.")
     boolean json;
@@ -48,12 +59,37 @@ public final class CtlCommand {
     @Spec
     CommandSpec spec;
 
-    /** Calls the target with a deadline, prints the answer and turns failures into exit codes. */
-    <T> int call(Function<TargetManagementBlockingStub, T> rpc, Function<T, String> text, Function<T, String> jsonText) {
-        ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port()).usePlaintext().build();
+    /** Calls the target named by {@code --target}. */
+    <T> int callTarget(CommandSpec command, Function<TargetManagementBlockingStub, T> rpc,
+                       Function<T, String> text, Function<T, String> jsonText) {
+        return call(requireAddress(command, "--target", target), TargetManagementGrpc::newBlockingStub, rpc, text,
+                jsonText);
+    }
+
+    /** Calls the pool server named by {@code --pool}. */
+    <T> int callPool(CommandSpec command, Function<PoolManagementBlockingStub, T> rpc,
+                     Function<T, String> text, Function<T, String> jsonText) {
+        return call(requireAddress(command, "--pool", pool), PoolManagementGrpc::newBlockingStub, rpc, text, jsonText);
+    }
+
+    private HostPort requireAddress(CommandSpec command, String option, HostPort address) {
+        if (target != null && pool != null) {
+            throw new ParameterException(command.commandLine(), "give either --target or --pool, not both");
+        }
+        if (address == null) {
+            throw new ParameterException(command.commandLine(), "'" + command.qualifiedName() + "' needs " + option
+                    + " HOST:PORT");
+        }
+        return address;
+    }
+
+    /** Calls an engine with a deadline, prints the answer and turns failures into exit codes. */
+    private <S extends AbstractBlockingStub<S>, T> int call(HostPort address, Function<Channel, S> stubOf,
+                                                           Function<S, T> rpc, Function<T, String> text,
+                                                           Function<T, String> jsonText) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress(address.host(), address.port()).usePlaintext().build();
         try {
-            T answer = rpc.apply(TargetManagementGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS));
+            T answer = rpc.apply(stubOf.apply(channel).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS));
             PrintWriter out = spec.commandLine().getOut();
             out.println(json ? jsonText.apply(answer) : text.apply(answer));
             out.flush();
@@ -62,7 +98,7 @@ public final class CtlCommand {
             Status.Code code = e.getStatus().getCode();
             boolean unreachable = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
             PrintWriter err = spec.commandLine().getErr();
-            err.println((unreachable ? "cannot reach " : "refused by ") + target + ": " + code
+            err.println((unreachable ? "cannot reach " : "refused by ") + address + ": " + code
                     + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
             err.flush();
             return unreachable ? UNREACHABLE : REFUSED;
@@ -72,15 +108,23 @@ public final class CtlCommand {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Show what the target serves, its health and its sessions.")
-    static final class TargetStatus implements Callable<Integer> {
+            description = "Show a target (what it serves, its health and sessions) or a pool server "
+                    + "(its space, replica count and health).")
+    static final class ShowStatus implements Callable<Integer> {
 
         @ParentCommand
         CtlCommand ctl;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
-            return ctl.call(stub -> stub.targetStatus(TargetStatusRequest.getDefaultInstance()),
+            if (ctl.pool != null && ctl.target == null) {
+                return ctl.callPool(spec, stub -> stub.poolStatus(PoolStatusRequest.getDefaultInstance()),
+                        PoolRendering::text, PoolRendering::json);
+            }
+            return ctl.callTarget(spec, stub -> stub.targetStatus(TargetStatusRequest.getDefaultInstance()),
                     StatusRendering::text, StatusRendering::json);
         }
     }
@@ -96,9 +140,12 @@ public final class CtlCommand {
                 description = "New size in bytes; K/M/G/T and Ki/Mi/Gi/Ti suffixes are powers of 1024.")
         long size;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
-            return ctl.call(stub -> stub.resizeTarget(ResizeTargetRequest.newBuilder().setCapacityBytes(size).build()),
+            return ctl.callTarget(spec, stub -> stub.resizeTarget(ResizeTargetRequest.newBuilder().setCapacityBytes(size).build()),
                     StatusRendering::text, StatusRendering::json);
         }
     }

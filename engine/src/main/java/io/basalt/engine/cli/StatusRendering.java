@@ -12,7 +12,7 @@ import java.util.Locale;
 /** How {@code ctl} shows the management API's answers: aligned text for people, JSON for scripts. */
 final class StatusRendering {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private StatusRendering() {
     }
@@ -74,12 +74,12 @@ final class StatusRendering {
                 .put("capacityBytes", resize.getCapacityBytes()));
     }
 
-    private static void line(StringBuilder out, String label, String value) {
+    static void line(StringBuilder out, String label, String value) {
         out.append(String.format(Locale.ROOT, "%-10s %s%n", label + ":", value));
     }
 
     /** Bytes in the largest binary unit that keeps a number of at least 1, e.g. 1.5 GiB. */
-    private static String binary(long bytes) {
+    static String binary(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
         double value = bytes;
         int unit = 0;
@@ -90,7 +90,7 @@ final class StatusRendering {
         return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
-    private static String write(ObjectNode node) {
+    static String write(ObjectNode node) {
         try {
             return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {
