@@ -7,6 +7,7 @@ import io.basalt.engine.management.v1.DeleteReplicaRequest;
 import io.basalt.engine.management.v1.DeleteSnapshotRequest;
 import io.basalt.engine.management.v1.ListReplicasRequest;
 import io.basalt.engine.management.v1.ReplicaChecksumRequest;
+import io.basalt.engine.management.v1.ResizeReplicaRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,8 +19,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code ctl --pool HOST:PORT replica ...}: the replicas of a pool server and their snapshots. */
 @Command(name = "replica", mixinStandardHelpOptions = true,
-        description = "Create, delete, list, snapshot and checksum the replicas of a pool server (needs --pool).",
-        subcommands = {ReplicaCommands.Create.class, ReplicaCommands.Delete.class, ReplicaCommands.List.class,
+        description = "Create, delete, resize, list, snapshot and checksum the replicas of a pool server (needs --pool).",
+        subcommands = {ReplicaCommands.Create.class, ReplicaCommands.Delete.class, ReplicaCommands.Resize.class,
+                ReplicaCommands.List.class,
                 ReplicaCommands.Checksum.class, ReplicaCommands.Snapshot.class, ReplicaCommands.DeleteSnapshot.class})
 final class ReplicaCommands {
 
@@ -87,6 +89,29 @@ final class ReplicaCommands {
                             .setName(name).build()),
                     deleted -> "Deleted replica " + name,
                     deleted -> StatusRendering.write(StatusRendering.JSON.createObjectNode().put("deleted", name)));
+        }
+    }
+
+    @Command(name = "resize", mixinStandardHelpOptions = true, description = "Grow a replica (replicas never shrink).")
+    static final class Resize implements Callable<Integer> {
+
+        @ParentCommand
+        ReplicaCommands replica;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "SIZE", converter = ByteSize.class,
+                description = "New size in bytes; K/M/G/T and Ki/Mi/Gi/Ti suffixes are powers of 1024.")
+        long size;
+
+        @Override
+        public Integer call() {
+            return replica.ctl.callPool(spec, stub -> stub.resizeReplica(ResizeReplicaRequest.newBuilder()
+                    .setName(name).setSizeBytes(size).build()), PoolRendering::text, PoolRendering::json);
         }
     }
 

@@ -17,6 +17,7 @@ import io.basalt.engine.management.v1.PoolStatusResponse;
 import io.basalt.engine.management.v1.ReplicaChecksumRequest;
 import io.basalt.engine.management.v1.ReplicaChecksumResponse;
 import io.basalt.engine.management.v1.ReplicaInfo;
+import io.basalt.engine.management.v1.ResizeReplicaRequest;
 import io.basalt.engine.management.v1.SnapshotDetails;
 import io.basalt.engine.replica.store.NameInUseException;
 import io.basalt.engine.replica.store.Replica;
@@ -85,6 +86,25 @@ public final class PoolManagementService extends PoolManagementGrpc.PoolManageme
         answer(response, () -> {
             pool.delete(request.getName());
             return DeleteReplicaResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void resizeReplica(ResizeReplicaRequest request, StreamObserver<ReplicaInfo> response) {
+        answer(response, () -> {
+            Replica replica = pool.replica(request.getName());
+            long current = replica.size();
+            if (request.getSizeBytes() < current) {
+                throw Status.FAILED_PRECONDITION.withDescription("cannot shrink replica '" + replica.name()
+                        + "' from " + current + " to " + request.getSizeBytes() + " bytes: replicas only grow")
+                        .asRuntimeException();
+            }
+            if (request.getSizeBytes() > current) {
+                replica.resize(request.getSizeBytes());
+                LOG.info("replica grown: {} {} {}", kv("replica", replica.name()), kv("previousBytes", current),
+                        kv("sizeBytes", request.getSizeBytes()));
+            }
+            return info(replica);
         });
     }
 

@@ -107,6 +107,15 @@ class PoolCtlCommandTest {
     }
 
     @Test
+    void resizeGrowsTheReplica() throws Exception {
+        ctl("--pool", address, "replica", "create", "vol-a", "--size", "1Mi");
+
+        assertThat(ctl("--pool", address, "replica", "resize", "vol-a", "2Mi")).isZero();
+
+        assertThat(pool.replica("vol-a").size()).isEqualTo(2L << 20);
+    }
+
+    @Test
     void deletedReplicaLeavesThePool() {
         ctl("--pool", address, "replica", "create", "vol-a", "--size", "1Mi");
 

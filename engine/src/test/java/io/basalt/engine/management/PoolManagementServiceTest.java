@@ -15,6 +15,7 @@ import io.basalt.engine.management.v1.PoolStatusRequest;
 import io.basalt.engine.management.v1.PoolStatusResponse;
 import io.basalt.engine.management.v1.ReplicaChecksumRequest;
 import io.basalt.engine.management.v1.ReplicaInfo;
+import io.basalt.engine.management.v1.ResizeReplicaRequest;
 import io.basalt.engine.management.v1.SnapshotDetails;
 import io.basalt.engine.replica.store.ReplicaPool;
 import io.grpc.ManagedChannel;
@@ -158,6 +159,22 @@ class PoolManagementServiceTest {
     }
 
     @Test
+    void resizeGrowsTheReplicaAndTheCurrentSizeIsANoOp() {
+        client.createReplica(create("vol-a", SIZE));
+
+        assertThat(client.resizeReplica(resize("vol-a", 4 * SIZE)).getSizeBytes()).isEqualTo(4 * SIZE);
+        assertThat(client.resizeReplica(resize("vol-a", 4 * SIZE)).getSizeBytes()).isEqualTo(4 * SIZE);
+        assertThat(listed("vol-a").getSizeBytes()).isEqualTo(4 * SIZE);
+    }
+
+    @Test
+    void shrinkingIsFailedPrecondition() {
+        client.createReplica(create("vol-a", SIZE));
+
+        assertRefused(() -> client.resizeReplica(resize("vol-a", SIZE / 2)), Status.Code.FAILED_PRECONDITION, "shrink");
+    }
+
+    @Test
     void deletedReplicaIsNoLongerListed() {
         client.createReplica(create("vol-a", SIZE));
         client.createReplica(create("vol-b", SIZE));
@@ -230,6 +247,10 @@ class PoolManagementServiceTest {
 
     private static CreateReplicaRequest create(String name, long size) {
         return CreateReplicaRequest.newBuilder().setName(name).setSizeBytes(size).build();
+    }
+
+    private static ResizeReplicaRequest resize(String name, long size) {
+        return ResizeReplicaRequest.newBuilder().setName(name).setSizeBytes(size).build();
     }
 
     private static CreateSnapshotRequest snapshot(String replica, String snapshot) {
