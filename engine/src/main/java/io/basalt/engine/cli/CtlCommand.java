@@ -120,6 +120,9 @@ public final class CtlCommand {
 
         @Override
         public Integer call() {
+            if (ctl.pool == null && ctl.target == null) {
+                throw new ParameterException(spec.commandLine(), "'status' needs --target or --pool HOST:PORT");
+            }
             if (ctl.pool != null && ctl.target == null) {
                 return ctl.callPool(spec, stub -> stub.poolStatus(PoolStatusRequest.getDefaultInstance()),
                         PoolRendering::text, PoolRendering::json);

@@ -231,7 +231,7 @@ public final class PoolManagementService extends PoolManagementGrpc.PoolManageme
     }
 
     /** The gRPC status of a store failure: what the caller did wrong, or what the pool could not do. */
-    static Status status(Exception e) {
+    private static Status status(Exception e) {
         Status status = switch (e) {
             case UnknownReplicaException unknown -> Status.NOT_FOUND;
             case UnknownSnapshotException unknown -> Status.NOT_FOUND;

@@ -144,6 +144,20 @@ class PoolCtlCommandTest {
     }
 
     @Test
+    void statusWithoutAnAddressIsAUsageErrorNamingBothOptions() {
+        assertThat(ctl("status")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("--target or --pool");
+    }
+
+    @Test
+    void bothAddressesAtOnceAreAUsageError() {
+        assertThat(ctl("--pool", address, "--target", address, "status")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("not both");
+    }
+
+    @Test
     void createWithoutSizeOrCloneIsAUsageErrorWithExitTwo() {
         assertThat(ctl("--pool", address, "replica", "create", "vol-a")).isEqualTo(2);
 
