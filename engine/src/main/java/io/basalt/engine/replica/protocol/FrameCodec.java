@@ -1,0 +1,195 @@
+package io.basalt.engine.replica.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Encodes and decodes frames (layout in the package documentation). A frame longer than the limit,
+ * an unknown version or opcode, or a payload whose CRC32C does not match is a
+ * {@link ProtocolViolationException}: nothing after it can be trusted.
+ */
+public final class FrameCodec extends ByteToMessageCodec<Frame> {
+
+    public static final int VERSION = 1;
+    /** Version, opcode, flags, request id, CRC32C. */
+    static final int HEADER_BYTES = 1 + 1 + 2 + 8 + 4;
+    /** Room for a 1 MiB write plus its header. */
+    public static final int DEFAULT_MAX_FRAME_BYTES = (1 << 20) + 64;
+
+    private static final int FLAG_FUA = 1;
+
+    private static final int CHALLENGE = 1;
+    private static final int HELLO = 2;
+    private static final int WELCOME = 3;
+    private static final int WRITE = 4;
+    private static final int READ = 5;
+    private static final int UNMAP = 6;
+    private static final int FLUSH = 7;
+    private static final int SET_EPOCH = 8;
+    private static final int PING = 9;
+    private static final int DONE = 10;
+    private static final int DATA = 11;
+    private static final int FAILURE = 12;
+
+    private final int maxFrameBytes;
+
+    public FrameCodec(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Frame frame, ByteBuf out) {
+        int start = out.writerIndex();
+        out.writeInt(0);
+        out.writeByte(VERSION);
+        out.writeByte(opcode(frame.message()));
+        out.writeShort(flags(frame.message()));
+        out.writeLong(frame.requestId());
+        int crcIndex = out.writerIndex();
+        out.writeInt(0);
+        int payloadStart = out.writerIndex();
+        writePayload(frame.message(), out);
+        int length = out.writerIndex() - start - Integer.BYTES;
+        if (length > maxFrameBytes) {
+            out.writerIndex(start);
+            throw new IllegalArgumentException("frame of " + length + " bytes exceeds the limit of "
+                    + maxFrameBytes);
+        }
+        out.setInt(start, length);
+        out.setInt(crcIndex, crc(out, payloadStart, out.writerIndex() - payloadStart));
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (in.readableBytes() < Integer.BYTES) {
+            return;
+        }
+        int length = in.getInt(in.readerIndex());
+        if (length < HEADER_BYTES || length > maxFrameBytes) {
+            throw new ProtocolViolationException("frame of " + length + " bytes is outside the allowed "
+                    + HEADER_BYTES + ".." + maxFrameBytes);
+        }
+        if (in.readableBytes() < Integer.BYTES + length) {
+            return;
+        }
+        in.skipBytes(Integer.BYTES);
+        int version = in.readUnsignedByte();
+        if (version != VERSION) {
+            throw new ProtocolViolationException("protocol version " + version + " is not " + VERSION);
+        }
+        int opcode = in.readUnsignedByte();
+        int flags = in.readUnsignedShort();
+        long requestId = in.readLong();
+        int expectedCrc = in.readInt();
+        int payloadLength = length - HEADER_BYTES;
+        int actualCrc = crc(in, in.readerIndex(), payloadLength);
+        if (actualCrc != expectedCrc) {
+            throw new ProtocolViolationException(String.format(
+                    "payload of request %d fails its CRC32C: %08x on the wire, %08x computed",
+                    requestId, expectedCrc, actualCrc));
+        }
+        ByteBuf payload = in.readSlice(payloadLength);
+        Message message = readPayload(opcode, flags, payload);
+        if (payload.isReadable()) {
+            throw new ProtocolViolationException("opcode " + opcode + " has " + payload.readableBytes()
+                    + " unexpected trailing bytes");
+        }
+        out.add(new Frame(requestId, message));
+    }
+
+    private static int crc(ByteBuf buffer, int index, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(buffer.nioBuffer(index, length));
+        return (int) crc.getValue();
+    }
+
+    private static int opcode(Message message) {
+        return switch (message) {
+            case Message.Challenge m -> CHALLENGE;
+            case Message.Hello m -> HELLO;
+            case Message.Welcome m -> WELCOME;
+            case Message.Write m -> WRITE;
+            case Message.Read m -> READ;
+            case Message.Unmap m -> UNMAP;
+            case Message.Flush m -> FLUSH;
+            case Message.SetEpoch m -> SET_EPOCH;
+            case Message.Ping m -> PING;
+            case Message.Done m -> DONE;
+            case Message.Data m -> DATA;
+            case Message.Failure m -> FAILURE;
+        };
+    }
+
+    private static int flags(Message message) {
+        return message instanceof Message.Write write && write.fua() ? FLAG_FUA : 0;
+    }
+
+    private static void writePayload(Message message, ByteBuf out) {
+        switch (message) {
+            case Message.Challenge m -> out.writeBytes(m.nonce());
+            case Message.Hello m -> {
+                writeString(m.replica(), out);
+                out.writeBytes(m.proof());
+            }
+            case Message.Welcome m -> out.writeLong(m.sizeBytes()).writeLong(m.epoch()).writeLong(m.consistentThrough());
+            case Message.Write m -> out.writeLong(m.offset()).writeLong(m.sequence()).writeLong(m.epoch())
+                    .writeBytes(m.data());
+            case Message.Read m -> out.writeLong(m.offset()).writeInt(m.length());
+            case Message.Unmap m -> out.writeLong(m.offset()).writeLong(m.length()).writeLong(m.sequence())
+                    .writeLong(m.epoch());
+            case Message.Flush m -> out.writeLong(m.epoch()).writeLong(m.consistentThrough());
+            case Message.SetEpoch m -> out.writeLong(m.epoch());
+            case Message.Ping m -> { }
+            case Message.Done m -> { }
+            case Message.Data m -> out.writeBytes(m.data());
+            case Message.Failure m -> {
+                out.writeByte(m.code().wireValue());
+                out.writeCharSequence(m.message(), StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    private static Message readPayload(int opcode, int flags, ByteBuf in) {
+        try {
+            return switch (opcode) {
+                case CHALLENGE -> new Message.Challenge(rest(in));
+                case HELLO -> new Message.Hello(readString(in), rest(in));
+                case WELCOME -> new Message.Welcome(in.readLong(), in.readLong(), in.readLong());
+                case WRITE -> new Message.Write(in.readLong(), in.readLong(), in.readLong(),
+                        (flags & FLAG_FUA) != 0, rest(in));
+                case READ -> new Message.Read(in.readLong(), in.readInt());
+                case UNMAP -> new Message.Unmap(in.readLong(), in.readLong(), in.readLong(), in.readLong());
+                case FLUSH -> new Message.Flush(in.readLong(), in.readLong());
+                case SET_EPOCH -> new Message.SetEpoch(in.readLong());
+                case PING -> new Message.Ping();
+                case DONE -> new Message.Done();
+                case DATA -> new Message.Data(rest(in));
+                case FAILURE -> new Message.Failure(ErrorCode.fromWire(in.readUnsignedByte()),
+                        in.readCharSequence(in.readableBytes(), StandardCharsets.UTF_8).toString());
+                default -> throw new ProtocolViolationException("unknown opcode " + opcode);
+            };
+        } catch (IndexOutOfBoundsException e) {
+            throw new ProtocolViolationException("payload of opcode " + opcode + " is too short");
+        }
+    }
+
+    private static void writeString(String value, ByteBuf out) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        out.writeShort(bytes.length);
+        out.writeBytes(bytes);
+    }
+
+    private static String readString(ByteBuf in) {
+        int length = in.readUnsignedShort();
+        return in.readCharSequence(length, StandardCharsets.UTF_8).toString();
+    }
+
+    private static byte[] rest(ByteBuf in) {
+        return ByteBufUtil.getBytes(in.readSlice(in.readableBytes()));
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * The replica data protocol between a volume's target and a pool server: length-prefixed binary
+ * frames over TCP, authenticated per volume by a challenge and an HMAC proof.
+ *
+ * <p>Frame: {@code int length} (of what follows), {@code byte version}, {@code byte opcode},
+ * {@code short flags}, {@code long requestId}, {@code int crc32c} of the payload, payload. All
+ * big-endian. On connect the server sends a {@link io.basalt.engine.replica.protocol.Message.Challenge}
+ * with a random nonce; the client answers with a {@link io.basalt.engine.replica.protocol.Message.Hello}
+ * naming the replica and carrying HMAC-SHA256(secret, nonce || name), so the secret never crosses the
+ * wire. Every other request waits for the server's welcome. Failed requests are answered with an
+ * {@link io.basalt.engine.replica.protocol.Message.Failure}; only protocol violations close the connection.
+ */
+package io.basalt.engine.replica.protocol;

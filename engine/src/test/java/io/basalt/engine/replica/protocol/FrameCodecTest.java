@@ -1,0 +1,108 @@
+package io.basalt.engine.replica.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class FrameCodecTest {
+
+    private static final int LIMIT = 4096;
+
+    static Stream<Message> everyMessage() {
+        return Stream.of(
+                new Message.Challenge(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}),
+                new Message.Hello("vol-a", new byte[32]),
+                new Message.Welcome(1L << 30, 7, 12345),
+                new Message.Write(8192, 99, 3, true, new byte[] {9, 8, 7}),
+                new Message.Write(0, 1, 0, false, new byte[0]),
+                new Message.Read(4096, 512),
+                new Message.Unmap(0, 1L << 20, 100, 3),
+                new Message.Flush(3, 100),
+                new Message.SetEpoch(4),
+                new Message.Ping(),
+                new Message.Done(),
+                new Message.Data(new byte[] {1, 2}),
+                new Message.Failure(ErrorCode.STALE_EPOCH, "epoch 2 is older than 3 — refused"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyMessage")
+    void everyMessageSurvivesARoundTrip(Message message) {
+        Frame sent = new Frame(42, message);
+
+        Frame received = roundTrip(encode(sent));
+
+        assertThat(received).usingRecursiveComparison().isEqualTo(sent);
+    }
+
+    @Test
+    void framesSplitAcrossReadsAreReassembled() {
+        ByteBuf bytes = encode(new Frame(1, new Message.Write(0, 1, 1, false, new byte[100])));
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameCodec(LIMIT));
+
+        channel.writeInbound(bytes.readRetainedSlice(10));
+        assertThat((Object) channel.readInbound()).isNull();
+        channel.writeInbound(bytes);
+
+        Frame frame = channel.readInbound();
+        assertThat(((Message.Write) frame.message()).data()).hasSize(100);
+    }
+
+    @Test
+    void aCorruptedPayloadIsDetectedByItsCrc() {
+        ByteBuf bytes = encode(new Frame(5, new Message.Write(0, 1, 1, false, new byte[] {1, 2, 3, 4})));
+        int lastByte = bytes.writerIndex() - 1;
+        bytes.setByte(lastByte, bytes.getByte(lastByte) ^ 0x10);
+
+        assertThatThrownBy(() -> roundTrip(bytes)).isInstanceOf(DecoderException.class)
+                .hasCauseInstanceOf(ProtocolViolationException.class)
+                .hasMessageContaining("CRC32C");
+    }
+
+    @Test
+    void aFrameAnnouncingMoreThanTheLimitIsRejectedBeforeItArrives() {
+        ByteBuf header = Unpooled.buffer().writeInt(LIMIT + 1).writeByte(FrameCodec.VERSION);
+
+        assertThatThrownBy(() -> roundTrip(header)).hasCauseInstanceOf(ProtocolViolationException.class)
+                .hasMessageContaining((LIMIT + 1) + " bytes is outside the allowed");
+    }
+
+    @Test
+    void aMessageLargerThanTheLimitIsNotSent() {
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameCodec(LIMIT));
+
+        assertThatThrownBy(() -> channel.writeOutbound(new Frame(1, new Message.Data(new byte[LIMIT]))))
+                .hasMessageContaining("exceeds the limit of " + LIMIT);
+    }
+
+    @Test
+    void anUnknownVersionIsAViolation() {
+        ByteBuf bytes = encode(new Frame(1, new Message.Ping()));
+        bytes.setByte(Integer.BYTES, 9);
+
+        assertThatThrownBy(() -> roundTrip(bytes)).hasCauseInstanceOf(ProtocolViolationException.class)
+                .hasMessageContaining("protocol version 9");
+    }
+
+    private static ByteBuf encode(Frame frame) {
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameCodec(LIMIT));
+        channel.writeOutbound(frame);
+        List<ByteBuf> parts = List.of((ByteBuf) channel.readOutbound());
+        return parts.getFirst();
+    }
+
+    private static Frame roundTrip(ByteBuf bytes) {
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameCodec(LIMIT));
+        channel.writeInbound(bytes);
+        return channel.readInbound();
+    }
+}
