@@ -1,0 +1,270 @@
+package io.basalt.engine.replica.client;
+
+import io.basalt.engine.replica.protocol.Frame;
+import io.basalt.engine.replica.protocol.FrameCodec;
+import io.basalt.engine.replica.protocol.Message;
+import io.basalt.engine.replica.protocol.ProtocolViolationException;
+import io.basalt.engine.replica.protocol.VolumeProof;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One authenticated connection to one replica on a pool server. Requests are pipelined: each returns
+ * at once with a future, completed when its answer (matched by request id) arrives. A request fails
+ * with a {@link ReplicaRequestFailedException} when the pool refuses it, a
+ * {@link ReplicaRequestTimeoutException} when no answer comes in time, and a
+ * {@link ReplicaConnectionLostException} when the connection closes first, which fails every
+ * request still waiting. Requests run concurrently on the pool: order overlapping ones yourself.
+ */
+public final class ReplicaClient implements AutoCloseable {
+
+    private final Channel channel;
+    private final String replica;
+    private final Duration requestTimeout;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private volatile ReplicaState state;
+    private volatile Throwable closeCause;
+
+    private record Pending(CompletableFuture<Message> answer, ScheduledFuture<?> timeout) {
+    }
+
+    private ReplicaClient(Channel channel, String replica, Duration requestTimeout) {
+        this.channel = channel;
+        this.replica = replica;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** An event loop group whose transport the clients use: epoll where available, NIO elsewhere. */
+    public static EventLoopGroup newEventLoopGroup(int threads) {
+        return new MultiThreadIoEventLoopGroup(threads,
+                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+
+    /**
+     * Connects to {@code address} and proves knowledge of {@code secret} for {@code replica}. The
+     * future fails with {@link ReplicaRequestFailedException} (code AUTHENTICATION_FAILED) when the
+     * pool refuses the proof. {@code group} comes from {@link #newEventLoopGroup(int)}.
+     */
+    public static CompletableFuture<ReplicaClient> connect(EventLoopGroup group, InetSocketAddress address,
+            String replica, byte[] secret, Duration requestTimeout) {
+        CompletableFuture<ReplicaClient> connected = new CompletableFuture<>();
+        byte[] key = secret.clone();
+        ChannelFuture connecting = new Bootstrap()
+                .group(group)
+                .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) requestTimeout.toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        ReplicaClient client = new ReplicaClient(channel, replica, requestTimeout);
+                        channel.pipeline().addLast(new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_BYTES),
+                                client.new Responses(key, connected));
+                    }
+                })
+                .connect(address);
+        connecting.addListener(done -> {
+            if (!done.isSuccess()) {
+                connected.completeExceptionally(new ReplicaConnectionLostException(
+                        "cannot connect to replica '" + replica + "' at " + address, done.cause()));
+                return;
+            }
+            Channel channel = connecting.channel();
+            ScheduledFuture<?> handshakeLimit = channel.eventLoop().schedule(() -> {
+                if (connected.completeExceptionally(new ReplicaRequestTimeoutException("replica '" + replica
+                        + "' at " + address + " did not complete the handshake within " + requestTimeout))) {
+                    channel.close();
+                }
+            }, requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            connected.whenComplete((client, failure) -> handshakeLimit.cancel(false));
+        });
+        return connected;
+    }
+
+    /** The replica's state as the pool reported it when this connection was opened. */
+    public ReplicaState state() {
+        return state;
+    }
+
+    public String replica() {
+        return replica;
+    }
+
+    /** Writes {@code data} at {@code offset}; with {@code fua} it is durable when the future completes. */
+    public CompletableFuture<Void> write(long offset, byte[] data, long sequence, long epoch, boolean fua) {
+        return done(send(new Message.Write(offset, sequence, epoch, fua, data)));
+    }
+
+    public CompletableFuture<byte[]> read(long offset, int length) {
+        return send(new Message.Read(offset, length)).thenApply(answer -> expect(Message.Data.class, answer).data());
+    }
+
+    public CompletableFuture<Void> unmap(long offset, long length, long sequence, long epoch) {
+        return done(send(new Message.Unmap(offset, length, sequence, epoch)));
+    }
+
+    /**
+     * Makes every write answered so far durable; then, when {@code consistentThrough >= 0}, has the
+     * replica persist that it holds every write up to that sequence.
+     */
+    public CompletableFuture<Void> flush(long epoch, long consistentThrough) {
+        return done(send(new Message.Flush(epoch, consistentThrough)));
+    }
+
+    /** Persists {@code epoch} on the replica; refused (STALE_EPOCH) when the replica's is newer. */
+    public CompletableFuture<Void> setEpoch(long epoch) {
+        return done(send(new Message.SetEpoch(epoch)));
+    }
+
+    public CompletableFuture<Void> ping() {
+        return done(send(new Message.Ping()));
+    }
+
+    /** Closes the connection; requests still waiting fail with {@link ReplicaConnectionLostException}. */
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+
+    private CompletableFuture<Void> done(CompletableFuture<Message> answer) {
+        return answer.thenApply(message -> {
+            expect(Message.Done.class, message);
+            return null;
+        });
+    }
+
+    private <T extends Message> T expect(Class<T> type, Message answer) {
+        if (!type.isInstance(answer)) {
+            ProtocolViolationException violation = new ProtocolViolationException("replica '" + replica
+                    + "' answered with " + answer.getClass().getSimpleName() + " where " + type.getSimpleName()
+                    + " was due");
+            channel.close();
+            throw violation;
+        }
+        return type.cast(answer);
+    }
+
+    private CompletableFuture<Message> send(Message request) {
+        long id = ids.incrementAndGet();
+        CompletableFuture<Message> answer = new CompletableFuture<>();
+        if (!channel.isActive()) {
+            answer.completeExceptionally(lost(closeCause));
+            return answer;
+        }
+        ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> {
+            if (pending.remove(id) != null) {
+                answer.completeExceptionally(new ReplicaRequestTimeoutException(request.getClass().getSimpleName()
+                        + " to replica '" + replica + "' at " + channel.remoteAddress() + " got no answer within "
+                        + requestTimeout));
+            }
+        }, requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        pending.put(id, new Pending(answer, timeout));
+        channel.writeAndFlush(new Frame(id, request)).addListener(written -> {
+            if (!written.isSuccess()) {
+                fail(id, lost(written.cause()));
+            }
+        });
+        return answer;
+    }
+
+    private void fail(long id, Throwable failure) {
+        Pending waiting = pending.remove(id);
+        if (waiting != null) {
+            waiting.timeout().cancel(false);
+            waiting.answer().completeExceptionally(failure);
+        }
+    }
+
+    private ReplicaConnectionLostException lost(Throwable cause) {
+        return new ReplicaConnectionLostException("connection to replica '" + replica + "' at "
+                + channel.remoteAddress() + " is closed", cause);
+    }
+
+    /** Answers the server's challenge, then routes each answer to the request with its id. */
+    private final class Responses extends SimpleChannelInboundHandler<Frame> {
+
+        private final byte[] secret;
+        private final CompletableFuture<ReplicaClient> connected;
+
+        Responses(byte[] secret, CompletableFuture<ReplicaClient> connected) {
+            this.secret = secret;
+            this.connected = connected;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+            if (frame.message() instanceof Message.Challenge challenge) {
+                handshake(challenge);
+                return;
+            }
+            Pending waiting = pending.remove(frame.requestId());
+            if (waiting == null) {
+                return; // its request timed out already
+            }
+            waiting.timeout().cancel(false);
+            if (frame.message() instanceof Message.Failure failure) {
+                waiting.answer().completeExceptionally(new ReplicaRequestFailedException(failure.code(),
+                        failure.message()));
+            } else {
+                waiting.answer().complete(frame.message());
+            }
+        }
+
+        private void handshake(Message.Challenge challenge) {
+            send(new Message.Hello(replica, VolumeProof.compute(secret, challenge.nonce(), replica)))
+                    .thenApply(answer -> expect(Message.Welcome.class, answer))
+                    .whenComplete((welcome, failure) -> {
+                        if (failure != null) {
+                            if (connected.completeExceptionally(
+                                    failure instanceof CompletionException ? failure.getCause() : failure)) {
+                                channel.close();
+                            }
+                            return;
+                        }
+                        state = new ReplicaState(welcome.sizeBytes(), welcome.epoch(), welcome.consistentThrough());
+                        if (!connected.complete(ReplicaClient.this)) {
+                            channel.close();
+                        }
+                    });
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            ReplicaConnectionLostException failure = lost(closeCause);
+            connected.completeExceptionally(failure);
+            for (Long id : pending.keySet()) {
+                fail(id, failure);
+            }
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            closeCause = cause;
+            ctx.close();
+        }
+    }
+}

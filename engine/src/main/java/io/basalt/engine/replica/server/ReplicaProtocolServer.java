@@ -1,0 +1,82 @@
+package io.basalt.engine.replica.server;
+
+import io.basalt.engine.replica.protocol.FrameCodec;
+import io.basalt.engine.replica.store.ReplicaPool;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** Serves the replica protocol for every replica of a pool. */
+public final class ReplicaProtocolServer implements AutoCloseable {
+
+    private final EventLoopGroup group;
+    private final ExecutorService workers;
+    private final Channel serverChannel;
+
+    private ReplicaProtocolServer(EventLoopGroup group, ExecutorService workers, Channel serverChannel) {
+        this.group = group;
+        this.workers = workers;
+        this.serverChannel = serverChannel;
+    }
+
+    public static ReplicaProtocolServer start(InetSocketAddress listen, ReplicaPool pool, ReplicaSecrets secrets,
+            ServerLimits limits) throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(io);
+        ExecutorService workers = Executors.newFixedThreadPool(limits.workerThreads(),
+                Thread.ofPlatform().name("replica-io-", 0).daemon().factory());
+        EpochGate epochs = new EpochGate();
+        int maxReadBytes = limits.maxFrameBytes() - 64;
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(channelType)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            channel.pipeline().addLast(new FrameCodec(limits.maxFrameBytes()),
+                                    new ReplicaSession(pool, secrets, epochs, workers, limits, maxReadBytes));
+                        }
+                    })
+                    .bind(listen).sync().channel();
+            return new ReplicaProtocolServer(group, workers, channel);
+        } catch (InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownNow();
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Stops accepting, closes every connection and waits for running store calls to finish. */
+    @Override
+    public void close() throws InterruptedException {
+        serverChannel.close().sync();
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        workers.shutdown();
+        workers.awaitTermination(30, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,183 @@
+package io.basalt.engine.replica.server;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.basalt.engine.replica.protocol.ErrorCode;
+import io.basalt.engine.replica.protocol.Frame;
+import io.basalt.engine.replica.protocol.Message;
+import io.basalt.engine.replica.protocol.VolumeProof;
+import io.basalt.engine.replica.store.Replica;
+import io.basalt.engine.replica.store.ReplicaPool;
+import io.basalt.engine.replica.store.UnknownReplicaException;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection: challenges the client, binds the connection to the replica it proved it may use,
+ * then serves its requests on the worker executor, several at a time. Requests run concurrently, so
+ * the client orders overlapping ones itself, as an initiator does with a disk. State other than the
+ * replica is touched on the event loop only.
+ */
+final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaSession.class);
+
+    private final ReplicaPool pool;
+    private final ReplicaSecrets secrets;
+    private final EpochGate epochs;
+    private final Executor workers;
+    private final ServerLimits limits;
+    private final int maxReadBytes;
+    private byte[] nonce;
+    private volatile Replica replica;
+    private int inFlight;
+
+    ReplicaSession(ReplicaPool pool, ReplicaSecrets secrets, EpochGate epochs, Executor workers, ServerLimits limits,
+            int maxReadBytes) {
+        this.pool = pool;
+        this.secrets = secrets;
+        this.epochs = epochs;
+        this.workers = workers;
+        this.limits = limits;
+        this.maxReadBytes = maxReadBytes;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        nonce = VolumeProof.newNonce();
+        ctx.writeAndFlush(new Frame(0, new Message.Challenge(nonce)));
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        if (frame.message() instanceof Message.Hello hello) {
+            ctx.writeAndFlush(new Frame(frame.requestId(), welcome(ctx, hello)));
+            return;
+        }
+        if (replica == null) {
+            ctx.writeAndFlush(new Frame(frame.requestId(),
+                    new Message.Failure(ErrorCode.NOT_AUTHENTICATED, "send HELLO first")));
+            return;
+        }
+        dispatch(ctx, frame);
+    }
+
+    private Message welcome(ChannelHandlerContext ctx, Message.Hello hello) {
+        if (replica != null) {
+            return new Message.Failure(ErrorCode.INVALID_REQUEST,
+                    "connection is already bound to replica '" + replica.name() + "'");
+        }
+        Optional<byte[]> secret = secrets.secret(hello.replica());
+        Replica candidate;
+        try {
+            candidate = pool.replica(hello.replica());
+        } catch (UnknownReplicaException e) {
+            candidate = null;
+        }
+        // the same answer for an unknown replica and a wrong proof, so that names cannot be probed
+        if (candidate == null || secret.isEmpty() || !VolumeProof.verify(secret.get(), nonce, hello.replica(),
+                hello.proof())) {
+            LOG.warn("replica protocol authentication refused: {} {}", kv("replica", hello.replica()),
+                    kv("peer", String.valueOf(ctx.channel().remoteAddress())));
+            return new Message.Failure(ErrorCode.AUTHENTICATION_FAILED,
+                    "no replica '" + hello.replica() + "' accepts this proof");
+        }
+        replica = candidate;
+        LOG.info("replica protocol connection bound: {} {}", kv("replica", candidate.name()),
+                kv("peer", String.valueOf(ctx.channel().remoteAddress())));
+        return new Message.Welcome(candidate.size(), candidate.epoch(), candidate.consistentThrough());
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, Frame frame) {
+        inFlight++;
+        if (inFlight >= limits.maxInFlightPerConnection()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        try {
+            workers.execute(() -> {
+                Message answer = serve(frame.message());
+                ctx.executor().execute(() -> finished(ctx, new Frame(frame.requestId(), answer)));
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warn("replica protocol server is stopping; closing connection: {}",
+                    kv("peer", String.valueOf(ctx.channel().remoteAddress())));
+            ctx.close();
+        }
+    }
+
+    private void finished(ChannelHandlerContext ctx, Frame answer) {
+        ctx.writeAndFlush(answer);
+        inFlight--;
+        if (inFlight < limits.maxInFlightPerConnection() && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private Message serve(Message request) {
+        Replica target = replica;
+        try {
+            return switch (request) {
+                case Message.Write write -> epochChecked(target, write.epoch(), () -> {
+                    target.write(write.offset(), ByteBuffer.wrap(write.data()), write.sequence());
+                    if (write.fua()) {
+                        target.flush();
+                    }
+                });
+                case Message.Unmap unmap -> epochChecked(target, unmap.epoch(),
+                        () -> target.unmap(unmap.offset(), unmap.length()));
+                case Message.Flush flush -> epochChecked(target, flush.epoch(), () -> {
+                    target.flush();
+                    if (flush.consistentThrough() >= 0) {
+                        target.markConsistentThrough(flush.consistentThrough());
+                    }
+                });
+                case Message.Read read -> read(target, read);
+                case Message.SetEpoch set -> epochs.advance(target, set.epoch())
+                        ? new Message.Done() : stale(target, set.epoch());
+                case Message.Ping ping -> new Message.Done();
+                default -> new Message.Failure(ErrorCode.INVALID_REQUEST,
+                        request.getClass().getSimpleName() + " is not a request");
+            };
+        } catch (IndexOutOfBoundsException e) {
+            return new Message.Failure(ErrorCode.OUT_OF_RANGE, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return new Message.Failure(ErrorCode.INVALID_REQUEST, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("replica request failed: {} {} {}", kv("replica", target.name()),
+                    kv("request", request.getClass().getSimpleName()), kv("reason", String.valueOf(e.getMessage())));
+            return new Message.Failure(ErrorCode.IO_ERROR, "replica '" + target.name() + "': " + e.getMessage());
+        }
+    }
+
+    private Message read(Replica target, Message.Read read) throws IOException {
+        if (read.length() < 0 || read.length() > maxReadBytes) {
+            return new Message.Failure(ErrorCode.INVALID_REQUEST,
+                    "a read has 0 to " + maxReadBytes + " bytes, not " + read.length());
+        }
+        return new Message.Data(target.read(read.offset(), read.length()));
+    }
+
+    private Message epochChecked(Replica target, long epoch, EpochGate.Change change) throws IOException {
+        return epochs.underEpoch(target, epoch, change) ? new Message.Done() : stale(target, epoch);
+    }
+
+    private static Message stale(Replica target, long epoch) {
+        return new Message.Failure(ErrorCode.STALE_EPOCH, "replica '" + target.name() + "' is at epoch "
+                + target.epoch() + "; a request of epoch " + epoch + " is refused");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("replica protocol connection closed after a violation: {} {}",
+                kv("peer", String.valueOf(ctx.channel().remoteAddress())), kv("reason", String.valueOf(cause.getMessage())));
+        ctx.close();
+    }
+}

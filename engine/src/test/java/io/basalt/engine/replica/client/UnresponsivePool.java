@@ -1,0 +1,61 @@
+package io.basalt.engine.replica.client;
+
+import io.basalt.engine.replica.protocol.Frame;
+import io.basalt.engine.replica.protocol.FrameCodec;
+import io.basalt.engine.replica.protocol.Message;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/** A pool that welcomes any client, then never answers; the test decides when the connection drops. */
+final class UnresponsivePool implements AutoCloseable {
+
+    private final ServerSocket listener;
+    private Socket connection;
+
+    UnresponsivePool() throws IOException {
+        listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    }
+
+    InetSocketAddress address() {
+        return (InetSocketAddress) listener.getLocalSocketAddress();
+    }
+
+    /** Accepts the client's connection and completes its handshake (the hello is request 1). */
+    void acceptAndWelcome() throws IOException {
+        connection = listener.accept();
+        OutputStream out = connection.getOutputStream();
+        out.write(encode(new Frame(0, new Message.Challenge(new byte[32]))));
+        out.write(encode(new Frame(1, new Message.Welcome(1 << 20, 0, 0))));
+        out.flush();
+    }
+
+    void dropConnection() throws IOException {
+        connection.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (connection != null) {
+            connection.close();
+        }
+        listener.close();
+    }
+
+    private static byte[] encode(Frame frame) {
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_BYTES));
+        channel.writeOutbound(frame);
+        ByteBuf bytes = channel.readOutbound();
+        try {
+            return ByteBufUtil.getBytes(bytes);
+        } finally {
+            bytes.release();
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.basalt.engine.replica.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.basalt.engine.replica.client.ReplicaClient;
+import io.basalt.engine.replica.client.ReplicaRequestFailedException;
+import io.basalt.engine.replica.client.ReplicaState;
+import io.basalt.engine.replica.protocol.ErrorCode;
+import io.basalt.engine.replica.protocol.FrameCodec;
+import io.basalt.engine.replica.store.ReplicaPool;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The replica protocol served over loopback from a real pool in a temporary directory. */
+class ReplicaProtocolServerTest {
+
+    private static final long SIZE = 8L << 20;
+    private static final byte[] SECRET = "volume-secret-0123456789".getBytes(StandardCharsets.UTF_8);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private ReplicaPool pool;
+    private ReplicaProtocolServer server;
+    private EventLoopGroup group;
+    private final List<ReplicaClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        pool = ReplicaPool.open(dir);
+        ReplicaSecrets secrets = ReplicaSecrets.open(dir);
+        pool.create("vol", SIZE);
+        secrets.store("vol", SECRET);
+        pool.create("other", SIZE);
+        secrets.store("other", "another-volume-secret".getBytes(StandardCharsets.UTF_8));
+        server = ReplicaProtocolServer.start(new InetSocketAddress("127.0.0.1", 0), pool, secrets,
+                new ServerLimits(2, 8, FrameCodec.DEFAULT_MAX_FRAME_BYTES));
+        group = ReplicaClient.newEventLoopGroup(1);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        clients.forEach(ReplicaClient::close);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        server.close();
+        pool.close();
+    }
+
+    @Test
+    void anAuthenticatedClientLearnsTheReplicaState() throws Exception {
+        pool.replica("vol").setEpoch(3);
+        pool.replica("vol").markConsistentThrough(41);
+
+        ReplicaClient client = connect("vol", SECRET);
+
+        assertThat(client.state()).isEqualTo(new ReplicaState(SIZE, 3, 41));
+    }
+
+    @Test
+    void aWrongSecretIsRefused() {
+        assertRefused(() -> connect("vol", "not-the-volume-secret".getBytes(StandardCharsets.UTF_8)),
+                ErrorCode.AUTHENTICATION_FAILED);
+    }
+
+    @Test
+    void anotherVolumesSecretIsRefused() {
+        assertRefused(() -> connect("other", SECRET), ErrorCode.AUTHENTICATION_FAILED);
+    }
+
+    @Test
+    void anUnknownReplicaIsRefusedLikeAWrongSecret() {
+        assertRefused(() -> connect("missing", SECRET), ErrorCode.AUTHENTICATION_FAILED);
+    }
+
+    @Test
+    void writtenDataReadsBack() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+        byte[] data = pattern(64 * 1024, 1);
+
+        await(client.write(12_288, data, 1, 0, false));
+
+        assertThat(await(client.read(12_288, data.length))).isEqualTo(data);
+        assertThat(pool.replica("vol").read(12_288, data.length)).isEqualTo(data);
+    }
+
+    @Test
+    void anUnmappedRangeReadsAsZeros() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+        await(client.write(0, pattern(16_384, 2), 1, 0, false));
+
+        await(client.unmap(4096, 8192, 2, 0));
+
+        byte[] content = await(client.read(0, 16_384));
+        assertThat(Arrays.copyOfRange(content, 4096, 12_288)).containsOnly(0);
+        assertThat(Arrays.copyOfRange(content, 0, 4096)).isEqualTo(Arrays.copyOfRange(pattern(16_384, 2), 0, 4096));
+    }
+
+    @Test
+    void aFlushPersistsTheConsistentSequence() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+        await(client.write(0, pattern(4096, 3), 7, 0, true));
+
+        await(client.flush(0, 7));
+
+        assertThat(pool.replica("vol").consistentThrough()).isEqualTo(7);
+    }
+
+    @Test
+    void aWriteFromAnOlderEpochIsRefusedAndChangesNothing() throws Exception {
+        ReplicaClient current = connect("vol", SECRET);
+        ReplicaClient stale = connect("vol", SECRET);
+        await(current.setEpoch(5));
+
+        assertRefused(() -> await(stale.write(0, pattern(4096, 4), 1, 4, false)), ErrorCode.STALE_EPOCH);
+        assertRefused(() -> await(stale.unmap(0, 4096, 1, 4)), ErrorCode.STALE_EPOCH);
+        assertRefused(() -> await(stale.flush(4, 1)), ErrorCode.STALE_EPOCH);
+
+        assertThat(await(current.read(0, 4096))).containsOnly(0);
+        assertThat(pool.replica("vol").epoch()).isEqualTo(5);
+        await(current.write(0, pattern(4096, 4), 1, 5, false));
+    }
+
+    @Test
+    void theEpochDoesNotGoBack() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+        await(client.setEpoch(9));
+
+        assertRefused(() -> await(client.setEpoch(8)), ErrorCode.STALE_EPOCH);
+        assertThat(pool.replica("vol").epoch()).isEqualTo(9);
+    }
+
+    @Test
+    void aWriteBeyondTheEndIsOutOfRange() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+
+        assertRefused(() -> await(client.write(SIZE - 4096, pattern(8192, 5), 1, 0, false)), ErrorCode.OUT_OF_RANGE);
+        client.ping().get(10, TimeUnit.SECONDS); // the connection is still usable
+    }
+
+    @Test
+    void aReadLargerThanAFrameIsInvalid() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+
+        assertRefused(() -> await(client.read(0, FrameCodec.DEFAULT_MAX_FRAME_BYTES)), ErrorCode.INVALID_REQUEST);
+    }
+
+    @Test
+    void manyPipelinedRequestsAreEachAnsweredCorrectly() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+        int blocks = 1000;
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < blocks; i++) {
+            writes.add(client.write(i * 4096L, pattern(4096, 100 + i), i, 0, false));
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        List<CompletableFuture<byte[]>> reads = new ArrayList<>();
+        for (int i = 0; i < blocks; i++) {
+            reads.add(client.read(i * 4096L, 4096));
+        }
+
+        for (int i = 0; i < blocks; i++) {
+            assertThat(reads.get(i).get(60, TimeUnit.SECONDS)).as("block %d", i).isEqualTo(pattern(4096, 100 + i));
+        }
+    }
+
+    @Test
+    void connectionsToDifferentReplicasAreIndependent() throws Exception {
+        ReplicaClient vol = connect("vol", SECRET);
+        ReplicaClient other = connect("other", "another-volume-secret".getBytes(StandardCharsets.UTF_8));
+
+        await(vol.write(0, pattern(4096, 6), 1, 0, false));
+
+        assertThat(await(other.read(0, 4096))).containsOnly(0);
+    }
+
+    private ReplicaClient connect(String replica, byte[] secret) throws Exception {
+        ReplicaClient client = await(ReplicaClient.connect(group, server.address(), replica, secret, TIMEOUT));
+        clients.add(client);
+        return client;
+    }
+
+    private static <T> T await(CompletableFuture<T> future) throws Exception {
+        return future.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static void assertRefused(ThrowingCallable request, ErrorCode code) {
+        assertThatThrownBy(request).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(ReplicaRequestFailedException.class)
+                .satisfies(failure -> assertThat(((ReplicaRequestFailedException) failure).code()).isEqualTo(code));
+    }
+
+    private static byte[] pattern(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+}
