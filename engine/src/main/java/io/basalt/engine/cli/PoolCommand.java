@@ -5,6 +5,10 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import io.basalt.engine.management.ManagementServer;
 import io.basalt.engine.management.PoolManagementService;
 import io.basalt.engine.management.PoolSpace;
+import io.basalt.engine.replica.protocol.FrameCodec;
+import io.basalt.engine.replica.server.ReplicaProtocolServer;
+import io.basalt.engine.replica.server.ReplicaSecrets;
+import io.basalt.engine.replica.server.ServerLimits;
 import io.basalt.engine.replica.store.ReplicaPool;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -30,6 +34,18 @@ public final class PoolCommand implements Callable<Integer> {
             description = "HOST:PORT of the gRPC management API (replicas, snapshots, space).")
     private HostPort mgmt;
 
+    @Option(names = "--listen", converter = HostPort.Converter.class,
+            description = "HOST:PORT of the replica data protocol for targets (default: not served).")
+    private HostPort listen;
+
+    @Option(names = "--io-threads", defaultValue = "8",
+            description = "Threads running replica reads, writes and flushes for every connection (default: ${DEFAULT-VALUE}).")
+    private int ioThreads;
+
+    @Option(names = "--max-in-flight", defaultValue = "64",
+            description = "Requests of one connection served at once; beyond it reading pauses (default: ${DEFAULT-VALUE}).")
+    private int maxInFlight;
+
     @Option(names = "--capacity", converter = ByteSize.class,
             description = "Bytes the pool may hold at most (default: its file system's size); "
                     + "K/M/G/T and Ki/Mi/Gi/Ti suffixes are powers of 1024.")
@@ -39,6 +55,7 @@ public final class PoolCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CountDownLatch stop = TerminationSignals.latch();
         ReplicaPool pool;
+        ReplicaSecrets secrets;
         try {
             pool = ReplicaPool.open(dir);
         } catch (IOException e) {
@@ -46,22 +63,43 @@ public final class PoolCommand implements Callable<Integer> {
             return 1;
         }
         ManagementServer management = null;
+        ReplicaProtocolServer data = null;
         try {
             try {
+                secrets = ReplicaSecrets.open(dir);
+            } catch (IOException e) {
+                LOG.error("cannot read the volume secrets: {} {}", kv("dir", dir.toString()), kv("reason", e.getMessage()));
+                return 1;
+            }
+            try {
                 management = ManagementServer.start(mgmt.socketAddress(),
-                        new PoolManagementService(pool, new PoolSpace(dir, capacity)));
+                        new PoolManagementService(pool, new PoolSpace(dir, capacity), secrets));
             } catch (IOException e) {
                 LOG.error("cannot serve the management API: {} {}", kv("mgmt", mgmt.toString()),
                         kv("reason", e.getMessage()));
                 return 1;
             }
+            if (listen != null) {
+                try {
+                    data = ReplicaProtocolServer.start(listen.socketAddress(), pool, secrets,
+                            new ServerLimits(ioThreads, maxInFlight, FrameCodec.DEFAULT_MAX_FRAME_BYTES));
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("cannot serve the replica protocol: {} {}", kv("listen", listen.toString()),
+                            kv("reason", e.getMessage()));
+                    return 1;
+                }
+            }
             InetSocketAddress bound = management.address();
-            LOG.info("replica pool ready: {} {} {} {}", kv("dir", dir.toString()),
-                    kv("mgmt", new HostPort(bound.getHostString(), bound.getPort()).toString()),
+            LOG.info("replica pool ready: {} {} {} {} {}", kv("dir", dir.toString()),
+                    kv("mgmt", hostPort(bound).toString()),
+                    kv("listen", data == null ? null : hostPort(data.address()).toString()),
                     kv("replicas", pool.replicaNames().size()), kv("capacityCapBytes", capacity));
             stop.await();
             LOG.info("stopping replica pool: {}", kv("dir", dir.toString()));
         } finally {
+            if (data != null) {
+                data.close();
+            }
             if (management != null) {
                 management.close();
             }
@@ -69,5 +107,9 @@ public final class PoolCommand implements Callable<Integer> {
         }
         LOG.info("replica pool stopped: {}", kv("dir", dir.toString()));
         return 0;
+    }
+
+    private static HostPort hostPort(InetSocketAddress address) {
+        return new HostPort(address.getHostString(), address.getPort());
     }
 }

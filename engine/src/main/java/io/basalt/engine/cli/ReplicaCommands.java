@@ -1,5 +1,6 @@
 package io.basalt.engine.cli;
 
+import com.google.protobuf.ByteString;
 import io.basalt.engine.management.v1.CloneSource;
 import io.basalt.engine.management.v1.CreateReplicaRequest;
 import io.basalt.engine.management.v1.CreateSnapshotRequest;
@@ -8,6 +9,9 @@ import io.basalt.engine.management.v1.DeleteSnapshotRequest;
 import io.basalt.engine.management.v1.ListReplicasRequest;
 import io.basalt.engine.management.v1.ReplicaChecksumRequest;
 import io.basalt.engine.management.v1.ResizeReplicaRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,9 +55,17 @@ final class ReplicaCommands {
                 description = "Start as this snapshot of another replica of the pool.")
         String cloneOf;
 
+        @Option(names = "--secret-file", paramLabel = "FILE",
+                description = "File holding the volume's secret (16 to 1024 bytes), which its target proves it "
+                        + "knows on the replica protocol; read here so that it never appears in a process list.")
+        Path secretFile;
+
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             CreateReplicaRequest.Builder request = CreateReplicaRequest.newBuilder().setName(name).setSizeBytes(size);
+            if (secretFile != null) {
+                request.setSecret(ByteString.copyFrom(Files.readAllBytes(secretFile)));
+            }
             if (cloneOf != null) {
                 int at = cloneOf.indexOf('@');
                 if (at <= 0 || at == cloneOf.length() - 1) {

@@ -20,6 +20,7 @@ import io.basalt.engine.management.v1.ReplicaInfo;
 import io.basalt.engine.management.v1.ResizeReplicaRequest;
 import io.basalt.engine.management.v1.SnapshotDetails;
 import io.basalt.engine.replica.store.NameInUseException;
+import io.basalt.engine.replica.server.ReplicaSecrets;
 import io.basalt.engine.replica.store.Replica;
 import io.basalt.engine.replica.store.ReplicaPool;
 import io.basalt.engine.replica.store.ReplicaStoreException;
@@ -42,10 +43,12 @@ public final class PoolManagementService extends PoolManagementGrpc.PoolManageme
 
     private final ReplicaPool pool;
     private final PoolSpace space;
+    private final ReplicaSecrets secrets;
 
-    public PoolManagementService(ReplicaPool pool, PoolSpace space) {
+    public PoolManagementService(ReplicaPool pool, PoolSpace space, ReplicaSecrets secrets) {
         this.pool = pool;
         this.space = space;
+        this.secrets = secrets;
     }
 
     /** One RPC's work; store and I/O failures become gRPC statuses in {@link #answer}. */
@@ -58,12 +61,14 @@ public final class PoolManagementService extends PoolManagementGrpc.PoolManageme
         answer(response, () -> {
             String name = request.getName();
             long size = requestedSize(request);
+            byte[] secret = requestedSecret(request);
             Optional<Replica> existing = existing(name);
             if (existing.isPresent()) {
                 if (existing.get().size() != size) {
                     throw Status.ALREADY_EXISTS.withDescription("replica '" + name + "' already exists with "
                             + existing.get().size() + " bytes, not " + size).asRuntimeException();
                 }
+                storeSecret(name, secret);
                 return info(existing.get());
             }
             PoolSpace.Usage usage = space.usage(pool.usedBytes());
@@ -74,6 +79,7 @@ public final class PoolManagementService extends PoolManagementGrpc.PoolManageme
             Replica created = request.hasCloneOf()
                     ? pool.clone(request.getCloneOf().getReplica(), request.getCloneOf().getSnapshot(), name)
                     : pool.create(name, size);
+            storeSecret(name, secret);
             LOG.info("replica created: {} {} {} {}", kv("replica", name), kv("sizeBytes", size),
                     kv("cloneOf", request.hasCloneOf() ? request.getCloneOf().getReplica() : null),
                     kv("snapshot", request.hasCloneOf() ? request.getCloneOf().getSnapshot() : null));
@@ -84,6 +90,9 @@ public final class PoolManagementService extends PoolManagementGrpc.PoolManageme
     @Override
     public void deleteReplica(DeleteReplicaRequest request, StreamObserver<DeleteReplicaResponse> response) {
         answer(response, () -> {
+            // the secret first: a crash in between leaves a replica nobody can connect to, never
+            // a secret waiting for a future replica of the same name
+            secrets.delete(request.getName());
             pool.delete(request.getName());
             return DeleteReplicaResponse.getDefaultInstance();
         });
@@ -213,6 +222,21 @@ public final class PoolManagementService extends PoolManagementGrpc.PoolManageme
                 .setSizeBytes(snapshot.size())
                 .setUsedBytes(snapshot.usedBytes())
                 .build();
+    }
+
+    private static byte[] requestedSecret(CreateReplicaRequest request) {
+        byte[] secret = request.getSecret().toByteArray();
+        if (secret.length > 0 && (secret.length < ReplicaSecrets.MIN_BYTES || secret.length > ReplicaSecrets.MAX_BYTES)) {
+            throw Status.INVALID_ARGUMENT.withDescription("a volume secret has " + ReplicaSecrets.MIN_BYTES + " to "
+                    + ReplicaSecrets.MAX_BYTES + " bytes, not " + secret.length).asRuntimeException();
+        }
+        return secret;
+    }
+
+    private void storeSecret(String name, byte[] secret) throws IOException {
+        if (secret.length > 0) {
+            secrets.store(name, secret);
+        }
     }
 
     private static <T> void answer(StreamObserver<T> response, Work<T> work) {

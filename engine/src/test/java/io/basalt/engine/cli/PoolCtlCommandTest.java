@@ -8,6 +8,7 @@ import io.basalt.engine.EngineMain;
 import io.basalt.engine.management.ManagementServer;
 import io.basalt.engine.management.PoolManagementService;
 import io.basalt.engine.management.PoolSpace;
+import io.basalt.engine.replica.server.ReplicaSecrets;
 import io.basalt.engine.replica.store.ReplicaPool;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -35,7 +36,7 @@ class PoolCtlCommandTest {
     void serve() throws Exception {
         pool = ReplicaPool.open(dir);
         server = ManagementServer.start(new InetSocketAddress("127.0.0.1", 0),
-                new PoolManagementService(pool, new PoolSpace(dir, 0)));
+                new PoolManagementService(pool, new PoolSpace(dir, 0), ReplicaSecrets.open(dir)));
         address = "127.0.0.1:" + server.address().getPort();
     }
 

@@ -3,6 +3,7 @@ package io.basalt.engine.management;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.basalt.engine.management.v1.CloneSource;
 import io.basalt.engine.management.v1.CreateReplicaRequest;
 import io.basalt.engine.management.v1.CreateSnapshotRequest;
@@ -17,6 +18,7 @@ import io.basalt.engine.management.v1.ReplicaChecksumRequest;
 import io.basalt.engine.management.v1.ReplicaInfo;
 import io.basalt.engine.management.v1.ResizeReplicaRequest;
 import io.basalt.engine.management.v1.SnapshotDetails;
+import io.basalt.engine.replica.server.ReplicaSecrets;
 import io.basalt.engine.replica.store.ReplicaPool;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -53,7 +55,7 @@ class PoolManagementServiceTest {
     private void serve(long capacityCap) throws Exception {
         pool = ReplicaPool.open(dir);
         server = ManagementServer.start(new InetSocketAddress("127.0.0.1", 0),
-                new PoolManagementService(pool, new PoolSpace(dir, capacityCap)));
+                new PoolManagementService(pool, new PoolSpace(dir, capacityCap), ReplicaSecrets.open(dir)));
         channel = NettyChannelBuilder.forAddress(server.address()).usePlaintext().build();
         client = PoolManagementGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
@@ -103,6 +105,31 @@ class PoolManagementServiceTest {
     @Test
     void invalidNameIsInvalidArgument() {
         assertRefused(() -> client.createReplica(create("../escape", SIZE)), Status.Code.INVALID_ARGUMENT, "name");
+    }
+
+    @Test
+    void aSecretGivenAtCreationIsKeptInThePoolDirectory() throws Exception {
+        byte[] secret = filled(32, 9);
+
+        client.createReplica(create("vol-a", SIZE).toBuilder().setSecret(ByteString.copyFrom(secret)).build());
+
+        assertThat(ReplicaSecrets.open(dir).secret("vol-a")).hasValueSatisfying(kept -> assertThat(kept).isEqualTo(secret));
+    }
+
+    @Test
+    void aSecretShorterThanSixteenBytesIsInvalidArgumentAndCreatesNothing() {
+        assertRefused(() -> client.createReplica(create("vol-a", SIZE).toBuilder()
+                .setSecret(ByteString.copyFrom(filled(8, 1))).build()), Status.Code.INVALID_ARGUMENT, "secret");
+        assertThat(pool.replicaNames()).isEmpty();
+    }
+
+    @Test
+    void deletingAReplicaForgetsItsSecret() throws Exception {
+        client.createReplica(create("vol-a", SIZE).toBuilder().setSecret(ByteString.copyFrom(filled(32, 9))).build());
+
+        client.deleteReplica(DeleteReplicaRequest.newBuilder().setName("vol-a").build());
+
+        assertThat(ReplicaSecrets.open(dir).secret("vol-a")).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.basalt.engine.replica.protocol.FrameCodec;
 import io.basalt.engine.replica.store.ReplicaPool;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -16,6 +17,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +37,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
     }
 
     public static ReplicaProtocolServer start(InetSocketAddress listen, ReplicaPool pool, ReplicaSecrets secrets,
-            ServerLimits limits) throws InterruptedException {
+            ServerLimits limits) throws IOException, InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
@@ -46,7 +48,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
         EpochGate epochs = new EpochGate();
         int maxReadBytes = limits.maxFrameBytes() - 64;
         try {
-            Channel channel = new ServerBootstrap()
+            ChannelFuture bound = new ServerBootstrap()
                     .group(group)
                     .channel(channelType)
                     .option(ChannelOption.SO_REUSEADDR, true)
@@ -58,9 +60,12 @@ public final class ReplicaProtocolServer implements AutoCloseable {
                                     new ReplicaSession(pool, secrets, epochs, workers, limits, maxReadBytes));
                         }
                     })
-                    .bind(listen).sync().channel();
-            return new ReplicaProtocolServer(group, workers, channel);
-        } catch (InterruptedException | RuntimeException e) {
+                    .bind(listen).await();
+            if (!bound.isSuccess()) {
+                throw new IOException("cannot listen on " + listen + ": " + bound.cause().getMessage(), bound.cause());
+            }
+            return new ReplicaProtocolServer(group, workers, bound.channel());
+        } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownNow();
             throw e;
