@@ -1,0 +1,108 @@
+package io.basalt.engine.replica.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.basalt.engine.replica.protocol.ErrorCode;
+import io.basalt.engine.replica.protocol.Frame;
+import io.basalt.engine.replica.protocol.FrameCodec;
+import io.basalt.engine.replica.protocol.Message;
+import io.basalt.engine.replica.protocol.VolumeProof;
+import io.basalt.engine.replica.store.ReplicaPool;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One connection's session, driven frame by frame, with store calls run only when the test says so. */
+class ReplicaSessionTest {
+
+    private static final byte[] SECRET = "session-test-secret".getBytes(StandardCharsets.UTF_8);
+    private static final int MAX_IN_FLIGHT = 4;
+
+    @TempDir
+    Path dir;
+
+    private ReplicaPool pool;
+    private ReplicaSecrets secrets;
+    private final Queue<Runnable> storeCalls = new ArrayDeque<>();
+    private EmbeddedChannel channel;
+
+    @BeforeEach
+    void open() throws Exception {
+        pool = ReplicaPool.open(dir);
+        secrets = ReplicaSecrets.open(dir);
+        pool.create("vol", 1 << 20);
+        secrets.store("vol", SECRET);
+        channel = new EmbeddedChannel(newSession());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        channel.finishAndReleaseAll();
+        pool.close();
+    }
+
+    @Test
+    void aRequestBeforeHelloIsAnsweredNotAuthenticated() {
+        challenge();
+
+        channel.writeInbound(new Frame(3, new Message.Read(0, 4096)));
+
+        assertThat(answer()).usingRecursiveComparison().isEqualTo(new Frame(3,
+                new Message.Failure(ErrorCode.NOT_AUTHENTICATED, "send HELLO first")));
+        assertThat(storeCalls).isEmpty();
+    }
+
+    @Test
+    void readingPausesAtTheInFlightLimitAndResumesWhenARequestFinishes() {
+        authenticate();
+
+        for (int i = 0; i < MAX_IN_FLIGHT - 1; i++) {
+            channel.writeInbound(new Frame(10 + i, new Message.Ping()));
+        }
+        assertThat(channel.config().isAutoRead()).isTrue();
+        channel.writeInbound(new Frame(20, new Message.Ping()));
+        assertThat(channel.config().isAutoRead()).isFalse();
+
+        storeCalls.poll().run();
+        channel.runPendingTasks();
+
+        assertThat(channel.config().isAutoRead()).isTrue();
+        assertThat(answer()).usingRecursiveComparison().isEqualTo(new Frame(10, new Message.Done()));
+    }
+
+    @Test
+    void aProtocolViolationClosesTheConnection() {
+        EmbeddedChannel wire = new EmbeddedChannel(new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_BYTES), newSession());
+
+        wire.writeOneInbound(Unpooled.buffer().writeInt(Integer.MAX_VALUE).writeZero(16));
+        wire.runPendingTasks();
+
+        assertThat(wire.isOpen()).isFalse();
+        wire.finishAndReleaseAll();
+    }
+
+    private ReplicaSession newSession() {
+        return new ReplicaSession(pool, secrets, new EpochGate(), storeCalls::add,
+                new ServerLimits(1, MAX_IN_FLIGHT, FrameCodec.DEFAULT_MAX_FRAME_BYTES), 1 << 20);
+    }
+
+    private byte[] challenge() {
+        return ((Message.Challenge) answer().message()).nonce();
+    }
+
+    private void authenticate() {
+        channel.writeInbound(new Frame(1, new Message.Hello("vol", VolumeProof.compute(SECRET, challenge(), "vol"))));
+        assertThat(answer().message()).isInstanceOf(Message.Welcome.class);
+    }
+
+    private Frame answer() {
+        return channel.readOutbound();
+    }
+}
