@@ -115,10 +115,12 @@ public final class ReplicaClient implements AutoCloseable {
 
     /** Writes {@code data} at {@code offset}; with {@code fua} it is durable when the future completes. */
     public CompletableFuture<Void> write(long offset, byte[] data, long sequence, long epoch, boolean fua) {
+        requireDataLength(data.length);
         return done(send(new Message.Write(offset, sequence, epoch, fua, data)));
     }
 
     public CompletableFuture<byte[]> read(long offset, int length) {
+        requireDataLength(length);
         return send(new Message.Read(offset, length)).thenApply(answer -> expect(Message.Data.class, answer).data());
     }
 
@@ -147,6 +149,14 @@ public final class ReplicaClient implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+    }
+
+    /** Larger transfers are split by the caller: a frame holds at most {@link FrameCodec#MAX_DATA_BYTES}. */
+    private static void requireDataLength(int length) {
+        if (length < 0 || length > FrameCodec.MAX_DATA_BYTES) {
+            throw new IllegalArgumentException("one request moves 0 to " + FrameCodec.MAX_DATA_BYTES + " bytes, not "
+                    + length);
+        }
     }
 
     private CompletableFuture<Void> done(CompletableFuture<Message> answer) {

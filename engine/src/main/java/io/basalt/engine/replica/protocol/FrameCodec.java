@@ -18,8 +18,11 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
     public static final int VERSION = 1;
     /** Version, opcode, flags, request id, CRC32C. */
     static final int HEADER_BYTES = 1 + 1 + 2 + 8 + 4;
-    /** Room for a 1 MiB write plus its header. */
-    public static final int DEFAULT_MAX_FRAME_BYTES = (1 << 20) + 64;
+    /** The most data one write carries or one read returns with the default frame limit. */
+    public static final int MAX_DATA_BYTES = 1 << 20;
+    /** Room for the header and the fixed fields of a write besides its data. */
+    public static final int FRAME_OVERHEAD_BYTES = 64;
+    public static final int DEFAULT_MAX_FRAME_BYTES = MAX_DATA_BYTES + FRAME_OVERHEAD_BYTES;
 
     private static final int FLAG_FUA = 1;
 

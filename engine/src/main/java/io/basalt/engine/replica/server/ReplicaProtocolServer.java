@@ -46,7 +46,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
         ExecutorService workers = Executors.newFixedThreadPool(limits.workerThreads(),
                 Thread.ofPlatform().name("replica-io-", 0).daemon().factory());
         EpochGate epochs = new EpochGate();
-        int maxReadBytes = limits.maxFrameBytes() - 64;
+        int maxReadBytes = limits.maxFrameBytes() - FrameCodec.FRAME_OVERHEAD_BYTES;
         try {
             ChannelFuture bound = new ServerBootstrap()
                     .group(group)

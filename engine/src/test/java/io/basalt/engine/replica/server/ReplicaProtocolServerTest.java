@@ -155,10 +155,23 @@ class ReplicaProtocolServerTest {
     }
 
     @Test
-    void aReadLargerThanAFrameIsInvalid() throws Exception {
+    void aTransferLargerThanAFrameIsRejectedBeforeItIsSent() throws Exception {
         ReplicaClient client = connect("vol", SECRET);
 
-        assertRefused(() -> await(client.read(0, FrameCodec.DEFAULT_MAX_FRAME_BYTES)), ErrorCode.INVALID_REQUEST);
+        assertThatThrownBy(() -> client.read(0, FrameCodec.MAX_DATA_BYTES + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> client.write(0, new byte[FrameCodec.MAX_DATA_BYTES + 4096], 1, 0, false))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theLargestTransferRoundTrips() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+        byte[] data = pattern(FrameCodec.MAX_DATA_BYTES, 8);
+
+        await(client.write(0, data, 1, 0, false));
+
+        assertThat(await(client.read(0, data.length))).isEqualTo(data);
     }
 
     @Test

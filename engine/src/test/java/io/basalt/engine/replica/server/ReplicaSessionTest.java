@@ -78,6 +78,18 @@ class ReplicaSessionTest {
     }
 
     @Test
+    void aReadLongerThanAFrameCanCarryIsInvalidAndTheConnectionStaysOpen() {
+        authenticate();
+
+        channel.writeInbound(new Frame(5, new Message.Read(0, (1 << 20) + 1)));
+        storeCalls.poll().run();
+        channel.runPendingTasks();
+
+        assertThat(((Message.Failure) answer().message()).code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
     void aProtocolViolationClosesTheConnection() {
         EmbeddedChannel wire = new EmbeddedChannel(new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_BYTES), newSession());
 
