@@ -38,6 +38,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     private byte[] nonce;
     private volatile Replica replica;
     private int inFlight;
+    private boolean handshaking;
 
     ReplicaSession(ReplicaPool pool, ReplicaSecrets secrets, EpochGate epochs, Executor workers, ServerLimits limits,
             int maxReadBytes) {
@@ -59,7 +60,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
         if (frame.message() instanceof Message.Hello hello) {
-            ctx.writeAndFlush(new Frame(frame.requestId(), welcome(ctx, hello)));
+            handshake(ctx, frame.requestId(), hello);
             return;
         }
         if (replica == null) {
@@ -70,11 +71,33 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         dispatch(ctx, frame);
     }
 
-    private Message welcome(ChannelHandlerContext ctx, Message.Hello hello) {
-        if (replica != null) {
-            return new Message.Failure(ErrorCode.INVALID_REQUEST,
-                    "connection is already bound to replica '" + replica.name() + "'");
+    /**
+     * Looks the replica up on a worker (the pool's lock can be held by a snapshot or merge) and reads
+     * nothing more from the connection until the answer is out.
+     */
+    private void handshake(ChannelHandlerContext ctx, long requestId, Message.Hello hello) {
+        if (replica != null || handshaking) {
+            ctx.writeAndFlush(new Frame(requestId, new Message.Failure(ErrorCode.INVALID_REQUEST,
+                    "this connection has sent its HELLO already")));
+            return;
         }
+        handshaking = true;
+        ctx.channel().config().setAutoRead(false);
+        try {
+            workers.execute(() -> {
+                Message answer = welcome(ctx, hello);
+                ctx.executor().execute(() -> {
+                    handshaking = false;
+                    ctx.channel().config().setAutoRead(true);
+                    ctx.writeAndFlush(new Frame(requestId, answer));
+                });
+            });
+        } catch (RejectedExecutionException e) {
+            stopping(ctx);
+        }
+    }
+
+    private Message welcome(ChannelHandlerContext ctx, Message.Hello hello) {
         Optional<byte[]> secret = secrets.secret(hello.replica());
         Replica candidate;
         try {
@@ -90,7 +113,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
             return new Message.Failure(ErrorCode.AUTHENTICATION_FAILED,
                     "no replica '" + hello.replica() + "' accepts this proof");
         }
-        replica = candidate;
+        replica = candidate; // published before the welcome is written, so every later request sees it
         LOG.info("replica protocol connection bound: {} {}", kv("replica", candidate.name()),
                 kv("peer", String.valueOf(ctx.channel().remoteAddress())));
         return new Message.Welcome(candidate.size(), candidate.epoch(), candidate.consistentThrough());
@@ -107,10 +130,14 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                 ctx.executor().execute(() -> finished(ctx, new Frame(frame.requestId(), answer)));
             });
         } catch (RejectedExecutionException e) {
-            LOG.warn("replica protocol server is stopping; closing connection: {}",
-                    kv("peer", String.valueOf(ctx.channel().remoteAddress())));
-            ctx.close();
+            stopping(ctx);
         }
+    }
+
+    private static void stopping(ChannelHandlerContext ctx) {
+        LOG.warn("replica protocol server is stopping; closing connection: {}",
+                kv("peer", String.valueOf(ctx.channel().remoteAddress())));
+        ctx.close();
     }
 
     private void finished(ChannelHandlerContext ctx, Frame answer) {

@@ -60,6 +60,27 @@ class ReplicaSessionTest {
     }
 
     @Test
+    void readingPausesWhileTheHelloIsChecked() {
+        channel.writeInbound(new Frame(1, new Message.Hello("vol", VolumeProof.compute(SECRET, challenge(), "vol"))));
+        assertThat(channel.config().isAutoRead()).isFalse();
+
+        storeCalls.poll().run();
+        channel.runPendingTasks();
+
+        assertThat(channel.config().isAutoRead()).isTrue();
+        assertThat(answer().message()).isInstanceOf(Message.Welcome.class);
+    }
+
+    @Test
+    void aSecondHelloIsInvalid() {
+        authenticate();
+
+        channel.writeInbound(new Frame(2, new Message.Hello("vol", new byte[32])));
+
+        assertThat(((Message.Failure) answer().message()).code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+    }
+
+    @Test
     void readingPausesAtTheInFlightLimitAndResumesWhenARequestFinishes() {
         authenticate();
 
@@ -111,6 +132,8 @@ class ReplicaSessionTest {
 
     private void authenticate() {
         channel.writeInbound(new Frame(1, new Message.Hello("vol", VolumeProof.compute(SECRET, challenge(), "vol"))));
+        storeCalls.poll().run();
+        channel.runPendingTasks();
         assertThat(answer().message()).isInstanceOf(Message.Welcome.class);
     }
 
