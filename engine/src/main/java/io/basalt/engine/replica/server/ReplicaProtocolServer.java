@@ -76,12 +76,15 @@ public final class ReplicaProtocolServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** Stops accepting, closes every connection and waits for running store calls to finish. */
+    /**
+     * Stops accepting, lets the store calls under way finish and answer (connections refuse new
+     * requests by closing), then closes every connection.
+     */
     @Override
     public void close() throws InterruptedException {
         serverChannel.close().sync();
-        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         workers.shutdown();
         workers.awaitTermination(30, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
     }
 }
