@@ -171,6 +171,11 @@ public final class ReplicaClient implements AutoCloseable {
                 .thenApply(answer -> expect(Message.WrittenRegions.class, answer));
     }
 
+    /** Starts closing the connection without waiting: safe on an event loop. */
+    public void closeAsync() {
+        channel.close();
+    }
+
     /** Whether the connection is still open. */
     public boolean isOpen() {
         return channel.isActive();
