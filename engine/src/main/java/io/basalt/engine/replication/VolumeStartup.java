@@ -96,12 +96,12 @@ final class VolumeStartup {
         for (Member member : trusted) {
             logs.put(member, writtenRegions(connected.get(member)));
         }
-        List<Member> known = trusted.stream().filter(member -> logs.get(member).complete()).toList();
-        if (known.isEmpty()) {
-            // nobody can tell what it wrote last: the one marked furthest is the best guess
-            known = List.of(trusted.stream()
-                    .max(Comparator.comparingLong(member -> connected.get(member).state().consistentThrough()))
-                    .orElseThrow());
+        List<Member> complete = trusted.stream().filter(member -> logs.get(member).complete()).toList();
+        // when nobody can tell what it wrote last, the one marked furthest is the best guess
+        List<Member> known = !complete.isEmpty() ? complete : List.of(trusted.stream()
+                .max(Comparator.comparingLong(member -> connected.get(member).state().consistentThrough()))
+                .orElseThrow());
+        if (complete.isEmpty()) {
             LOG.warn("no replica knows what it wrote since its last mark; trusting the one marked furthest: {} {}",
                     kv("volume", writeSet.volume()), kv("replica", known.getFirst().toString()));
         }
@@ -126,12 +126,14 @@ final class VolumeStartup {
             }
         }
         reconcile(known, logs, size);
+        List<Member> unknown = trusted.stream().filter(member -> !known.contains(member)).toList();
+        copyWhole(known.getFirst(), unknown, connected, size);
         writeSet.changeEpoch(null).join();
         LOG.info("volume open: {} {} {} {}", kv("volume", writeSet.volume()), kv("sizeBytes", size),
                 kv("epoch", writeSet.epoch()), kv("healthy", known.stream().map(Member::name).toList()));
         for (Member member : writeSet.members()) {
             ReplicaClient client = connected.get(member);
-            if (known.contains(member)) {
+            if (trusted.contains(member)) {
                 continue;
             }
             if (client == null) {
@@ -140,6 +142,38 @@ final class VolumeStartup {
                 joiner.join(member, client);
             }
         }
+    }
+
+    /**
+     * Brings trusted replicas that cannot say what they wrote since their mark up to date with
+     * {@code source} before anything is served: they hold the newest epoch, so they count towards CF.
+     */
+    private void copyWhole(Member source, List<Member> unknown, Map<Member, ReplicaClient> connected, long size) {
+        if (unknown.isEmpty()) {
+            return;
+        }
+        synchronized (writeSet) {
+            for (Member member : unknown) {
+                member.attach(connected.get(member));
+                member.persistedEpoch(connected.get(member).state().epoch());
+                member.become(MemberMode.REBUILDING, "copying all data from " + source.name() + " at start-up");
+            }
+        }
+        List<CompletableFuture<Void>> copies = new ArrayList<>();
+        for (long offset = 0; offset < size; offset += Rebuild.WINDOW_BYTES) {
+            copies.add(copier.copy(offset, Math.min(Rebuild.WINDOW_BYTES, size - offset), source, unknown));
+            if (copies.size() == settings.rebuildConcurrency()) {
+                CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).join();
+                copies.clear();
+            }
+        }
+        CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).join();
+        synchronized (writeSet) {
+            unknown.forEach(member -> member.become(MemberMode.HEALTHY, "copied from " + source.name()
+                    + " at start-up"));
+        }
+        LOG.info("replicas copied whole at start-up: {} {} {}", kv("volume", writeSet.volume()),
+                kv("source", source.toString()), kv("replicas", unknown.stream().map(Member::name).toList()));
     }
 
     /** Copies every region some trusted replica wrote since its mark from the one that wrote it last. */
