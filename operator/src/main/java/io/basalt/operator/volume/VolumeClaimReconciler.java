@@ -41,6 +41,7 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
@@ -104,6 +105,15 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(VolumeReplica.class, VolumeClaim.class)
                         .withName("claim-replicas")
                         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(VolumeClaim.class))
+                        .build(), context),
+                // A pool that comes online or frees space may end a claim's wait for pools.
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(StoragePool.class, VolumeClaim.class)
+                        .withName("claim-pools")
+                        .withSecondaryToPrimaryMapper(pool -> context.getPrimaryCache().list()
+                                .filter(c -> c.getSpec().poolCluster().equals(pool.getSpec().poolCluster()))
+                                .filter(c -> c.getStatus() == null || c.getStatus().phase() != VolumePhase.BOUND)
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
                         .build(), context));
     }
 
