@@ -10,6 +10,8 @@ public enum TargetPhase {
     @JsonProperty("Healthy") HEALTHY,
     /** Serving with at least CF but fewer than RF healthy replicas. */
     @JsonProperty("Degraded") DEGRADED,
+    /** Serving with at least CF healthy replicas while the others copy what they lack. */
+    @JsonProperty("Rebuilding") REBUILDING,
     /** Not serving writes: fewer than CF healthy replicas, or the target is down. */
     @JsonProperty("Offline") OFFLINE
 }

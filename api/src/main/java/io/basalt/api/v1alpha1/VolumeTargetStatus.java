@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * @param observedGeneration the generation of the spec this status describes
  * @param conditions Ready, and why not (for example fewer than CF healthy replicas)
- * @param phase Init, Healthy, Degraded or Offline
+ * @param phase Init, Healthy, Degraded, Rebuilding or Offline
  * @param portal host:port initiators log in to
  * @param capacityBytes the size the LUN serves now
  * @param epoch the replica-set epoch, raised on every change of the write set

@@ -150,6 +150,8 @@ final class VolumeCatalog {
         return switch (targetPhase == null ? TargetPhase.INIT : targetPhase) {
             case HEALTHY -> VolumeCondition.newBuilder().setMessage("healthy: " + replicas).build();
             case DEGRADED -> abnormal("degraded: " + replicas + "; writes continue while a quorum is healthy");
+            case REBUILDING -> abnormal("rebuilding: " + replicas + "; the others copy what they lack while writes"
+                    + " continue");
             case OFFLINE -> abnormal("offline: " + replicas + "; writes are refused until a quorum is back");
             case INIT -> VolumeCondition.newBuilder().setMessage("target starting").build();
         };

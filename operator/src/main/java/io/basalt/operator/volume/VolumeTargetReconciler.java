@@ -125,7 +125,7 @@ public final class VolumeTargetReconciler implements Reconciler<VolumeTarget> {
             reason = "Healthy";
             message = healthy + " of " + replicationFactor + " replicas healthy";
         } else {
-            phase = TargetPhase.DEGRADED;
+            phase = rebuilding > 0 ? TargetPhase.REBUILDING : TargetPhase.DEGRADED;
             reason = rebuilding > 0 ? "Rebuilding" : "ReplicasOffline";
             message = healthy + " of " + replicationFactor + " replicas healthy" + (rebuilding > 0
                     ? ", " + rebuilding + " rebuilding" : "") + "; writes continue with " + consistencyFactor;
