@@ -3,22 +3,22 @@ package io.basalt.engine.cli;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** A replica of a volume: its name on its pool and the pool's replica protocol address, {@code NAME@HOST:PORT}. */
-record ReplicaAddress(String name, HostPort address) {
+/** A {@code [NAME@]HOST:PORT} replica: its name on its pool (none: the volume's name) and the pool's replica protocol address. */
+public record ReplicaAddress(String name, HostPort pool) {
 
-    @Override
-    public String toString() {
-        return name + "@" + address;
+    public String nameOr(String volume) {
+        return name != null ? name : volume;
     }
 
-    static final class Converter implements ITypeConverter<ReplicaAddress> {
+    public static final class Converter implements ITypeConverter<ReplicaAddress> {
         @Override
         public ReplicaAddress convert(String value) {
             int at = value.indexOf('@');
-            if (at <= 0) {
-                throw new TypeConversionException("'" + value + "' is not NAME@HOST:PORT");
+            String name = at < 0 ? null : value.substring(0, at);
+            if (name != null && name.isEmpty()) {
+                throw new TypeConversionException("'" + value + "' has an empty replica name before '@'");
             }
-            return new ReplicaAddress(value.substring(0, at), new HostPort.Converter().convert(value.substring(at + 1)));
+            return new ReplicaAddress(name, new HostPort.Converter().convert(value.substring(at + 1)));
         }
     }
 }

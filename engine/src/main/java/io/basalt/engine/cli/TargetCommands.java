@@ -7,6 +7,7 @@ import io.basalt.engine.management.v1.SnapshotVolumeRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -18,6 +19,15 @@ import picocli.CommandLine.Spec;
 final class TargetCommands {
 
     private TargetCommands() {
+    }
+
+    /** Membership calls name the replica: a pool holds the replicas of many volumes. */
+    private static String requireName(CommandSpec spec, ReplicaAddress replica) {
+        if (replica.name() == null) {
+            throw new ParameterException(spec.commandLine(), "'" + replica.pool()
+                    + "' names no replica: give NAME@HOST:PORT");
+        }
+        return replica.name();
     }
 
     @Command(name = "resize", mixinStandardHelpOptions = true,
@@ -80,8 +90,9 @@ final class TargetCommands {
 
         @Override
         public Integer call() {
+            String name = requireName(spec, replica);
             return ctl.callTarget(spec, stub -> stub.addReplica(AddReplicaRequest.newBuilder()
-                            .setName(replica.name()).setAddress(replica.address().toString()).build()),
+                            .setName(name).setAddress(replica.pool().toString()).build()),
                     ReplicatedRendering::text, ReplicatedRendering::json);
         }
     }
@@ -103,11 +114,12 @@ final class TargetCommands {
 
         @Override
         public Integer call() {
+            String name = requireName(spec, replica);
             return ctl.callTarget(spec, stub -> stub.removeReplica(RemoveReplicaRequest.newBuilder()
-                            .setName(replica.name()).setAddress(replica.address().toString()).build()),
-                    removed -> "Removed replica " + replica,
+                            .setName(name).setAddress(replica.pool().toString()).build()),
+                    removed -> "Removed replica " + name + "@" + replica.pool(),
                     removed -> StatusRendering.write(StatusRendering.JSON.createObjectNode()
-                            .put("removed", replica.name()).put("address", replica.address().toString())));
+                            .put("removed", name).put("address", replica.pool().toString())));
         }
     }
 }
