@@ -3,12 +3,9 @@ package io.basalt.engine.cli;
 import io.basalt.engine.management.v1.PoolManagementGrpc;
 import io.basalt.engine.management.v1.PoolManagementGrpc.PoolManagementBlockingStub;
 import io.basalt.engine.management.v1.PoolStatusRequest;
-import io.basalt.engine.management.v1.ResizeTargetRequest;
-import io.basalt.engine.management.v1.ResizeTargetResponse;
 import io.basalt.engine.management.v1.TargetManagementGrpc;
 import io.basalt.engine.management.v1.TargetManagementGrpc.TargetManagementBlockingStub;
 import io.basalt.engine.management.v1.TargetStatusRequest;
-import io.basalt.engine.management.v1.TargetStatusResponse;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -23,7 +20,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -35,7 +31,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ctl", mixinStandardHelpOptions = true,
         description = "Administer a running engine process through its management API.",
-        subcommands = {CtlCommand.ShowStatus.class, CtlCommand.ResizeTarget.class, ReplicaCommands.class})
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:done; the answer is on standard output",
+                "1:the engine refused (its gRPC code and reason on standard error)",
+                "2:usage error", "3:the engine could not be reached within --timeout"},
+        subcommands = {CtlCommand.ShowStatus.class, TargetCommands.Resize.class, TargetCommands.Snapshot.class,
+                TargetCommands.AddReplica.class, TargetCommands.RemoveReplica.class, ReplicaCommands.class})
 public final class CtlCommand {
 
     static final int REFUSED = 1;
@@ -108,7 +109,8 @@ public final class CtlCommand {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Show a target (what it serves, its health and sessions) or a pool server "
+            description = "Show a target (what it serves, its health, sessions and, when replicated, each "
+                    + "replica's mode, epoch, lag and rebuild progress) or a pool server "
                     + "(its space, replica count and health).")
     static final class ShowStatus implements Callable<Integer> {
 
@@ -128,27 +130,6 @@ public final class CtlCommand {
                         PoolRendering::text, PoolRendering::json);
             }
             return ctl.callTarget(spec, stub -> stub.targetStatus(TargetStatusRequest.getDefaultInstance()),
-                    StatusRendering::text, StatusRendering::json);
-        }
-    }
-
-    @Command(name = "resize", mixinStandardHelpOptions = true,
-            description = "Grow the target's LUN while it serves (targets never shrink).")
-    static final class ResizeTarget implements Callable<Integer> {
-
-        @ParentCommand
-        CtlCommand ctl;
-
-        @Parameters(index = "0", paramLabel = "SIZE", converter = ByteSize.class,
-                description = "New size in bytes; K/M/G/T and Ki/Mi/Gi/Ti suffixes are powers of 1024.")
-        long size;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            return ctl.callTarget(spec, stub -> stub.resizeTarget(ResizeTargetRequest.newBuilder().setCapacityBytes(size).build()),
                     StatusRendering::text, StatusRendering::json);
         }
     }

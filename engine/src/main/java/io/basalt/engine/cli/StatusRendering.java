@@ -28,6 +28,8 @@ final class StatusRendering {
         if (status.hasFile()) {
             line(out, "Backend", "file " + status.getFile().getPath() + ", "
                     + binary(status.getFile().getAllocatedBytes()) + " allocated");
+        } else if (status.hasReplicated()) {
+            ReplicatedRendering.appendText(out, status.getReplicated());
         }
         line(out, "Sessions", Integer.toString(status.getSessionsCount()));
         for (Session session : status.getSessionsList()) {
@@ -57,6 +59,8 @@ final class StatusRendering {
             root.putObject("backend").putObject("file")
                     .put("path", status.getFile().getPath())
                     .put("allocatedBytes", status.getFile().getAllocatedBytes());
+        } else if (status.hasReplicated()) {
+            root.putObject("backend").set("replicated", ReplicatedRendering.json(status.getReplicated()));
         }
         return write(root);
     }

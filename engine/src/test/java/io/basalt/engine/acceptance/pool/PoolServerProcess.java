@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A pool server from the shaded jar on a fixed directory and management port, started and stopped by a test. */
-final class PoolServerProcess implements AutoCloseable {
+public final class PoolServerProcess implements AutoCloseable {
 
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(30);
 
@@ -26,16 +26,25 @@ final class PoolServerProcess implements AutoCloseable {
     private int starts;
 
     /** {@code extraOptions} go to every start, after {@code --dir} and {@code --mgmt}. */
-    PoolServerProcess(Workspace workspace, Path dir, List<String> extraOptions) {
+    public PoolServerProcess(Workspace workspace, Path dir, List<String> extraOptions) {
         this.workspace = workspace;
         this.dir = dir;
         this.extraOptions = extraOptions;
         this.mgmt = "127.0.0.1:" + FreePort.onLoopback();
     }
 
+    /** HOST:PORT of its management API, the same across restarts. */
+    public String mgmt() {
+        return mgmt;
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
     /** Starts the server and waits until it says it is ready. */
-    void start() throws IOException, InterruptedException {
-        Path log = workspace.logs().resolve("pool-" + (++starts) + ".log");
+    public void start() throws IOException, InterruptedException {
+        Path log = workspace.logs().resolve(dir.getFileName() + "-" + (++starts) + ".log");
         List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toAbsolutePath().toString(), "pool",
                 "--dir", dir.toString(), "--mgmt", mgmt));
         command.addAll(extraOptions);
@@ -55,13 +64,13 @@ final class PoolServerProcess implements AutoCloseable {
         throw new IllegalStateException("pool not ready within " + STARTUP_LIMIT + ":\n" + Files.readString(log));
     }
 
-    void killNine() {
+    public void killNine() {
         Processes.killTree(process.toHandle(), Duration.ofSeconds(10));
         process = null;
     }
 
     /** Sends SIGTERM and returns the exit code. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.destroy();
         int exit = process.waitFor();
         process = null;
@@ -69,7 +78,7 @@ final class PoolServerProcess implements AutoCloseable {
     }
 
     /** Runs {@code ctl --pool} against this server; fails unless it exits with 0. */
-    String ctl(String... args) {
+    public String ctl(String... args) {
         List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toAbsolutePath().toString(), "ctl",
                 "--pool", mgmt));
         command.addAll(List.of(args));

@@ -108,6 +108,11 @@ public final class RunningTarget implements AutoCloseable {
                 + "\n" + logTail());
     }
 
+    /** Kills the target with SIGKILL, as a crash would, and waits for it to be gone. */
+    public void killNine() {
+        Processes.killTree(process.toHandle(), stopGrace);
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {

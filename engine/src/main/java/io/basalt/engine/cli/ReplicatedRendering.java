@@ -1,0 +1,112 @@
+package io.basalt.engine.cli;
+
+import static io.basalt.engine.cli.StatusRendering.JSON;
+import static io.basalt.engine.cli.StatusRendering.binary;
+import static io.basalt.engine.cli.StatusRendering.line;
+import static io.basalt.engine.cli.StatusRendering.write;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.basalt.engine.management.v1.AddReplicaResponse;
+import io.basalt.engine.management.v1.RebuildProgress;
+import io.basalt.engine.management.v1.ReplicaMode;
+import io.basalt.engine.management.v1.ReplicaStatus;
+import io.basalt.engine.management.v1.ReplicatedBackend;
+import io.basalt.engine.management.v1.SnapshotVolumeResponse;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * How {@code ctl --target} shows a replicated volume: its replicas as a table (mode, epoch, lag,
+ * rebuild progress) for people, and the same as JSON for scripts.
+ */
+final class ReplicatedRendering {
+
+    private static final String ROW = "  %-24s %-21s %-10s %6s %8s  %-28s %s%n";
+
+    private ReplicatedRendering() {
+    }
+
+    /** The backend lines and the replica table of {@code ctl status}. */
+    static void appendText(StringBuilder out, ReplicatedBackend backend) {
+        line(out, "Backend", "replicated volume " + backend.getVolume() + ", RF " + backend.getReplicationFactor()
+                + ", CF " + backend.getConsistencyFactor() + ", epoch " + backend.getEpoch() + ", sequence "
+                + backend.getSequence());
+        line(out, "Replicas", Integer.toString(backend.getReplicasCount()));
+        if (backend.getReplicasCount() > 0) {
+            out.append(String.format(Locale.ROOT, ROW, "NAME", "ADDRESS", "MODE", "EPOCH", "LAG", "REBUILD", "REASON"));
+            backend.getReplicasList().forEach(replica -> out.append(row(replica)));
+        }
+    }
+
+    static ObjectNode json(ReplicatedBackend backend) {
+        ObjectNode node = JSON.createObjectNode()
+                .put("volume", backend.getVolume())
+                .put("replicationFactor", backend.getReplicationFactor())
+                .put("consistencyFactor", backend.getConsistencyFactor())
+                .put("epoch", backend.getEpoch())
+                .put("sequence", backend.getSequence());
+        var replicas = node.putArray("replicas");
+        backend.getReplicasList().forEach(replica -> replicas.add(node(replica)));
+        return node;
+    }
+
+    static String text(SnapshotVolumeResponse snapshot) {
+        return "Snapshot " + snapshot.getSnapshot() + " taken at " + Instant.ofEpochMilli(snapshot.getCreatedMillis())
+                + " on " + snapshot.getReplicasCount() + " replicas: " + String.join(", ", snapshot.getReplicasList());
+    }
+
+    static String json(SnapshotVolumeResponse snapshot) {
+        ObjectNode node = JSON.createObjectNode()
+                .put("snapshot", snapshot.getSnapshot())
+                .put("created", Instant.ofEpochMilli(snapshot.getCreatedMillis()).toString());
+        var replicas = node.putArray("replicas");
+        snapshot.getReplicasList().forEach(replicas::add);
+        return write(node);
+    }
+
+    static String text(AddReplicaResponse added) {
+        ReplicaStatus replica = added.getReplica();
+        return "Added replica " + replica.getName() + "@" + replica.getAddress() + ": " + mode(replica.getMode())
+                + (replica.getReason().isEmpty() ? "" : " (" + replica.getReason() + ")");
+    }
+
+    static String json(AddReplicaResponse added) {
+        return write(node(added.getReplica()));
+    }
+
+    /** The mode without the enum's prefix: HEALTHY, REBUILDING, OFFLINE. */
+    static String mode(ReplicaMode mode) {
+        return mode.name().replaceFirst("^REPLICA_", "");
+    }
+
+    private static String row(ReplicaStatus replica) {
+        return String.format(Locale.ROOT, ROW, replica.getName(), replica.getAddress(), mode(replica.getMode()),
+                replica.getEpoch(), replica.getLag(), replica.hasRebuild() ? progress(replica.getRebuild()) : "-",
+                replica.getReason());
+    }
+
+    /** For example {@code 37% of 64.0 MiB (delta)}: how far the rebuild is through what it has to look at. */
+    static String progress(RebuildProgress rebuild) {
+        long percent = rebuild.getTotalBytes() == 0 ? 100 : rebuild.getCopiedBytes() * 100 / rebuild.getTotalBytes();
+        return percent + "% of " + binary(rebuild.getTotalBytes()) + (rebuild.getDelta() ? " (delta)" : " (full)");
+    }
+
+    private static ObjectNode node(ReplicaStatus replica) {
+        ObjectNode node = JSON.createObjectNode()
+                .put("name", replica.getName())
+                .put("address", replica.getAddress())
+                .put("mode", mode(replica.getMode()))
+                .put("reason", replica.getReason())
+                .put("lag", replica.getLag())
+                .put("epoch", replica.getEpoch());
+        if (replica.hasRebuild()) {
+            RebuildProgress rebuild = replica.getRebuild();
+            node.putObject("rebuild")
+                    .put("totalBytes", rebuild.getTotalBytes())
+                    .put("copiedBytes", rebuild.getCopiedBytes())
+                    .put("delta", rebuild.getDelta())
+                    .put("started", Instant.ofEpochMilli(rebuild.getStartedMillis()).toString());
+        }
+        return node;
+    }
+}
