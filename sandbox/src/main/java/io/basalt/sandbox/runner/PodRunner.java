@@ -366,16 +366,23 @@ public final class PodRunner implements AutoCloseable {
         }
     }
 
+    /*
+     * Status goes in through editStatus (a JSON patch of the difference): the mock API server applies a
+     * JSON merge patch to nested lists such as containerStatuses only in part.
+     */
     private void writePod(Deployment deployment, PodState pod) {
         PodStatus status = PodViews.status(deployment, pod);
         if (status.equals(pod.writtenStatus)) {
             return;
         }
-        Pod object = PodViews.pod(deployment, pod);
         if (pod.writtenStatus == null) {
-            client.pods().inNamespace(namespace).resource(object).createOr(NonDeletingOperation::update);
+            client.pods().inNamespace(namespace).resource(PodViews.pod(deployment, pod))
+                    .createOr(NonDeletingOperation::update);
         }
-        client.pods().inNamespace(namespace).resource(object).patchStatus();
+        client.pods().inNamespace(namespace).withName(pod.podName).editStatus(current -> {
+            current.setStatus(status);
+            return current;
+        });
         pod.writtenStatus = status;
     }
 
@@ -384,9 +391,11 @@ public final class PodRunner implements AutoCloseable {
         if (PodViews.sameCounts(deployment.getStatus(), status)) {
             return;
         }
-        Deployment changed = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(deployment)
-                .withStatus(status).build();
-        client.apps().deployments().inNamespace(namespace).resource(changed).patchStatus();
+        client.apps().deployments().inNamespace(namespace).withName(deployment.getMetadata().getName())
+                .editStatus(current -> {
+                    current.setStatus(status);
+                    return current;
+                });
     }
 
     private void removePod(PodState pod) {
