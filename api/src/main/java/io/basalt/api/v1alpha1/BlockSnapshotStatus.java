@@ -11,6 +11,7 @@ import java.util.List;
  * @param creationTime when the replicas froze their layers (RFC 3339)
  * @param sizeBytes the source volume's size at that time
  * @param error why the snapshot failed, if it did
+ * @param layers the frozen replica layers that hold the snapshot, one per replica that took it
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record BlockSnapshotStatus(
@@ -19,5 +20,12 @@ public record BlockSnapshotStatus(
         Boolean readyToUse,
         String creationTime,
         Long sizeBytes,
-        String error) {
+        String error,
+        List<SnapshotLayer> layers) {
+
+    /** A status that names no layers (yet). */
+    public BlockSnapshotStatus(Long observedGeneration, List<Condition> conditions, Boolean readyToUse,
+                               String creationTime, Long sizeBytes, String error) {
+        this(observedGeneration, conditions, readyToUse, creationTime, sizeBytes, error, null);
+    }
 }

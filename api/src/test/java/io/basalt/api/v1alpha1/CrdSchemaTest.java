@@ -49,10 +49,10 @@ class CrdSchemaTest {
     @ParameterizedTest(name = "{0} shows {1} in kubectl get")
     @CsvSource({
         "StoragePoolCluster, 'Pools,Online,Capacity,Free,Ready,Age'",
-        "StoragePool, 'Cluster,Node,Phase,Capacity,Used,Free,Replicas,Age'",
-        "VolumeClaim, 'Phase,Capacity,Replicas,Node,Reason,Age'",
-        "VolumeTarget, 'Volume,Phase,Capacity,RF,CF,Healthy,Age'",
-        "VolumeReplica, 'Volume,Pool,Phase,Used,Rebuild%,Age'",
+        "StoragePool, 'Cluster,Node,Phase,Capacity,Used,Free,Replicas,Reason,Age'",
+        "VolumeClaim, 'Phase,Capacity,Replicas,Pools,Node,Reason,Age'",
+        "VolumeTarget, 'Volume,Phase,Healthy,RF,CF,Capacity,Reason,Age'",
+        "VolumeReplica, 'Volume,Pool,Phase,Capacity,Used,Rebuild%,Reason,Age'",
         "BlockSnapshot, 'Source,Ready,Size,Taken,Age'"})
     void printerColumnsTellTheStoryAtAGlance(String kind, String columns) throws IOException {
         List<String> shownByDefault = version(crd(kind)).getAdditionalPrinterColumns().stream()
@@ -61,6 +61,21 @@ class CrdSchemaTest {
                 .toList();
 
         assertThat(shownByDefault).containsExactlyInAnyOrder(columns.split(","));
+    }
+
+    @ParameterizedTest(name = "{0} adds {1} in kubectl get -o wide")
+    @CsvSource({
+        "StoragePool, 'Since'",
+        "VolumeClaim, 'Requested,Portal,Source'",
+        "VolumeTarget, 'Portal,Node,Epoch'",
+        "BlockSnapshot, 'Reason,Deleting,Error'"})
+    void widePrinterColumnsAddTheDetails(String kind, String columns) throws IOException {
+        List<String> wide = version(crd(kind)).getAdditionalPrinterColumns().stream()
+                .filter(c -> c.getPriority() != null && c.getPriority() > 0)
+                .map(CustomResourceColumnDefinition::getName)
+                .toList();
+
+        assertThat(wide).containsExactlyInAnyOrder(columns.split(","));
     }
 
     @Test

@@ -36,4 +36,11 @@ public sealed class BlockDeviceException extends RuntimeException {
             super(operation + " failed on " + device + ": " + cause.getMessage(), cause);
         }
     }
+
+    /** Too few replicas are available to serve the request without risking acknowledged data. */
+    public static final class Unavailable extends BlockDeviceException {
+        public Unavailable(String reason) {
+            super(reason, null);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.basalt.engine.cli;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import io.basalt.engine.block.BlockDevice;
 import io.basalt.engine.block.FileBlockDevice;
 import io.basalt.engine.iscsi.IscsiServer;
 import io.basalt.engine.iscsi.TargetConfig;
@@ -9,7 +10,11 @@ import io.basalt.engine.iscsi.login.ChapCredentials;
 import io.basalt.engine.iscsi.text.TargetLimits;
 import io.basalt.engine.management.ManagementServer;
 import io.basalt.engine.management.ServedTarget;
+import io.basalt.engine.management.TargetBackend;
 import io.basalt.engine.management.TargetManagementService;
+import io.basalt.engine.replication.ReplicaEndpoint;
+import io.basalt.engine.replication.ReplicatedBlockDevice;
+import io.basalt.engine.replication.ReplicationSettings;
 import io.basalt.engine.scsi.BlockScsiTarget;
 import io.basalt.engine.scsi.LogicalUnit;
 import io.basalt.engine.scsi.LogicalUnitConfig;
@@ -26,7 +31,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -35,9 +42,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Serves one file-backed LUN as an iSCSI target until SIGTERM or SIGINT. */
+/**
+ * Serves one LUN as an iSCSI target until SIGTERM or SIGINT: file-backed ({@code --backing-file},
+ * {@code --size}) or replicated on pool servers ({@code --volume}, {@code --replica}).
+ */
 @Command(name = "target", mixinStandardHelpOptions = true,
-        description = "Serve a file-backed logical unit over iSCSI.")
+        description = "Serve a logical unit over iSCSI, from a file or replicated on pool servers.")
 public final class TargetCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetCommand.class);
@@ -62,12 +72,31 @@ public final class TargetCommand implements Callable<Integer> {
             description = "HOST:PORT of the gRPC management API (status, online resize); none: no management API.")
     private HostPort mgmt;
 
-    @Option(names = "--backing-file", required = true, description = "Sparse file holding the LUN's data.")
+    @Option(names = "--backing-file", description = "Sparse file holding the LUN's data (file-backed target).")
     private Path backingFile;
 
-    @Option(names = "--size", required = true, converter = ByteSize.class,
-            description = "LUN size in bytes; K/M/G/T and Ki/Mi/Gi/Ti suffixes are powers of 1024.")
-    private long size;
+    @Option(names = "--size", converter = ByteSize.class,
+            description = "LUN size in bytes for --backing-file; K/M/G/T and Ki/Mi/Gi/Ti suffixes are powers of 1024.")
+    private Long size;
+
+    @Option(names = "--volume", description = "Name of the replicated volume (replicated target).")
+    private String volume;
+
+    @Option(names = "--replica", converter = ReplicaAddress.Converter.class,
+            description = "[NAME@]HOST:PORT of a replica's pool (repeat for each replica); NAME defaults to --volume.")
+    private List<ReplicaAddress> replicas = new ArrayList<>();
+
+    @Option(names = "--consistency-factor",
+            description = "Replicas that must hold a write before it is acknowledged (default: replicas/2+1).")
+    private Integer consistencyFactor;
+
+    @Option(names = "--replica-secret", defaultValue = "${env:BASALT_REPLICA_SECRET}",
+            description = "The volume's secret the replicas authenticate (default: $BASALT_REPLICA_SECRET).")
+    private String replicaSecret;
+
+    @Option(names = "--rebuild-rate", converter = ByteSize.class,
+            description = "Bytes per second a rebuild may copy (default: no limit).")
+    private Long rebuildRate;
 
     // The environment is where pods get secrets: a command line is visible to every process on the node.
     @Option(names = "--chap-user", defaultValue = "${env:BASALT_CHAP_USER}",
@@ -98,27 +127,16 @@ public final class TargetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TargetConfig config = validatedConfig();
-        FileBlockDevice device = FileBlockDevice.open(backingFile, size, BLOCK_SIZE,
-                Math.max(4, Runtime.getRuntime().availableProcessors() * 2), PooledByteBufAllocator.DEFAULT);
         CountDownLatch stop = TerminationSignals.latch();
-        LogicalUnit unit = new LogicalUnit(LogicalUnitConfig.basalt(serialNumber(iqn)), device);
+        ServedLun lun = replicated() ? replicatedLun() : fileLun();
+        LogicalUnit unit = new LogicalUnit(LogicalUnitConfig.basalt(serialNumber(iqn)), lun.device());
         IscsiServer server = new IscsiServer(config, new BlockScsiTarget(unit));
         ManagementServer management = null;
         try {
-            InetSocketAddress bound;
-            try {
-                bound = server.start(listen.socketAddress());
-            } catch (Exception e) {
-                LOG.error("cannot listen: {} {}", kv("listen", listen.toString()), kv("reason", e.getMessage()));
-                return 1;
-            }
-            LOG.info("iSCSI target ready: {} {} {} {} {}", kv("iqn", iqn), kv("listen", new HostPort(bound.getHostString(), bound.getPort()).toString()), kv("advertise", config.advertisedPortal() != null
-                    ? config.advertisedPortal() : "address each initiator connected to"), kv("sizeBytes", size),
-                    kv("transport", IscsiServer.nativeTransport() ? "epoll" : "nio"));
             if (mgmt != null) {
                 try {
                     management = ManagementServer.start(mgmt.socketAddress(), new TargetManagementService(
-                            new ServedTarget(iqn, config.advertisedPortal(), unit, device, server::sessions)));
+                            new ServedTarget(iqn, config.advertisedPortal(), unit, lun.backend(), server::sessions)));
                 } catch (IOException e) {
                     LOG.error("cannot serve the management API: {} {}", kv("mgmt", mgmt.toString()),
                             kv("reason", e.getMessage()));
@@ -128,6 +146,20 @@ public final class TargetCommand implements Callable<Integer> {
                 LOG.info("management API ready: {} {}", kv("iqn", iqn),
                         kv("mgmt", new HostPort(mgmtBound.getHostString(), mgmtBound.getPort()).toString()));
             }
+            if (!awaitReady(lun, stop)) {
+                return 0;
+            }
+            InetSocketAddress bound;
+            try {
+                bound = server.start(listen.socketAddress());
+            } catch (Exception e) {
+                LOG.error("cannot listen: {} {}", kv("listen", listen.toString()), kv("reason", e.getMessage()));
+                return 1;
+            }
+            LOG.info("iSCSI target ready: {} {} {} {} {}", kv("iqn", iqn), kv("listen", new HostPort(bound.getHostString(), bound.getPort()).toString()), kv("advertise", config.advertisedPortal() != null
+                    ? config.advertisedPortal() : "address each initiator connected to"),
+                    kv("sizeBytes", lun.device().size()),
+                    kv("transport", IscsiServer.nativeTransport() ? "epoll" : "nio"));
             stop.await();
             LOG.info("stopping iSCSI target: {}", kv("iqn", iqn));
         } finally {
@@ -135,20 +167,55 @@ public final class TargetCommand implements Callable<Integer> {
                 management.close();
             }
             server.close();
-            device.flush().join();
-            device.close();
+            lun.device().flush().exceptionally(failure -> null).join();
+            lun.device().close();
         }
         LOG.info("iSCSI target stopped: {}", kv("iqn", iqn));
         return 0;
+    }
+
+    /** The device behind the LUN and how the management API sees it. */
+    private record ServedLun(BlockDevice device, TargetBackend backend, CompletableFuture<Void> ready) {
+    }
+
+    private boolean replicated() {
+        return volume != null || !replicas.isEmpty();
+    }
+
+    private ServedLun fileLun() throws IOException {
+        FileBlockDevice device = FileBlockDevice.open(backingFile, size, BLOCK_SIZE,
+                Math.max(4, Runtime.getRuntime().availableProcessors() * 2), PooledByteBufAllocator.DEFAULT);
+        return new ServedLun(device, new TargetBackend.File(device), CompletableFuture.completedFuture(null));
+    }
+
+    private ServedLun replicatedLun() {
+        List<ReplicaEndpoint> endpoints = replicas.stream().map(replica -> new ReplicaEndpoint(
+                replica.nameOr(volume), replica.pool().host(), replica.pool().port())).toList();
+        int cf = consistencyFactor != null ? consistencyFactor : endpoints.size() / 2 + 1;
+        ReplicationSettings settings = ReplicationSettings.defaults(cf).withRebuildBytesPerSecond(rebuildRate == null ? 0 : rebuildRate);
+        ReplicatedBlockDevice device = ReplicatedBlockDevice.open(volume, endpoints,
+                replicaSecret.getBytes(StandardCharsets.UTF_8), settings, BLOCK_SIZE);
+        LOG.info("opening replicated volume: {} {} {}", kv("volume", volume),
+                kv("replicas", endpoints.stream().map(ReplicaEndpoint::toString).toList()), kv("consistencyFactor", cf));
+        return new ServedLun(device, new TargetBackend.Replicated(device), device.ready());
+    }
+
+    /** Waits until the LUN can serve; false when told to stop first. */
+    private static boolean awaitReady(ServedLun lun, CountDownLatch stop) throws InterruptedException {
+        while (!lun.ready().isDone()) {
+            if (stop.await(200, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        }
+        lun.ready().join();
+        return true;
     }
 
     private TargetConfig validatedConfig() {
         if (!iqn.matches("(iqn\\.\\d{4}-\\d{2}\\.[^\\s]+|eui\\.[0-9A-Fa-f]{16}|naa\\.[0-9A-Fa-f]{16,32})")) {
             throw usage("--iqn '" + iqn + "' is not an iSCSI name (iqn.YYYY-MM.domain:..., eui.* or naa.*)");
         }
-        if (size % BLOCK_SIZE != 0) {
-            throw usage("--size " + size + " is not a multiple of the " + BLOCK_SIZE + "-byte block size");
-        }
+        validateBackend();
         if ((chapUser == null) != (chapSecret == null)) {
             throw usage("--chap-user and --chap-secret go together");
         }
@@ -166,6 +233,38 @@ public final class TargetCommand implements Callable<Integer> {
         return new TargetConfig(iqn, advertisedPortal(), chap, mutual, Set.copyOf(allowedInitiators),
                 TargetLimits.defaults(), Duration.ofSeconds(nopIntervalSeconds), Duration.ofSeconds(nopTimeoutSeconds),
                 128);
+    }
+
+    private void validateBackend() {
+        boolean file = backingFile != null || size != null;
+        if (file && replicated()) {
+            throw usage("--backing-file/--size (a file-backed target) and --volume/--replica (a replicated target) "
+                    + "are mutually exclusive");
+        }
+        if (!file && !replicated()) {
+            throw usage("give either --backing-file and --size (a file-backed target) or --volume and --replica "
+                    + "(a replicated target)");
+        }
+        if (file) {
+            if (backingFile == null || size == null) {
+                throw usage("--backing-file and --size go together");
+            }
+            if (size <= 0 || size % BLOCK_SIZE != 0) {
+                throw usage("--size " + size + " is not a positive multiple of the " + BLOCK_SIZE + "-byte block size");
+            }
+            return;
+        }
+        if (volume == null || replicas.isEmpty()) {
+            throw usage("a replicated target needs --volume and at least one --replica");
+        }
+        int rf = replicas.size();
+        if (consistencyFactor != null && (consistencyFactor < 1 || consistencyFactor > rf)) {
+            throw usage("--consistency-factor " + consistencyFactor + " must be between 1 and the " + rf
+                    + " replica(s) given");
+        }
+        if (replicaSecret == null || replicaSecret.isEmpty()) {
+            throw usage("a replicated target needs the volume's secret: set BASALT_REPLICA_SECRET or --replica-secret");
+        }
     }
 
     /** The portal to advertise: as given, else the listen address unless that is a wildcard. */

@@ -7,12 +7,18 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * What the management API of a file-backed target looks after: the target's name and portal, its
- * logical unit, the file behind it and the sessions logged in.
+ * What the management API of a target looks after: the target's name and portal, its logical unit,
+ * where its data lives and the sessions logged in.
  *
  * @param advertisedPortal HOST:PORT discovery answers with, or {@code null} for the address each
  *                         initiator connected to
  */
-public record ServedTarget(String iqn, String advertisedPortal, LogicalUnit unit, FileBlockDevice file,
+public record ServedTarget(String iqn, String advertisedPortal, LogicalUnit unit, TargetBackend backend,
                            Supplier<List<Session>> sessions) {
+
+    /** A file-backed target. */
+    public ServedTarget(String iqn, String advertisedPortal, LogicalUnit unit, FileBlockDevice file,
+            Supplier<List<Session>> sessions) {
+        this(iqn, advertisedPortal, unit, new TargetBackend.File(file), sessions);
+    }
 }

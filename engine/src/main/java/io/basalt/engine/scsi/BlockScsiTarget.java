@@ -116,6 +116,7 @@ public final class BlockScsiTarget implements ScsiTarget {
         Sense sense = switch (cause) {
             case BlockDeviceException.InvalidRange e -> Sense.lbaOutOfRange();
             case BlockDeviceException.MediumError e -> isRead(command) ? Sense.unrecoveredReadError() : Sense.writeError();
+            case BlockDeviceException.Unavailable e -> Sense.logicalUnitUnavailable();
             default -> Sense.internalTargetFailure();
         };
         log.warn("SCSI command failed: {} {} {} {}", kv("cdb", HexFormat.of().formatHex(command.cdb())),

@@ -8,6 +8,7 @@ package io.basalt.engine.scsi;
 public record Sense(int key, int asc, int ascq, Long information, int fieldPointer) {
 
     public static final int NO_SENSE = 0x0;
+    public static final int NOT_READY = 0x2;
     public static final int MEDIUM_ERROR = 0x3;
     public static final int HARDWARE_ERROR = 0x4;
     public static final int ILLEGAL_REQUEST = 0x5;
@@ -90,6 +91,11 @@ public record Sense(int key, int asc, int ascq, Long information, int fieldPoint
 
     public static Sense writeError() {
         return of(MEDIUM_ERROR, 0x0C, 0x00);
+    }
+
+    /** NOT READY, LOGICAL UNIT NOT ACCESSIBLE, TARGET PORT IN UNAVAILABLE STATE: too few replicas to write safely. */
+    public static Sense logicalUnitUnavailable() {
+        return of(NOT_READY, 0x04, 0x0C);
     }
 
     public static Sense internalTargetFailure() {

@@ -44,16 +44,6 @@ public final class PoolServerTemplate {
         return "pool-" + pool.getMetadata().getName();
     }
 
-    /** host:port of a pool's replica protocol, through its Service. */
-    public static String replicaEndpoint(StoragePool pool) {
-        return serviceHost(pool) + ":" + REPLICA_PORT;
-    }
-
-    /** host:port of a pool's management API, through its Service. */
-    public static String managementEndpoint(StoragePool pool) {
-        return serviceHost(pool) + ":" + MANAGEMENT_PORT;
-    }
-
     /**
      * The pool server's Deployment, annotated with a digest of its pod template so that a changed
      * template (new image, resources, tolerations) is noticed without comparing server-side defaults.
@@ -164,9 +154,5 @@ public final class PoolServerTemplate {
                 .withPeriodSeconds(periodSeconds)
                 .withFailureThreshold(failureThreshold)
                 .build();
-    }
-
-    private static String serviceHost(StoragePool pool) {
-        return serverName(pool) + "." + pool.getMetadata().getNamespace() + ".svc";
     }
 }

@@ -45,8 +45,8 @@ final class TargetServerTemplate {
     }
 
     /**
-     * @param portal the address initiators are told to use (the Service's), advertised by the target
-     *        in SendTargets answers
+     * @param portal the address initiators are told to use (the Service's cluster IP and port), advertised
+     *        by the target in SendTargets answers
      */
     Deployment deployment(VolumeClaim claim, VolumeTarget target, String portal) {
         List<String> args = new ArrayList<>(List.of("target",
@@ -56,7 +56,8 @@ final class TargetServerTemplate {
                 "--advertise", portal,
                 "--consistency-factor", Integer.toString(target.getSpec().consistencyFactor()),
                 "--mgmt", "0.0.0.0:" + MANAGEMENT_PORT));
-        target.getSpec().replicas().forEach(r -> args.addAll(List.of("--replica", r.address())));
+        // The target names each replica as its pool knows it: the VolumeReplica's name.
+        target.getSpec().replicas().forEach(r -> args.addAll(List.of("--replica", r.replica() + "@" + r.address())));
         return new DeploymentBuilder()
                 .withMetadata(VolumeObjects.ownedBy(claim, VolumeObjects.targetServerName(claim)))
                 .withNewSpec()
@@ -85,7 +86,8 @@ final class TargetServerTemplate {
                                 .withArgs(args)
                                 // Credentials come from the Secret through the environment, never the command line.
                                 .withEnv(secretEnv("BASALT_CHAP_USER", claim, ChapSecret.USERNAME),
-                                        secretEnv("BASALT_CHAP_SECRET", claim, ChapSecret.PASSWORD))
+                                        secretEnv("BASALT_CHAP_SECRET", claim, ChapSecret.PASSWORD),
+                                        secretEnv("BASALT_REPLICA_SECRET", claim, ChapSecret.REPLICA_SECRET))
                                 .addNewPort().withName("iscsi").withContainerPort(ISCSI_PORT).endPort()
                                 .addNewPort().withName("mgmt").withContainerPort(MANAGEMENT_PORT).endPort()
                                 .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(ISCSI_PORT))

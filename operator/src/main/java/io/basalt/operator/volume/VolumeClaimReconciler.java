@@ -16,18 +16,21 @@ import io.basalt.api.v1alpha1.VolumeSource;
 import io.basalt.api.v1alpha1.VolumeTarget;
 import io.basalt.api.v1alpha1.VolumeTargetSpec;
 import io.basalt.api.v1alpha1.VolumeTargetStatus;
+import io.basalt.operator.OperatorSettings;
+import io.basalt.operator.engine.EngineCallException;
+import io.basalt.operator.engine.EngineClients;
+import io.basalt.operator.engine.ServiceAddresses;
 import io.basalt.operator.events.EventRecorder;
 import io.basalt.operator.placement.Placement;
 import io.basalt.operator.placement.PlacementRequest;
 import io.basalt.operator.placement.PoolCandidate;
 import io.basalt.operator.placement.ReplicaPlacer;
-import io.basalt.operator.pool.PoolServerTemplate;
+import io.basalt.operator.placement.Sizes;
 import io.basalt.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -48,43 +51,60 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * VolumeClaim: waits for its consumer, places replicas, runs the volume's target, and binds once the
- * target serves with a quorum. Every wait is the Ready condition's reason, with a message that says
- * what would end it.
+ * VolumeClaim: waits for its consumer, places replicas, runs the volume's target, binds once the
+ * target serves with a quorum, grows it, replaces lost replicas, and on deletion removes everything
+ * the volume is made of. Every wait is a condition's reason, with a message that says what would end it.
  */
 @ControllerConfiguration(name = "volumeclaim")
 public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cleaner<VolumeClaim> {
 
     static final String WAITING_FOR_CONSUMER = "WaitingForConsumer";
     static final String WAITING_FOR_TARGET = "WaitingForTarget";
+    static final String WAITING_FOR_ADDRESS = "WaitingForServiceAddress";
     static final String CLONE_SOURCE_UNAVAILABLE = "CloneSourceUnavailable";
     static final String BOUND = "Bound";
+    static final String RESIZING = "Resizing";
+    static final String REPLACING = "ReplacingReplicas";
+    static final String DELETING = "Deleting";
     private static final Duration RETRY_PLACEMENT = Duration.ofSeconds(15);
-    private static final String CHAP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
     private final TargetServerTemplate targetServer;
     private final ReplicaPlacer placer;
     private final Conditions conditions;
+    private final EngineClients engines;
+    private final ReplicaReplacement replacement;
+    private final Duration interval;
     private final SecureRandom random = new SecureRandom();
 
-    public VolumeClaimReconciler(String engineImage, ReplicaPlacer placer, Conditions conditions) {
-        this.targetServer = new TargetServerTemplate(engineImage);
+    public VolumeClaimReconciler(OperatorSettings settings, EngineClients engines, ReplicaPlacer placer,
+                                 Conditions conditions) {
+        this.targetServer = new TargetServerTemplate(settings.engineImage());
         this.placer = placer;
         this.conditions = conditions;
+        this.engines = engines;
+        this.replacement = new ReplicaReplacement(placer, settings.replicaGracePeriod(), Clock.systemUTC());
+        this.interval = settings.statusInterval();
     }
 
     @Override
     public List<EventSource<?, VolumeClaim>> prepareEventSources(EventSourceContext<VolumeClaim> context) {
-        return List.of(new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(VolumeTarget.class, VolumeClaim.class)
-                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(VolumeClaim.class))
-                .build(), context));
+        return List.of(
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(VolumeTarget.class, VolumeClaim.class)
+                        .withName("claim-targets")
+                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(VolumeClaim.class))
+                        .build(), context),
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(VolumeReplica.class, VolumeClaim.class)
+                        .withName("claim-replicas")
+                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(VolumeClaim.class))
+                        .build(), context));
     }
 
     @Override
@@ -116,48 +136,146 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
             events.normal(claim, "Provisioning", "replicas placed on " + target.getSpec().replicas().stream()
                     .map(ReplicaEndpoint::pool).collect(Collectors.joining(", ")));
         }
-        Service service = ensureCreated(client, targetServer.service(claim));
-        String portal = portal(service);
-        ensureCreated(client, targetServer.deployment(claim, target, portal));
+        ensureCreated(client, replicaSecrets(claim));
+        ensureCreated(client, targetServer.service(claim));
+        Optional<String> ip = ServiceAddresses.clusterIp(client, namespace, VolumeObjects.targetServerName(claim));
+        if (ip.isEmpty()) {
+            return pending(claim, WAITING_FOR_ADDRESS, "Service " + VolumeObjects.targetServerName(claim)
+                    + " has no cluster IP yet; the target's portal is that address").rescheduleAfter(interval);
+        }
+        String portal = ServiceAddresses.hostPort(ip.get(), TargetServerTemplate.ISCSI_PORT);
+        target = grow(client, claim, target, events);
+        List<String> replacing = List.of();
+        try {
+            ReplicaReplacement.Outcome outcome = replacement.advance(client, claim, target,
+                    engines.target(ServiceAddresses.hostPort(ip.get(), TargetServerTemplate.MANAGEMENT_PORT)),
+                    pools(client, claim), events);
+            target = outcome.target();
+            replacing = outcome.underWay();
+        } catch (EngineCallException e) {
+            replacing = List.of("waiting for the target to replace replicas: " + e.getMessage());
+        }
+        ensureTargetServer(client, targetServer.deployment(claim, target, portal));
+        List<Condition> current = previousConditions(claim);
+        current = replacingCondition(claim, current, replacing);
+        current = resizingCondition(claim, current, target);
         VolumeTargetStatus served = target.getStatus();
         int consistencyFactor = target.getSpec().consistencyFactor();
         if (served == null || served.healthyReplicas() == null || served.healthyReplicas() < consistencyFactor
-                || served.phase() == TargetPhase.OFFLINE) {
+                || served.phase() == TargetPhase.OFFLINE || served.phase() == TargetPhase.INIT) {
             int healthy = served == null || served.healthyReplicas() == null ? 0 : served.healthyReplicas();
-            return pending(claim, WAITING_FOR_TARGET, "target " + target.getMetadata().getName() + " serves with "
-                    + healthy + " of " + target.getSpec().replicationFactor() + " replicas healthy; it needs "
-                    + consistencyFactor + " to accept writes");
+            boolean wasBound = claim.getStatus() != null && claim.getStatus().phase() == VolumePhase.BOUND;
+            String message = "target " + target.getMetadata().getName() + " serves with " + healthy + " of "
+                    + target.getSpec().replicationFactor() + " replicas healthy; it needs " + consistencyFactor
+                    + " to accept writes";
+            current = conditions.set(current, Conditions.READY, false, wasBound ? "TargetOffline" : WAITING_FOR_TARGET,
+                    message, generation(claim));
+            // A volume once bound stays bound: its portal and IQN do not change while the target recovers.
+            return status(claim, current, wasBound ? VolumePhase.BOUND : VolumePhase.PENDING,
+                    wasBound ? claim.getStatus().capacityBytes() : null, wasBound ? portal : null, target);
         }
         if (claim.getStatus() == null || claim.getStatus().phase() != VolumePhase.BOUND) {
             events.normal(claim, BOUND, "served by " + portal + " as " + target.getSpec().iqn());
         }
-        claim.setStatus(new VolumeClaimStatus(generation(claim), conditions.set(previousConditions(claim),
-                Conditions.READY, true, BOUND, "served by " + portal + " with " + served.healthyReplicas() + " of "
-                        + target.getSpec().replicationFactor() + " replicas healthy", generation(claim)),
-                VolumePhase.BOUND, served.capacityBytes(), portal, target.getSpec().iqn(),
-                VolumeObjects.chapSecretName(claim), target.getMetadata().getName()));
-        return UpdateControl.patchStatus(claim);
+        current = conditions.set(current, Conditions.READY, true, BOUND, "served by " + portal + " with "
+                + served.healthyReplicas() + " of " + target.getSpec().replicationFactor() + " replicas healthy",
+                generation(claim));
+        return status(claim, current, VolumePhase.BOUND, served.capacityBytes(), portal, target);
     }
 
     @Override
     public DeleteControl cleanup(VolumeClaim claim, Context<VolumeClaim> context) {
         KubernetesClient client = context.getClient();
         String namespace = claim.getMetadata().getNamespace();
+        String name = claim.getMetadata().getName();
         String server = VolumeObjects.targetServerName(claim);
         client.apps().deployments().inNamespace(namespace).withName(server).delete();
         client.services().inNamespace(namespace).withName(server).delete();
-        client.resources(VolumeTarget.class).inNamespace(namespace).withName(claim.getMetadata().getName()).delete();
-        client.resources(VolumeReplica.class).inNamespace(namespace)
-                .withLabel(VolumeObjects.VOLUME_LABEL, claim.getMetadata().getName()).delete();
+        client.resources(VolumeTarget.class).inNamespace(namespace).withName(name).delete();
         client.secrets().inNamespace(namespace).withName(VolumeObjects.chapSecretName(claim)).delete();
+        List<String> snapshots = client.resources(BlockSnapshot.class).inNamespace(namespace).list().getItems().stream()
+                .filter(s -> name.equals(s.getSpec().sourceVolume()))
+                .map(s -> s.getMetadata().getName())
+                .sorted()
+                .toList();
+        if (!snapshots.isEmpty()) {
+            String message = "target removed; the replicas stay while snapshots " + String.join(", ", snapshots)
+                    + " of the volume exist (their layers live in them)";
+            if (!message.equals(conditionMessage(claim, DELETING))) {
+                new EventRecorder(client, Clock.systemUTC()).normal(claim, "KeptForSnapshots", message);
+                client.resources(VolumeClaim.class).inNamespace(namespace).withName(name).editStatus(c -> {
+                    c.setStatus(withConditions(c.getStatus(), conditions.set(previousConditions(c), DELETING, true,
+                            "KeptForSnapshots", message, generation(c))));
+                    return c;
+                });
+            }
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(interval);
+        }
+        client.resources(VolumeReplica.class).inNamespace(namespace).withLabel(VolumeObjects.VOLUME_LABEL, name).delete();
         return DeleteControl.defaultDelete();
     }
 
+    /** Raises the target's and replicas' size to the claim's; the target then grows the LUN. */
+    private static VolumeTarget grow(KubernetesClient client, VolumeClaim claim, VolumeTarget target,
+                                     EventRecorder events) {
+        long wanted = claim.getSpec().capacityBytes();
+        if (target.getSpec().capacityBytes() >= wanted) {
+            return target;
+        }
+        for (VolumeReplica replica : replicasOf(client, claim)) {
+            if (replica.getSpec().capacityBytes() < wanted) {
+                client.resources(VolumeReplica.class).inNamespace(replica.getMetadata().getNamespace())
+                        .withName(replica.getMetadata().getName()).edit(r -> {
+                            r.setSpec(new VolumeReplicaSpec(r.getSpec().volume(), r.getSpec().pool(), wanted,
+                                    r.getSpec().cloneOf()));
+                            return r;
+                        });
+            }
+        }
+        events.normal(claim, RESIZING, "growing from " + Sizes.human(target.getSpec().capacityBytes()) + " to "
+                + Sizes.human(wanted));
+        return client.resources(VolumeTarget.class).inNamespace(target.getMetadata().getNamespace())
+                .withName(target.getMetadata().getName()).edit(t -> {
+                    VolumeTargetSpec spec = t.getSpec();
+                    t.setSpec(new VolumeTargetSpec(spec.volume(), spec.iqn(), wanted, spec.replicationFactor(),
+                            spec.consistencyFactor(), spec.replicas(), spec.nodeName(), spec.chapSecretName()));
+                    return t;
+                });
+    }
+
+    private List<Condition> resizingCondition(VolumeClaim claim, List<Condition> current, VolumeTarget target) {
+        long wanted = claim.getSpec().capacityBytes();
+        Long served = target.getStatus() == null ? null : target.getStatus().capacityBytes();
+        if (served != null && served < wanted) {
+            return conditions.set(current, RESIZING, true, RESIZING, "growing from " + Sizes.human(served) + " to "
+                    + Sizes.human(wanted) + targetResizeProblem(target), generation(claim));
+        }
+        if (conditionMessage(claim, RESIZING) != null && served != null) {
+            return conditions.set(current, RESIZING, false, "Resized", "serves " + Sizes.human(served),
+                    generation(claim));
+        }
+        return current;
+    }
+
+    private static String targetResizeProblem(VolumeTarget target) {
+        return target.getStatus().conditions() == null ? "" : target.getStatus().conditions().stream()
+                .filter(c -> VolumeTargetReconciler.RESIZING.equals(c.getType()) && "True".equals(c.getStatus()))
+                .map(c -> "; " + c.getMessage()).findFirst().orElse("");
+    }
+
+    private List<Condition> replacingCondition(VolumeClaim claim, List<Condition> current, List<String> underWay) {
+        if (!underWay.isEmpty()) {
+            return conditions.set(current, REPLACING, true, REPLACING, String.join("; ", underWay), generation(claim));
+        }
+        if (conditionMessage(claim, REPLACING) != null) {
+            return conditions.set(current, REPLACING, false, "AllReplicasInPlace", "every replica is on an online pool",
+                    generation(claim));
+        }
+        return current;
+    }
+
     private Placement place(KubernetesClient client, VolumeClaim claim) {
-        String namespace = claim.getMetadata().getNamespace();
-        List<PoolCandidate> candidates = client.resources(StoragePool.class).inNamespace(namespace).list().getItems()
-                .stream()
-                .filter(pool -> claim.getSpec().poolCluster().equals(pool.getSpec().poolCluster()))
+        List<PoolCandidate> candidates = pools(client, claim).values().stream()
                 .map(VolumeClaimReconciler::candidate)
                 .toList();
         Set<String> kept = replicasOf(client, claim).stream().map(r -> r.getSpec().pool()).collect(Collectors.toSet());
@@ -166,11 +284,17 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
                 claim.getSpec().capacityBytes(), kept, allowed), candidates);
     }
 
-    /** Creates the volume's replicas, CHAP Secret and VolumeTarget on the chosen pools. */
+    /** The pools of the claim's pool cluster, by name. */
+    private static Map<String, StoragePool> pools(KubernetesClient client, VolumeClaim claim) {
+        return client.resources(StoragePool.class).inNamespace(claim.getMetadata().getNamespace()).list().getItems()
+                .stream()
+                .filter(pool -> claim.getSpec().poolCluster().equals(pool.getSpec().poolCluster()))
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), Function.identity()));
+    }
+
+    /** Creates the volume's replicas, Secret and VolumeTarget on the chosen pools. */
     private VolumeTarget provision(KubernetesClient client, VolumeClaim claim, List<String> pools) {
-        String namespace = claim.getMetadata().getNamespace();
-        Map<String, StoragePool> byName = client.resources(StoragePool.class).inNamespace(namespace).list().getItems()
-                .stream().collect(Collectors.toMap(p -> p.getMetadata().getName(), Function.identity()));
+        Map<String, StoragePool> byName = pools(client, claim);
         Map<String, VolumeReplica> sourceReplicas = cloneSourceReplicas(client, claim);
         List<ReplicaEndpoint> endpoints = pools.stream().map(poolName -> {
             String replicaName = VolumeObjects.replicaName(claim, poolName);
@@ -182,9 +306,9 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
             replica.setSpec(new VolumeReplicaSpec(claim.getMetadata().getName(), poolName,
                     claim.getSpec().capacityBytes(), cloneOf));
             ensureCreated(client, replica);
-            return new ReplicaEndpoint(replicaName, poolName, PoolServerTemplate.replicaEndpoint(byName.get(poolName)));
+            return new ReplicaEndpoint(replicaName, poolName, byName.get(poolName).getStatus().replicaEndpoint());
         }).toList();
-        ensureCreated(client, chapSecret(claim));
+        ensureCreated(client, replicaSecrets(claim));
         int replicationFactor = claim.getSpec().effectiveReplicaCount();
         VolumeTarget target = new VolumeTarget();
         target.setMetadata(VolumeObjects.ownedBy(claim, claim.getMetadata().getName()));
@@ -194,16 +318,22 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         return ensureCreated(client, target);
     }
 
-    private Secret chapSecret(VolumeClaim claim) {
-        StringBuilder password = new StringBuilder();
-        for (int i = 0; i < 16; i++) {
-            password.append(CHAP_ALPHABET.charAt(random.nextInt(CHAP_ALPHABET.length())));
-        }
+    /** The volume's Secret: CHAP credentials for initiators and the replica secret for target and pools. */
+    private Secret replicaSecrets(VolumeClaim claim) {
         return new SecretBuilder()
                 .withMetadata(VolumeObjects.ownedBy(claim, VolumeObjects.chapSecretName(claim)))
                 .addToData(ChapSecret.USERNAME, base64(claim.getMetadata().getName()))
-                .addToData(ChapSecret.PASSWORD, base64(password.toString()))
+                .addToData(ChapSecret.PASSWORD, base64(randomText(16)))
+                .addToData(ChapSecret.REPLICA_SECRET, base64(randomText(48)))
                 .build();
+    }
+
+    private String randomText(int length) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            text.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        }
+        return text.toString();
     }
 
     private static String base64(String value) {
@@ -231,7 +361,10 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         return Optional.empty();
     }
 
-    /** For a clone of a snapshot: the source volume's replicas by pool, whose layers the clone builds on. */
+    /**
+     * For a clone of a snapshot: the source replicas holding the snapshot's layers, by pool; a clone's
+     * replicas start from those layers on the same pools.
+     */
     private static Map<String, VolumeReplica> cloneSourceReplicas(KubernetesClient client, VolumeClaim claim) {
         VolumeSource source = claim.getSpec().source();
         if (source == null || source.snapshot() == null) {
@@ -240,33 +373,43 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         String namespace = claim.getMetadata().getNamespace();
         BlockSnapshot snapshot = client.resources(BlockSnapshot.class).inNamespace(namespace)
                 .withName(source.snapshot()).get();
-        if (snapshot == null) {
+        if (snapshot == null || snapshot.getStatus() == null || snapshot.getStatus().layers() == null) {
             return Map.of();
         }
+        Set<String> holders = snapshot.getStatus().layers().stream().map(SnapshotLayer::replica)
+                .collect(Collectors.toSet());
         return client.resources(VolumeReplica.class).inNamespace(namespace)
                 .withLabel(VolumeObjects.VOLUME_LABEL, snapshot.getSpec().sourceVolume()).list().getItems().stream()
+                .filter(r -> holders.contains(r.getMetadata().getName()))
                 .collect(Collectors.toMap(r -> r.getSpec().pool(), Function.identity(), (a, b) -> a));
     }
 
-    private static List<VolumeReplica> replicasOf(KubernetesClient client, VolumeClaim claim) {
+    static List<VolumeReplica> replicasOf(KubernetesClient client, VolumeClaim claim) {
         return client.resources(VolumeReplica.class).inNamespace(claim.getMetadata().getNamespace())
                 .withLabel(VolumeObjects.VOLUME_LABEL, claim.getMetadata().getName()).list().getItems();
     }
 
-    private static PoolCandidate candidate(StoragePool pool) {
-        boolean online = pool.getStatus() != null && pool.getStatus().phase() == PoolPhase.ONLINE;
+    static PoolCandidate candidate(StoragePool pool) {
+        boolean online = pool.getStatus() != null && pool.getStatus().phase() == PoolPhase.ONLINE
+                && pool.getStatus().replicaEndpoint() != null;
         long free = online && pool.getStatus().freeBytes() != null ? pool.getStatus().freeBytes() : 0;
         long used = online && pool.getStatus().usedBytes() != null ? pool.getStatus().usedBytes() : 0;
         return new PoolCandidate(pool.getMetadata().getName(), pool.getSpec().nodeName(), online, free, used);
     }
 
-    /** The address initiators reach the target at: the Service's cluster IP, else its DNS name. */
-    private static String portal(Service service) {
-        String clusterIp = service.getSpec().getClusterIP();
-        String host = clusterIp == null || clusterIp.isEmpty() || "None".equals(clusterIp)
-                ? service.getMetadata().getName() + "." + service.getMetadata().getNamespace() + ".svc"
-                : clusterIp;
-        return host + ":" + TargetServerTemplate.ISCSI_PORT;
+    /** Creates the target's Deployment, or brings its pod template up to date (replicas changed). */
+    private static void ensureTargetServer(KubernetesClient client, Deployment desired) {
+        Deployment current = client.resource(desired).get();
+        if (current == null) {
+            client.resource(desired).create();
+        } else if (!Objects.equals(current.getSpec().getTemplate().getSpec().getContainers(),
+                desired.getSpec().getTemplate().getSpec().getContainers())) {
+            client.apps().deployments().inNamespace(desired.getMetadata().getNamespace())
+                    .withName(desired.getMetadata().getName()).edit(d -> {
+                        d.getSpec().setTemplate(desired.getSpec().getTemplate());
+                        return d;
+                    });
+        }
     }
 
     /** The object as it exists, created from {@code desired} if it did not. */
@@ -276,12 +419,42 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
     }
 
     private UpdateControl<VolumeClaim> pending(VolumeClaim claim, String reason, String message) {
+        List<Condition> current = conditions.set(previousConditions(claim), Conditions.READY, false, reason, message,
+                generation(claim));
         VolumeClaimStatus previous = claim.getStatus();
-        claim.setStatus(new VolumeClaimStatus(generation(claim),
-                conditions.set(previousConditions(claim), Conditions.READY, false, reason, message, generation(claim)),
-                VolumePhase.PENDING, previous == null ? null : previous.capacityBytes(), null, null, null,
-                previous == null ? null : previous.volumeTarget()));
+        VolumeClaimStatus status = new VolumeClaimStatus(generation(claim), current, VolumePhase.PENDING,
+                previous == null ? null : previous.capacityBytes(), null, null, null,
+                previous == null ? null : previous.volumeTarget());
+        return patchIfChanged(claim, status);
+    }
+
+    private UpdateControl<VolumeClaim> status(VolumeClaim claim, List<Condition> current, VolumePhase phase,
+                                              Long capacity, String portal, VolumeTarget target) {
+        boolean bound = phase == VolumePhase.BOUND;
+        VolumeClaimStatus status = new VolumeClaimStatus(generation(claim), current, phase, capacity, portal,
+                bound ? target.getSpec().iqn() : null, bound ? VolumeObjects.chapSecretName(claim) : null,
+                target.getMetadata().getName());
+        return patchIfChanged(claim, status).rescheduleAfter(interval);
+    }
+
+    private static UpdateControl<VolumeClaim> patchIfChanged(VolumeClaim claim, VolumeClaimStatus status) {
+        if (Objects.equals(claim.getStatus(), status)) {
+            return UpdateControl.noUpdate();
+        }
+        claim.setStatus(status);
         return UpdateControl.patchStatus(claim);
+    }
+
+    private static VolumeClaimStatus withConditions(VolumeClaimStatus status, List<Condition> current) {
+        return status == null ? new VolumeClaimStatus(null, current, null, null, null, null, null, null)
+                : new VolumeClaimStatus(status.observedGeneration(), current, status.phase(), status.capacityBytes(),
+                        status.targetPortal(), status.iqn(), status.chapSecretName(), status.volumeTarget());
+    }
+
+    private static String conditionMessage(VolumeClaim claim, String type) {
+        List<Condition> current = previousConditions(claim);
+        return current == null ? null : current.stream().filter(c -> type.equals(c.getType()))
+                .map(Condition::getMessage).findFirst().orElse(null);
     }
 
     private static List<Condition> previousConditions(VolumeClaim claim) {

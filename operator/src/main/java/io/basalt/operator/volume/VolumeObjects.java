@@ -17,6 +17,8 @@ final class VolumeObjects {
 
     static final String VOLUME_LABEL = "basalt.io/volume";
     static final String IQN_PREFIX = "iqn.2026-01.io.basalt:";
+    /** On a VolumeReplica that takes the place of a lost one: the lost replica's name. */
+    static final String REPLACES_ANNOTATION = "basalt.io/replaces";
 
     private VolumeObjects() {
     }
@@ -26,11 +28,21 @@ final class VolumeObjects {
     }
 
     static String chapSecretName(VolumeClaim claim) {
-        return claim.getMetadata().getName() + "-chap";
+        return chapSecretName(claim.getMetadata().getName());
+    }
+
+    /** The Secret of volume {@code volume}: CHAP credentials and the replica secret. */
+    static String chapSecretName(String volume) {
+        return volume + "-chap";
     }
 
     static String targetServerName(VolumeClaim claim) {
-        return "target-" + claim.getMetadata().getName();
+        return targetServerName(claim.getMetadata().getName());
+    }
+
+    /** The Deployment and Service of volume {@code volume}'s target. */
+    static String targetServerName(String volume) {
+        return "target-" + volume;
     }
 
     static String iqn(VolumeClaim claim) {

@@ -1,31 +1,27 @@
 package io.basalt.operator.volume;
 
+import static io.basalt.operator.OperatorHarness.GIB;
+import static io.basalt.operator.OperatorHarness.NS;
+import static io.basalt.operator.OperatorHarness.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.basalt.api.v1alpha1.BasaltResources;
+import io.basalt.api.v1alpha1.BlockSnapshot;
 import io.basalt.api.v1alpha1.ChapSecret;
-import io.basalt.api.v1alpha1.PoolPhase;
+import io.basalt.api.v1alpha1.ReplicaPhase;
 import io.basalt.api.v1alpha1.StoragePool;
-import io.basalt.api.v1alpha1.StoragePoolSpec;
-import io.basalt.api.v1alpha1.StoragePoolStatus;
 import io.basalt.api.v1alpha1.TargetPhase;
 import io.basalt.api.v1alpha1.VolumeClaim;
-import io.basalt.api.v1alpha1.VolumeClaimSpec;
 import io.basalt.api.v1alpha1.VolumePhase;
 import io.basalt.api.v1alpha1.VolumeReplica;
 import io.basalt.api.v1alpha1.VolumeTarget;
-import io.basalt.api.v1alpha1.VolumeTargetStatus;
-import io.basalt.operator.MockCluster;
-import io.basalt.operator.placement.ReplicaPlacer;
-import io.basalt.operator.status.Conditions;
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.basalt.operator.OperatorHarness;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,179 +29,246 @@ import org.junit.jupiter.api.Test;
 
 class VolumeClaimReconcilerTest {
 
-    private static final long GIB = 1L << 30;
-    private static final String NS = BasaltResources.NAMESPACE;
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private MockCluster cluster;
-    private KubernetesClient client;
+    private OperatorHarness harness;
 
     @BeforeEach
-    void startOperator() {
-        cluster = new MockCluster();
-        client = cluster.client();
-        cluster.startOperator(List.of(reconciler()));
+    void start() {
+        harness = new OperatorHarness();
     }
 
     @AfterEach
     void stop() {
-        cluster.close();
+        harness.close();
     }
 
     @Test
     void volumeWithoutConsumerWaitsForOne() {
-        givenPools(3);
+        harness.givenPools(3);
 
-        createClaim("pvc-1", null);
+        harness.createClaim("pvc-1", null);
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(ready("pvc-1").getReason()).isEqualTo("WaitingForConsumer"));
-        assertThat(claim("pvc-1").getStatus().phase()).isEqualTo(VolumePhase.PENDING);
-        assertThat(client.resources(VolumeReplica.class).inNamespace(NS).list().getItems()).isEmpty();
+        assertThat(phase("pvc-1")).isEqualTo(VolumePhase.PENDING);
+        assertThat(harness.all(VolumeReplica.class)).isEmpty();
     }
 
     @Test
-    void consumerNodeLeadsToReplicasSecretTargetAndItsServer() {
-        givenPools(3);
+    void consumerNodeLeadsToABoundVolumeServedByItsTargetWithHealthyReplicas() {
+        harness.givenPools(3);
 
-        createClaim("pvc-1", "node-2");
-
-        await().atMost(WAIT).untilAsserted(() -> assertThat(ready("pvc-1").getReason()).isEqualTo("WaitingForTarget"));
-        List<VolumeReplica> replicas = client.resources(VolumeReplica.class).inNamespace(NS).list().getItems();
-        assertThat(replicas).extracting(r -> r.getSpec().pool()).containsExactlyInAnyOrder("pool-1", "pool-2", "pool-3");
-        VolumeTarget target = client.resources(VolumeTarget.class).inNamespace(NS).withName("pvc-1").get();
-        assertThat(target.getSpec().replicationFactor()).isEqualTo(3);
-        assertThat(target.getSpec().consistencyFactor()).isEqualTo(2);
-        assertThat(target.getSpec().iqn()).isEqualTo("iqn.2026-01.io.basalt:pvc-1");
-        assertThat(target.getSpec().replicas()).extracting(r -> r.address())
-                .contains("pool-pool-1.basalt-system.svc:9500");
-        assertThat(client.secrets().inNamespace(NS).withName("pvc-1-chap").get().getData())
-                .containsKeys(ChapSecret.USERNAME, ChapSecret.PASSWORD);
-        Deployment server = client.apps().deployments().inNamespace(NS).withName("target-pvc-1").get();
-        var container = server.getSpec().getTemplate().getSpec().getContainers().getFirst();
-        assertThat(container.getArgs()).contains("--replica", "--consistency-factor", "2");
-        assertThat(String.join(" ", container.getArgs())).doesNotContain("password");
-        assertThat(server.getSpec().getTemplate().getSpec().getAffinity().getNodeAffinity()
-                .getPreferredDuringSchedulingIgnoredDuringExecution().getFirst().getPreference()
-                .getMatchExpressions().getFirst().getValues()).containsExactly("node-2");
-        assertThat(client.services().inNamespace(NS).withName("target-pvc-1").get()).isNotNull();
-    }
-
-    @Test
-    void targetServingWithAQuorumBindsTheVolume() {
-        givenPools(3);
-        createClaim("pvc-1", "node-1");
-        await().atMost(WAIT).until(() -> client.resources(VolumeTarget.class).inNamespace(NS).withName("pvc-1").get() != null);
-
-        reportTarget("pvc-1", TargetPhase.DEGRADED, 2);
+        harness.createClaim("pvc-1", "node-2");
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(phase("pvc-1")).isEqualTo(VolumePhase.BOUND));
-        var status = claim("pvc-1").getStatus();
+        Service service = harness.client().services().inNamespace(NS).withName("target-pvc-1").get();
+        var status = harness.claim("pvc-1").getStatus();
+        assertThat(status.targetPortal()).isEqualTo(service.getSpec().getClusterIP() + ":3260");
         assertThat(status.iqn()).isEqualTo("iqn.2026-01.io.basalt:pvc-1");
-        assertThat(status.targetPortal()).endsWith(":3260");
         assertThat(status.chapSecretName()).isEqualTo("pvc-1-chap");
         assertThat(status.capacityBytes()).isEqualTo(GIB);
         assertThat(ready("pvc-1").getStatus()).isEqualTo("True");
+        await().atMost(WAIT).untilAsserted(() -> {
+            VolumeTarget target = harness.target("pvc-1");
+            assertThat(target.getStatus().phase()).isEqualTo(TargetPhase.HEALTHY);
+            assertThat(target.getStatus().healthyReplicas()).isEqualTo(3);
+            assertThat(target.getStatus().portal()).isEqualTo(status.targetPortal());
+            assertThat(harness.replicasOf("pvc-1")).hasSize(3)
+                    .allSatisfy(r -> assertThat(r.getStatus().phase()).isEqualTo(ReplicaPhase.HEALTHY));
+        });
+    }
+
+    @Test
+    void replicasAreCreatedOnTheirPoolsUnderTheirOwnNamesWithTheVolumesReplicaSecret() {
+        harness.givenPools(3);
+
+        harness.createClaim("pvc-1", "node-1");
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(phase("pvc-1")).isEqualTo(VolumePhase.BOUND));
+        Secret secret = harness.client().secrets().inNamespace(NS).withName("pvc-1-chap").get();
+        assertThat(secret.getData()).containsKeys(ChapSecret.USERNAME, ChapSecret.PASSWORD, ChapSecret.REPLICA_SECRET);
+        String replicaSecret = decode(secret.getData().get(ChapSecret.REPLICA_SECRET));
+        assertThat(replicaSecret).hasSizeGreaterThanOrEqualTo(32);
+        for (VolumeReplica replica : harness.replicasOf("pvc-1")) {
+            var onPool = harness.engines().pool(replica.getSpec().pool()).replica(replica.getMetadata().getName());
+            assertThat(onPool.sizeBytes()).isEqualTo(GIB);
+            assertThat(new String(onPool.secret(), StandardCharsets.UTF_8)).isEqualTo(replicaSecret);
+        }
+    }
+
+    @Test
+    void targetPodNamesEachReplicaAtItsPoolsClusterIpAndReadsSecretsFromTheEnvironment() {
+        harness.givenPools(3);
+
+        harness.createClaim("pvc-1", "node-2");
+
+        await().atMost(WAIT).until(() -> harness.deployment("target-pvc-1") != null);
+        var container = harness.deployment("target-pvc-1").getSpec().getTemplate().getSpec().getContainers().getFirst();
+        List<String> expected = harness.replicasOf("pvc-1").stream().map(r -> r.getMetadata().getName() + "@"
+                + poolIp(r.getSpec().pool()) + ":9500").toList();
+        assertThat(replicaArgs(container.getArgs())).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(container.getArgs()).contains("--consistency-factor", "2", "--mgmt", "0.0.0.0:9502");
+        assertThat(container.getEnv()).extracting(e -> e.getName())
+                .contains("BASALT_CHAP_USER", "BASALT_CHAP_SECRET", "BASALT_REPLICA_SECRET");
+        String secretText = decode(harness.client().secrets().inNamespace(NS).withName("pvc-1-chap").get().getData()
+                .get(ChapSecret.REPLICA_SECRET));
+        assertThat(String.join(" ", container.getArgs())).doesNotContain(secretText);
+        Deployment server = harness.deployment("target-pvc-1");
+        assertThat(server.getSpec().getTemplate().getSpec().getAffinity().getNodeAffinity()
+                .getPreferredDuringSchedulingIgnoredDuringExecution().getFirst().getPreference()
+                .getMatchExpressions().getFirst().getValues()).containsExactly("node-2");
     }
 
     @Test
     void notEnoughPoolsSaysWhichPoolsAndWhyAndAnAddedPoolLetsItBind() {
-        givenPools(2);
+        harness.givenPools(2);
+        await().atMost(WAIT).until(() -> harness.all(StoragePool.class).size() == 2
+                && harness.all(StoragePool.class).stream().allMatch(VolumeReplicaReconciler::online));
 
-        createClaim("pvc-1", "node-1");
+        harness.createClaim("pvc-1", "node-1");
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(ready("pvc-1").getReason()).isEqualTo("NotEnoughPools"));
         assertThat(ready("pvc-1").getMessage())
                 .contains("needs 3 pools on distinct nodes with 1Gi free; found 2")
-                .contains("pool-1 on node-1").contains("pool-2 on node-2")
+                .contains("fast-p1 on node-1: 100Gi free").contains("fast-p2 on node-2: 100Gi free")
                 .contains("add pools to pool cluster fast");
-        assertThat(client.v1().events().inNamespace(NS).list().getItems())
-                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("NotEnoughPools"));
+        assertThat(phase("pvc-1")).isEqualTo(VolumePhase.PENDING);
+        assertThat(harness.eventReasons()).contains("NotEnoughPools");
 
-        givenPool(3);
+        harness.givenPools(3);
 
-        await().atMost(Duration.ofSeconds(40))
-                .untilAsserted(() -> assertThat(ready("pvc-1").getReason()).isEqualTo("WaitingForTarget"));
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(phase("pvc-1")).isEqualTo(VolumePhase.BOUND));
+    }
+
+    @Test
+    void offlinePoolIsNamedWithItsReasonWhenPlacementPassesItOver() {
+        harness.givenPools(3);
+        await().atMost(WAIT).until(() -> harness.all(StoragePool.class).stream().filter(VolumeReplicaReconciler::online)
+                .count() == 3);
+        harness.engines().stopPool("fast-p3");
+        await().atMost(WAIT).until(() -> !VolumeReplicaReconciler.online(harness.pool("fast-p3")));
+
+        harness.createClaim("pvc-1", "node-1");
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ready("pvc-1").getMessage()).contains("fast-p3 on node-3: offline"));
     }
 
     @Test
     void restartedOperatorConvergesWithoutDuplicates() {
-        givenPools(3);
-        createClaim("pvc-1", "node-1");
-        await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(NS).withName("target-pvc-1").get() != null);
+        harness.givenPools(3);
+        harness.createClaim("pvc-1", "node-1");
+        await().atMost(WAIT).until(() -> !harness.replicasOf("pvc-1").isEmpty());
 
-        cluster.stopOperator();
-        cluster.startOperator(List.of(reconciler()));
-        reportTarget("pvc-1", TargetPhase.HEALTHY, 3);
+        harness.stopOperator();
+        harness.startOperator();
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(phase("pvc-1")).isEqualTo(VolumePhase.BOUND));
-        assertThat(client.resources(VolumeReplica.class).inNamespace(NS).list().getItems()).hasSize(3);
-        assertThat(client.resources(VolumeTarget.class).inNamespace(NS).list().getItems()).hasSize(1);
-        assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).hasSize(1);
-        assertThat(client.services().inNamespace(NS).list().getItems()).hasSize(1);
+        assertThat(harness.replicasOf("pvc-1")).hasSize(3);
+        assertThat(harness.replicasOnPools()).hasSize(3);
+        assertThat(harness.all(VolumeTarget.class)).hasSize(1);
+        assertThat(harness.all(Deployment.class)).extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrder("pool-fast-p1", "pool-fast-p2", "pool-fast-p3", "target-pvc-1");
+        assertThat(harness.all(Service.class)).extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrder("pool-fast-p1", "pool-fast-p2", "pool-fast-p3", "target-pvc-1");
+        assertThat(harness.all(Secret.class)).hasSize(1);
     }
 
     @Test
-    void deletingTheClaimRemovesEverythingItMade() {
-        givenPools(3);
-        createClaim("pvc-1", "node-1");
-        await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(NS).withName("target-pvc-1").get() != null);
+    void grownClaimGrowsItsTargetAndReplicasAndReportsTheNewCapacity() {
+        harness.givenPools(3);
+        harness.createClaim("pvc-1", "node-1");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(phase("pvc-1")).isEqualTo(VolumePhase.BOUND));
 
-        client.resources(VolumeClaim.class).inNamespace(NS).withName("pvc-1").delete();
+        harness.client().resources(VolumeClaim.class).inNamespace(NS).withName("pvc-1")
+                .edit(c -> {
+                    c.setSpec(c.getSpec().withCapacityBytes(2 * GIB));
+                    return c;
+                });
 
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(client.resources(VolumeClaim.class).inNamespace(NS).list().getItems()).isEmpty();
-            assertThat(client.resources(VolumeReplica.class).inNamespace(NS).list().getItems()).isEmpty();
-            assertThat(client.resources(VolumeTarget.class).inNamespace(NS).list().getItems()).isEmpty();
-            assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).isEmpty();
-            assertThat(client.services().inNamespace(NS).list().getItems()).isEmpty();
-            assertThat(client.secrets().inNamespace(NS).list().getItems()).isEmpty();
+            assertThat(harness.claim("pvc-1").getStatus().capacityBytes()).isEqualTo(2 * GIB);
+            assertThat(condition(harness.claim("pvc-1").getStatus().conditions(), "Resizing").getReason())
+                    .isEqualTo("Resized");
         });
-    }
-
-    private static Reconciler<VolumeClaim> reconciler() {
-        return new VolumeClaimReconciler("basalt/engine:test", new ReplicaPlacer(), new Conditions(Clock.systemUTC()));
-    }
-
-    private void givenPools(int count) {
-        for (int i = 1; i <= count; i++) {
-            givenPool(i);
+        assertThat(harness.engines().target("pvc-1").capacityBytes()).isEqualTo(2 * GIB);
+        assertThat(harness.target("pvc-1").getSpec().capacityBytes()).isEqualTo(2 * GIB);
+        for (VolumeReplica replica : harness.replicasOf("pvc-1")) {
+            assertThat(replica.getSpec().capacityBytes()).isEqualTo(2 * GIB);
+            assertThat(harness.engines().pool(replica.getSpec().pool()).replica(replica.getMetadata().getName())
+                    .sizeBytes()).isEqualTo(2 * GIB);
         }
+        assertThat(harness.eventReasons()).contains("Resizing");
     }
 
-    private void givenPool(int i) {
-        StoragePool pool = new StoragePool();
-        pool.setMetadata(new ObjectMetaBuilder().withName("pool-" + i).withNamespace(NS).build());
-        pool.setSpec(new StoragePoolSpec("fast", "node-" + i, "/var/lib/basalt", null));
-        pool = client.resource(pool).create();
-        pool.setStatus(new StoragePoolStatus(1L, null, PoolPhase.ONLINE, null, null, 100 * GIB, 0L, 100 * GIB, 0));
-        client.resource(pool).updateStatus();
+    @Test
+    void deletingTheClaimRemovesEverythingItMadeAndTheReplicaData() {
+        harness.givenPools(3);
+        harness.createClaim("pvc-1", "node-1");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(phase("pvc-1")).isEqualTo(VolumePhase.BOUND));
+
+        harness.client().resources(VolumeClaim.class).inNamespace(NS).withName("pvc-1").delete();
+
+        await().atMost(WAIT).untilAsserted(this::nothingOfTheVolumeIsLeft);
     }
 
-    private void createClaim(String name, String node) {
-        VolumeClaim claim = new VolumeClaim();
-        claim.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
-        claim.setSpec(new VolumeClaimSpec(GIB, "fast", 3, null, null, null, node));
-        client.resource(claim).create();
+    @Test
+    void deletingAVolumeWithASnapshotKeepsItsReplicasUntilTheSnapshotIsGone() {
+        harness.givenPools(3);
+        harness.createClaim("pvc-1", "node-1");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(phase("pvc-1")).isEqualTo(VolumePhase.BOUND));
+        SnapshotsAndClonesTest.snapshot(harness, "snap-1", "pvc-1");
+        await().atMost(WAIT).until(() -> SnapshotsAndClonesTest.readyToUse(harness, "snap-1"));
+
+        harness.client().resources(VolumeClaim.class).inNamespace(NS).withName("pvc-1").delete();
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(condition(harness.claim("pvc-1").getStatus().conditions(), "Deleting").getReason())
+                    .isEqualTo("KeptForSnapshots");
+            assertThat(harness.deployment("target-pvc-1")).isNull();
+        });
+        assertThat(harness.replicasOnPools()).hasSize(3);
+
+        harness.client().resources(BlockSnapshot.class).inNamespace(NS).withName("snap-1").delete();
+
+        await().atMost(WAIT).untilAsserted(this::nothingOfTheVolumeIsLeft);
     }
 
-    private void reportTarget(String name, TargetPhase phase, int healthy) {
-        VolumeTarget target = client.resources(VolumeTarget.class).inNamespace(NS).withName(name).get();
-        target.setStatus(new VolumeTargetStatus(1L, null, phase, null, GIB, 1L, healthy, List.of()));
-        client.resource(target).updateStatus();
+    private void nothingOfTheVolumeIsLeft() {
+        assertThat(harness.all(VolumeClaim.class)).isEmpty();
+        assertThat(harness.all(VolumeReplica.class)).isEmpty();
+        assertThat(harness.all(VolumeTarget.class)).isEmpty();
+        assertThat(harness.all(BlockSnapshot.class)).isEmpty();
+        assertThat(harness.all(Deployment.class)).extracting(d -> d.getMetadata().getName())
+                .allMatch(name -> name.startsWith("pool-"));
+        assertThat(harness.all(Service.class)).extracting(s -> s.getMetadata().getName())
+                .allMatch(name -> name.startsWith("pool-"));
+        assertThat(harness.all(Secret.class)).isEmpty();
+        assertThat(harness.replicasOnPools()).isEmpty();
     }
 
-    private VolumeClaim claim(String name) {
-        return client.resources(VolumeClaim.class).inNamespace(NS).withName(name).get();
+    private String poolIp(String pool) {
+        return harness.client().services().inNamespace(NS).withName("pool-" + pool).get().getSpec().getClusterIP();
+    }
+
+    private static List<String> replicaArgs(List<String> args) {
+        return java.util.stream.IntStream.range(0, args.size() - 1)
+                .filter(i -> args.get(i).equals("--replica"))
+                .mapToObj(i -> args.get(i + 1))
+                .toList();
+    }
+
+    private static String decode(String base64) {
+        return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
     }
 
     private VolumePhase phase(String name) {
-        VolumeClaim claim = claim(name);
+        VolumeClaim claim = harness.claim(name);
         return claim.getStatus() == null ? null : claim.getStatus().phase();
     }
 
-    private Condition ready(String name) {
-        VolumeClaim claim = claim(name);
+    private io.fabric8.kubernetes.api.model.Condition ready(String name) {
+        VolumeClaim claim = harness.claim(name);
         assertThat(claim.getStatus()).isNotNull();
-        return claim.getStatus().conditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
+        return condition(claim.getStatus().conditions(), "Ready");
     }
 }

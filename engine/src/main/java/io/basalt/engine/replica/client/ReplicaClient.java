@@ -22,6 +22,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -143,6 +144,48 @@ public final class ReplicaClient implements AutoCloseable {
 
     public CompletableFuture<Void> ping() {
         return done(send(new Message.Ping()));
+    }
+
+    /** Snapshots the replica under {@code name}; a snapshot of that name already there is success. */
+    public CompletableFuture<Void> snapshot(String name, long epoch) {
+        return done(send(new Message.Snapshot(name, epoch)));
+    }
+
+    /** Grows the replica to {@code sizeBytes}; its current size is success. */
+    public CompletableFuture<Void> resize(long sizeBytes, long epoch) {
+        return done(send(new Message.Resize(sizeBytes, epoch)));
+    }
+
+    /**
+     * The allocation of [offset, offset + length) as contiguous extents from {@code offset} on; a
+     * long answer stops early, so continue from the end of the last extent.
+     */
+    public CompletableFuture<List<Message.Extent>> allocation(long offset, long length) {
+        return send(new Message.Allocation(offset, length))
+                .thenApply(answer -> expect(Message.Extents.class, answer).extents());
+    }
+
+    /** One page of the regions written since the replica's last consistent-through mark. */
+    public CompletableFuture<Message.WrittenRegions> writtenRegions(long fromRegion) {
+        return send(new Message.QueryWrittenRegions(fromRegion))
+                .thenApply(answer -> expect(Message.WrittenRegions.class, answer));
+    }
+
+    /** Starts closing the connection without waiting: safe on an event loop. */
+    public void closeAsync() {
+        channel.close();
+    }
+
+    /** Whether the connection is still open. */
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    /** Completes when the connection closes, for whatever reason. */
+    public CompletableFuture<Void> closed() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        channel.closeFuture().addListener(done -> closed.complete(null));
+        return closed;
     }
 
     /** Closes the connection; requests still waiting fail with {@link ReplicaConnectionLostException}. */

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageCodec;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -38,6 +39,12 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
     private static final int DONE = 10;
     private static final int DATA = 11;
     private static final int FAILURE = 12;
+    private static final int SNAPSHOT = 13;
+    private static final int RESIZE = 14;
+    private static final int ALLOCATION = 15;
+    private static final int EXTENTS = 16;
+    private static final int QUERY_WRITTEN_REGIONS = 17;
+    private static final int WRITTEN_REGIONS = 18;
 
     private final int maxFrameBytes;
 
@@ -125,6 +132,12 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
             case Message.Done m -> DONE;
             case Message.Data m -> DATA;
             case Message.Failure m -> FAILURE;
+            case Message.Snapshot m -> SNAPSHOT;
+            case Message.Resize m -> RESIZE;
+            case Message.Allocation m -> ALLOCATION;
+            case Message.Extents m -> EXTENTS;
+            case Message.QueryWrittenRegions m -> QUERY_WRITTEN_REGIONS;
+            case Message.WrittenRegions m -> WRITTEN_REGIONS;
         };
     }
 
@@ -154,6 +167,25 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
                 out.writeByte(m.code().wireValue());
                 out.writeCharSequence(m.message(), StandardCharsets.UTF_8);
             }
+            case Message.Snapshot m -> {
+                writeString(m.name(), out);
+                out.writeLong(m.epoch());
+            }
+            case Message.Resize m -> out.writeLong(m.sizeBytes()).writeLong(m.epoch());
+            case Message.Allocation m -> out.writeLong(m.offset()).writeLong(m.length());
+            case Message.Extents m -> {
+                out.writeInt(m.extents().size());
+                for (Message.Extent extent : m.extents()) {
+                    out.writeLong(extent.offset()).writeLong(extent.length()).writeBoolean(extent.mapped());
+                }
+            }
+            case Message.QueryWrittenRegions m -> out.writeLong(m.fromRegion());
+            case Message.WrittenRegions m -> {
+                out.writeBoolean(m.complete()).writeLong(m.nextRegion()).writeInt(m.regions().length);
+                for (int i = 0; i < m.regions().length; i++) {
+                    out.writeLong(m.regions()[i]).writeLong(m.sequences()[i]);
+                }
+            }
         }
     }
 
@@ -174,11 +206,48 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
                 case DATA -> new Message.Data(rest(in));
                 case FAILURE -> new Message.Failure(ErrorCode.fromWire(in.readUnsignedByte()),
                         in.readCharSequence(in.readableBytes(), StandardCharsets.UTF_8).toString());
+                case SNAPSHOT -> new Message.Snapshot(readString(in), in.readLong());
+                case RESIZE -> new Message.Resize(in.readLong(), in.readLong());
+                case ALLOCATION -> new Message.Allocation(in.readLong(), in.readLong());
+                case EXTENTS -> readExtents(in);
+                case QUERY_WRITTEN_REGIONS -> new Message.QueryWrittenRegions(in.readLong());
+                case WRITTEN_REGIONS -> readWrittenRegions(in);
                 default -> throw new ProtocolViolationException("unknown opcode " + opcode);
             };
         } catch (IndexOutOfBoundsException e) {
             throw new ProtocolViolationException("payload of opcode " + opcode + " is too short");
         }
+    }
+
+    private static Message.Extents readExtents(ByteBuf in) {
+        int count = readCount(in, Long.BYTES * 2 + 1);
+        List<Message.Extent> extents = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            extents.add(new Message.Extent(in.readLong(), in.readLong(), in.readBoolean()));
+        }
+        return new Message.Extents(extents);
+    }
+
+    private static Message.WrittenRegions readWrittenRegions(ByteBuf in) {
+        boolean complete = in.readBoolean();
+        long next = in.readLong();
+        int count = readCount(in, Long.BYTES * 2);
+        long[] regions = new long[count];
+        long[] sequences = new long[count];
+        for (int i = 0; i < count; i++) {
+            regions[i] = in.readLong();
+            sequences[i] = in.readLong();
+        }
+        return new Message.WrittenRegions(complete, regions, sequences, next);
+    }
+
+    /** A count of entries of {@code entryBytes} each, checked against what the payload can hold. */
+    private static int readCount(ByteBuf in, int entryBytes) {
+        int count = in.readInt();
+        if (count < 0 || (long) count * entryBytes > in.readableBytes()) {
+            throw new ProtocolViolationException(count + " entries do not fit in " + in.readableBytes() + " bytes");
+        }
+        return count;
     }
 
     private static void writeString(String value, ByteBuf out) {

@@ -1,5 +1,7 @@
 package io.basalt.engine.replica.protocol;
 
+import java.util.List;
+
 /** Every message of the replica protocol; requests go to the pool, the rest come back. */
 public sealed interface Message {
 
@@ -34,6 +36,25 @@ public sealed interface Message {
     record Ping() implements Message {
     }
 
+    /** Freezes the replica's content as {@code name}; a snapshot of that name already there is success. */
+    record Snapshot(String name, long epoch) implements Message {
+    }
+
+    /** Grows the replica; its current size is success, a smaller one is refused. */
+    record Resize(long sizeBytes, long epoch) implements Message {
+    }
+
+    /** Asks how [offset, offset + length) is allocated; answered with {@link Extents}. */
+    record Allocation(long offset, long length) implements Message {
+    }
+
+    /**
+     * Asks which regions were written since the replica's last consistent-through mark, from
+     * region {@code fromRegion} on; answered with {@link WrittenRegions}.
+     */
+    record QueryWrittenRegions(long fromRegion) implements Message {
+    }
+
     /** Success of a request that returns nothing. */
     record Done() implements Message {
     }
@@ -42,5 +63,35 @@ public sealed interface Message {
     }
 
     record Failure(ErrorCode code, String message) implements Message {
+    }
+
+    /** Contiguous extents in order from the asked offset, each entirely mapped or entirely deallocated. */
+    record Extents(List<Extent> extents) implements Message {
+        public Extents {
+            extents = List.copyOf(extents);
+        }
+    }
+
+    record Extent(long offset, long length, boolean mapped) {
+        public long end() {
+            return offset + length;
+        }
+    }
+
+    /**
+     * Regions of {@link #REGION_BYTES} written since the last consistent-through mark, each with
+     * the highest sequence number written to it. {@code complete} is false when the pool server
+     * has not seen a mark since it opened the replica: writes from before it started are not
+     * listed. {@code nextRegion} is where to continue, or -1 when the list is whole.
+     */
+    record WrittenRegions(boolean complete, long[] regions, long[] sequences, long nextRegion) implements Message {
+        public static final int REGION_BYTES = 1 << 16;
+
+        public WrittenRegions {
+            if (regions.length != sequences.length) {
+                throw new IllegalArgumentException(regions.length + " regions with " + sequences.length
+                        + " sequences");
+            }
+        }
     }
 }

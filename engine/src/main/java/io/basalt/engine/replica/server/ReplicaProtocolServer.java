@@ -46,6 +46,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
         ExecutorService workers = Executors.newFixedThreadPool(limits.workerThreads(),
                 Thread.ofPlatform().name("replica-io-", 0).daemon().factory());
         EpochGate epochs = new EpochGate();
+        WrittenRegionLog writtenRegions = new WrittenRegionLog();
         int maxReadBytes = limits.maxFrameBytes() - FrameCodec.FRAME_OVERHEAD_BYTES;
         try {
             ChannelFuture bound = new ServerBootstrap()
@@ -57,7 +58,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel channel) {
                             channel.pipeline().addLast(new FrameCodec(limits.maxFrameBytes()),
-                                    new ReplicaSession(pool, secrets, epochs, workers, limits, maxReadBytes));
+                                    new ReplicaSession(pool, secrets, epochs, writtenRegions, workers, limits, maxReadBytes));
                         }
                     })
                     .bind(listen).await();

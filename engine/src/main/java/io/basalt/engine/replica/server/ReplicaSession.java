@@ -32,6 +32,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     private final ReplicaPool pool;
     private final ReplicaSecrets secrets;
     private final EpochGate epochs;
+    private final WrittenRegionLog writtenRegions;
     private final Executor workers;
     private final ServerLimits limits;
     private final int maxReadBytes;
@@ -40,11 +41,12 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     private int inFlight;
     private boolean handshaking;
 
-    ReplicaSession(ReplicaPool pool, ReplicaSecrets secrets, EpochGate epochs, Executor workers, ServerLimits limits,
-            int maxReadBytes) {
+    ReplicaSession(ReplicaPool pool, ReplicaSecrets secrets, EpochGate epochs, WrittenRegionLog writtenRegions,
+            Executor workers, ServerLimits limits, int maxReadBytes) {
         this.pool = pool;
         this.secrets = secrets;
         this.epochs = epochs;
+        this.writtenRegions = writtenRegions;
         this.workers = workers;
         this.limits = limits;
         this.maxReadBytes = maxReadBytes;
@@ -157,19 +159,33 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                     if (write.fua()) {
                         target.flush();
                     }
+                    writtenRegions.written(target.name(), write.offset(), write.data().length, write.sequence());
                 });
-                case Message.Unmap unmap -> epochChecked(target, unmap.epoch(),
-                        () -> target.unmap(unmap.offset(), unmap.length()));
+                case Message.Unmap unmap -> epochChecked(target, unmap.epoch(), () -> {
+                    target.unmap(unmap.offset(), unmap.length());
+                    writtenRegions.written(target.name(), unmap.offset(), unmap.length(), unmap.sequence());
+                });
                 case Message.Flush flush -> epochChecked(target, flush.epoch(), () -> {
                     target.flush();
                     if (flush.consistentThrough() >= 0) {
                         target.markConsistentThrough(flush.consistentThrough());
+                        writtenRegions.marked(target.name(), flush.consistentThrough());
                     }
                 });
                 case Message.Read read -> read(target, read);
                 case Message.SetEpoch set -> epochs.advance(target, set.epoch())
                         ? new Message.Done() : stale(target, set.epoch());
                 case Message.Ping ping -> new Message.Done();
+                case Message.Snapshot snapshot -> epochChecked(target, snapshot.epoch(), () -> snapshot(target,
+                        snapshot.name()));
+                case Message.Resize resize -> epochChecked(target, resize.epoch(), () -> {
+                    if (resize.sizeBytes() != target.size()) {
+                        target.resize(resize.sizeBytes());
+                    }
+                });
+                case Message.Allocation allocation -> AllocationAnswer.of(target, allocation.offset(),
+                        allocation.length());
+                case Message.QueryWrittenRegions query -> writtenRegions.page(target.name(), query.fromRegion());
                 default -> new Message.Failure(ErrorCode.INVALID_REQUEST,
                         request.getClass().getSimpleName() + " is not a request");
             };
@@ -181,6 +197,14 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
             LOG.error("replica request failed: {} {} {}", kv("replica", target.name()),
                     kv("request", request.getClass().getSimpleName()), kv("reason", String.valueOf(e.getMessage())));
             return new Message.Failure(ErrorCode.IO_ERROR, "replica '" + target.name() + "': " + e.getMessage());
+        }
+    }
+
+    /** Retries are safe: a snapshot of that name already taken is success. */
+    private static void snapshot(Replica target, String name) throws IOException {
+        boolean taken = target.listSnapshots().stream().anyMatch(snapshot -> snapshot.name().equals(name));
+        if (!taken) {
+            target.snapshot(name);
         }
     }
 

@@ -31,7 +31,13 @@ class FrameCodecTest {
                 new Message.Ping(),
                 new Message.Done(),
                 new Message.Data(new byte[] {1, 2}),
-                new Message.Failure(ErrorCode.STALE_EPOCH, "epoch 2 is older than 3 — refused"));
+                new Message.Failure(ErrorCode.STALE_EPOCH, "epoch 2 is older than 3 — refused"),
+                new Message.Snapshot("daily-1", 5),
+                new Message.Resize(2L << 30, 5),
+                new Message.Allocation(1L << 20, 64L << 20),
+                new Message.Extents(List.of(new Message.Extent(0, 4096, true), new Message.Extent(4096, 8192, false))),
+                new Message.QueryWrittenRegions(17),
+                new Message.WrittenRegions(true, new long[] {3, 9}, new long[] {120, 7}, -1));
     }
 
     @ParameterizedTest

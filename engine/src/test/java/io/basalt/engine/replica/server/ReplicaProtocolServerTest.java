@@ -8,6 +8,7 @@ import io.basalt.engine.replica.client.ReplicaRequestFailedException;
 import io.basalt.engine.replica.client.ReplicaState;
 import io.basalt.engine.replica.protocol.ErrorCode;
 import io.basalt.engine.replica.protocol.FrameCodec;
+import io.basalt.engine.replica.protocol.Message;
 import io.basalt.engine.replica.store.ReplicaPool;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -202,6 +203,80 @@ class ReplicaProtocolServerTest {
         await(vol.write(0, pattern(4096, 6), 1, 0, false));
 
         assertThat(await(other.read(0, 4096))).containsOnly(0);
+    }
+
+    @Test
+    void aSnapshotIsTakenOnceAndRepeatingItSucceeds() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+        await(client.write(0, pattern(4096, 7), 1, 0, false));
+
+        await(client.snapshot("s1", 0));
+        await(client.snapshot("s1", 0));
+
+        assertThat(pool.replica("vol").listSnapshots()).extracting(snapshot -> snapshot.name()).containsExactly("s1");
+    }
+
+    @Test
+    void aSnapshotFromAnOlderEpochIsRefused() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+        await(client.setEpoch(4));
+
+        assertRefused(() -> await(client.snapshot("s1", 3)), ErrorCode.STALE_EPOCH);
+        assertThat(pool.replica("vol").listSnapshots()).isEmpty();
+    }
+
+    @Test
+    void aResizeGrowsTheReplicaAndRepeatingItSucceeds() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+
+        await(client.resize(2 * SIZE, 0));
+        await(client.resize(2 * SIZE, 0));
+
+        assertThat(pool.replica("vol").size()).isEqualTo(2 * SIZE);
+    }
+
+    @Test
+    void aResizeToASmallerSizeIsRefused() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+
+        assertRefused(() -> await(client.resize(SIZE / 2, 0)), ErrorCode.INVALID_REQUEST);
+    }
+
+    @Test
+    void theAllocationOfARangeListsMappedAndDeallocatedExtentsInOrder() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+        await(client.write(64 << 10, pattern(8192, 8), 1, 0, false));
+
+        List<Message.Extent> extents = await(client.allocation(0, 1 << 20));
+
+        assertThat(extents).containsExactly(new Message.Extent(0, 64 << 10, false),
+                new Message.Extent(64 << 10, 8192, true),
+                new Message.Extent((64 << 10) + 8192, (1 << 20) - (64 << 10) - 8192, false));
+    }
+
+    @Test
+    void writtenRegionsListTheHighestSequenceOfEachRegionSinceTheLastMark() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+        await(client.write(0, pattern(4096, 9), 5, 0, false));
+        await(client.flush(0, 5));
+        await(client.write(4096, pattern(4096, 10), 6, 0, false));
+        await(client.write(0, pattern(4096, 11), 8, 0, false));
+        await(client.unmap(3L << 16, 1L << 16, 7, 0));
+
+        Message.WrittenRegions regions = await(client.writtenRegions(0));
+
+        assertThat(regions.complete()).isTrue();
+        assertThat(regions.regions()).containsExactly(0, 3);
+        assertThat(regions.sequences()).containsExactly(8, 7);
+        assertThat(regions.nextRegion()).isEqualTo(-1);
+    }
+
+    @Test
+    void writtenRegionsAreIncompleteUntilAMarkIsSeen() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+        await(client.write(0, pattern(4096, 12), 1, 0, false));
+
+        assertThat(await(client.writtenRegions(0)).complete()).isFalse();
     }
 
     private ReplicaClient connect(String replica, byte[] secret) throws Exception {

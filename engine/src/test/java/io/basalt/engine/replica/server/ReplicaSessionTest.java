@@ -122,7 +122,7 @@ class ReplicaSessionTest {
     }
 
     private ReplicaSession newSession() {
-        return new ReplicaSession(pool, secrets, new EpochGate(), storeCalls::add,
+        return new ReplicaSession(pool, secrets, new EpochGate(), new WrittenRegionLog(), storeCalls::add,
                 new ServerLimits(1, MAX_IN_FLIGHT, FrameCodec.DEFAULT_MAX_FRAME_BYTES), 1 << 20);
     }
 

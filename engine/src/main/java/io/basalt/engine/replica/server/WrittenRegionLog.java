@@ -1,0 +1,75 @@
+package io.basalt.engine.replica.server;
+
+import io.basalt.engine.replica.protocol.Message;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Remembers, in memory, which regions of each replica were written since its last consistent-through
+ * mark and the highest sequence number written to each. A target that restarts after a crash asks
+ * every replica for this list and copies each region from the replica that wrote it last, so that
+ * writes acknowledged by some replicas but not yet received by others are not lost. A replica's list
+ * is complete only once a mark has been seen since the server started: earlier writes are unknown.
+ */
+final class WrittenRegionLog {
+
+    private static final int MAX_REGIONS_PER_ANSWER = 32_768;
+
+    private final Map<String, ReplicaRegions> replicas = new ConcurrentHashMap<>();
+
+    private static final class ReplicaRegions {
+        private final ConcurrentNavigableMap<Long, Long> highestSequence = new ConcurrentSkipListMap<>();
+        private volatile boolean complete;
+    }
+
+    void written(String replica, long offset, long length, long sequence) {
+        if (length <= 0) {
+            return;
+        }
+        ReplicaRegions regions = regions(replica);
+        long first = offset / Message.WrittenRegions.REGION_BYTES;
+        long last = (offset + length - 1) / Message.WrittenRegions.REGION_BYTES;
+        for (long region = first; region <= last; region++) {
+            regions.highestSequence.merge(region, sequence, Math::max);
+        }
+    }
+
+    /** Forgets the regions whose writes are all covered by {@code consistentThrough}; the list is complete from now on. */
+    void marked(String replica, long consistentThrough) {
+        ReplicaRegions regions = regions(replica);
+        regions.highestSequence.entrySet().removeIf(entry -> entry.getValue() <= consistentThrough);
+        regions.complete = true;
+    }
+
+    /** The regions written since the last mark, from {@code fromRegion} on, a bounded page at a time. */
+    Message.WrittenRegions page(String replica, long fromRegion) {
+        ReplicaRegions regions = regions(replica);
+        boolean complete = regions.complete;
+        var tail = regions.highestSequence.tailMap(Math.max(0, fromRegion));
+        long[] keys = new long[Math.min(tail.size(), MAX_REGIONS_PER_ANSWER)];
+        long[] sequences = new long[keys.length];
+        int count = 0;
+        long next = -1;
+        for (var entry : tail.entrySet()) {
+            if (count == keys.length) {
+                next = entry.getKey();
+                break;
+            }
+            keys[count] = entry.getKey();
+            sequences[count] = entry.getValue();
+            count++;
+        }
+        if (count < keys.length) {
+            keys = Arrays.copyOf(keys, count);
+            sequences = Arrays.copyOf(sequences, count);
+        }
+        return new Message.WrittenRegions(complete, keys, sequences, next);
+    }
+
+    private ReplicaRegions regions(String replica) {
+        return replicas.computeIfAbsent(replica, name -> new ReplicaRegions());
+    }
+}

@@ -1,0 +1,114 @@
+package io.basalt.engine.replication;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The writes, unmaps and rebuild copies under way, by byte range: an overlapping request waits, on
+ * each replica, until the earlier ones are done there, so that every replica sees overlapping
+ * changes in the same order while disjoint ones run freely. Callers hold the write set's lock.
+ */
+final class InFlightOps {
+
+    /** One request in flight. */
+    static final class Op {
+        final long offset;
+        final long end;
+        /** Completes (always normally) when the request is over on that replica, whatever the outcome. */
+        final Map<Member, CompletableFuture<Void>> perMember = new IdentityHashMap<>();
+        /** Set for a rebuild copy: over on every replica at once. */
+        final CompletableFuture<Void> exclusive;
+        final CompletableFuture<Void> allDone = new CompletableFuture<>();
+
+        Op(long offset, long end, CompletableFuture<Void> exclusive) {
+            this.offset = offset;
+            this.end = end;
+            this.exclusive = exclusive;
+        }
+
+        /** When this request is over on {@code member} (at once if it never went there). */
+        CompletableFuture<Void> doneOn(Member member) {
+            if (exclusive != null) {
+                return exclusive;
+            }
+            CompletableFuture<Void> done = perMember.get(member);
+            return done == null ? CompletableFuture.completedFuture(null) : done;
+        }
+
+        boolean doneOnNow(Member member) {
+            return doneOn(member).isDone();
+        }
+    }
+
+    private final List<Op> ops = new ArrayList<>();
+    private final Object lock;
+
+    InFlightOps(Object lock) {
+        this.lock = lock;
+    }
+
+    /** Registers a request over [offset, end) going to {@code members}; returns it with the earlier overlapping ones. */
+    Registered register(long offset, long end, List<Member> members) {
+        List<Op> earlier = overlapping(offset, end);
+        Op op = new Op(offset, end, null);
+        for (Member member : members) {
+            op.perMember.put(member, new CompletableFuture<>());
+        }
+        add(op);
+        return new Registered(op, earlier);
+    }
+
+    /** Registers a copy that excludes every other request over [offset, end) until {@code done}. */
+    Registered registerExclusive(long offset, long end, CompletableFuture<Void> done) {
+        List<Op> earlier = overlapping(offset, end);
+        Op op = new Op(offset, end, done);
+        add(op);
+        return new Registered(op, earlier);
+    }
+
+    record Registered(Op op, List<Op> earlier) {
+        /** When every earlier overlapping request is over on {@code member}. */
+        CompletableFuture<Void> earlierDoneOn(Member member) {
+            if (earlier.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return CompletableFuture.allOf(earlier.stream().map(e -> e.doneOn(member))
+                    .toArray(CompletableFuture[]::new));
+        }
+
+        /** When every earlier overlapping request is over everywhere. */
+        CompletableFuture<Void> earlierDone() {
+            return CompletableFuture.allOf(earlier.stream().map(e -> e.allDone).toArray(CompletableFuture[]::new));
+        }
+    }
+
+    List<Op> overlapping(long offset, long end) {
+        List<Op> found = new ArrayList<>();
+        for (Op op : ops) {
+            if (op.offset < end && offset < op.end) {
+                found.add(op);
+            }
+        }
+        return found;
+    }
+
+    /** Everything in flight now. */
+    List<Op> snapshot() {
+        return List.copyOf(ops);
+    }
+
+    private void add(Op op) {
+        ops.add(op);
+        CompletableFuture<?>[] parts = op.exclusive != null ? new CompletableFuture<?>[] {op.exclusive}
+                : op.perMember.values().toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(parts).whenComplete((ignored, failure) -> {
+            synchronized (lock) {
+                ops.remove(op);
+            }
+            op.allDone.complete(null);
+        });
+    }
+}

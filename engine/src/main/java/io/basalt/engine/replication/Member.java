@@ -1,0 +1,160 @@
+package io.basalt.engine.replication;
+
+import io.basalt.engine.replica.client.ReplicaClient;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * One replica of the volume and what the controller knows about it. Mode, client and the dirty
+ * regions change under the write set's lock; the counters are updated from any thread.
+ */
+final class Member {
+
+    private final ReplicaEndpoint endpoint;
+    private final ConcurrentHashMap<Long, Long> outstandingSince = new ConcurrentHashMap<>();
+    private final AtomicLong requestIds = new AtomicLong();
+    private final AtomicLong missedWrites = new AtomicLong();
+    private MemberMode mode = MemberMode.OFFLINE;
+    private String reason = "not connected yet";
+    private ReplicaClient client;
+    private long persistedEpoch = -1;
+    /** Regions (of {@link WriteRegions#REGION_BYTES}) written while it was away; null when not tracked. */
+    private RoaringBitmap dirtyRegions;
+    /** The epoch it left the write set at, meaningful while {@link #dirtyRegions} is tracked. */
+    private long leftAtEpoch = -1;
+    private volatile RebuildProgress rebuild;
+    private volatile boolean removed;
+
+    Member(ReplicaEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    ReplicaEndpoint endpoint() {
+        return endpoint;
+    }
+
+    String name() {
+        return endpoint.name();
+    }
+
+    MemberMode mode() {
+        return mode;
+    }
+
+    String reason() {
+        return reason;
+    }
+
+    ReplicaClient client() {
+        return client;
+    }
+
+    long persistedEpoch() {
+        return persistedEpoch;
+    }
+
+    void persistedEpoch(long epoch) {
+        persistedEpoch = epoch;
+    }
+
+    void become(MemberMode newMode, String why) {
+        mode = newMode;
+        reason = why;
+    }
+
+    void attach(ReplicaClient newClient) {
+        client = newClient;
+    }
+
+    ReplicaClient detach() {
+        ReplicaClient old = client;
+        client = null;
+        return old;
+    }
+
+    boolean inWriteSet() {
+        return mode != MemberMode.OFFLINE && client != null;
+    }
+
+    /** Starts remembering the regions written from now on, on top of {@code alreadyMissing}. */
+    void trackDirty(RoaringBitmap alreadyMissing, long epoch) {
+        dirtyRegions = alreadyMissing;
+        leftAtEpoch = epoch;
+        missedWrites.set(0);
+    }
+
+    void forgetDirty() {
+        dirtyRegions = null;
+        leftAtEpoch = -1;
+    }
+
+    RoaringBitmap dirtyRegions() {
+        return dirtyRegions;
+    }
+
+    long leftAtEpoch() {
+        return leftAtEpoch;
+    }
+
+    void missed(long firstRegion, long lastRegion) {
+        missedWrites.incrementAndGet();
+        if (dirtyRegions != null) {
+            dirtyRegions.add(firstRegion, lastRegion + 1);
+        }
+    }
+
+    long missedWrites() {
+        return missedWrites.get();
+    }
+
+    /** Registers a request sent to it; the id ends it with {@link #answered}. */
+    long sent() {
+        long id = requestIds.incrementAndGet();
+        outstandingSince.put(id, System.nanoTime());
+        return id;
+    }
+
+    void answered(long id) {
+        outstandingSince.remove(id);
+    }
+
+    int outstanding() {
+        return outstandingSince.size();
+    }
+
+    /** Nanoseconds since its oldest unanswered request was sent; 0 with none. */
+    long oldestOutstandingAgeNanos() {
+        long now = System.nanoTime();
+        long oldest = 0;
+        for (long since : outstandingSince.values()) {
+            oldest = Math.max(oldest, now - since);
+        }
+        return oldest;
+    }
+
+    void clearOutstanding() {
+        outstandingSince.clear();
+    }
+
+    RebuildProgress rebuild() {
+        return rebuild;
+    }
+
+    void rebuild(RebuildProgress progress) {
+        rebuild = progress;
+    }
+
+    boolean removed() {
+        return removed;
+    }
+
+    void markRemoved() {
+        removed = true;
+    }
+
+    @Override
+    public String toString() {
+        return endpoint.toString();
+    }
+}

@@ -1,0 +1,402 @@
+package io.basalt.engine.replication;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.basalt.engine.block.BlockDevice;
+import io.basalt.engine.block.BlockDeviceException;
+import io.basalt.engine.replica.client.ReplicaClient;
+import io.basalt.engine.replica.client.ReplicaState;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A block device whose data lives on the replicas of one volume (see the package documentation).
+ * Created closed to I/O; {@link #ready()} completes once the volume opened on enough replicas.
+ */
+public final class ReplicatedBlockDevice implements BlockDevice {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatedBlockDevice.class);
+    private static final long LAG_CHECK_MILLIS = 250;
+
+    private final int blockSize;
+    private final ReplicationSettings settings;
+    private final EventLoopGroup group;
+    private final ScheduledExecutorService scheduler;
+    private final WriteSet writeSet;
+    private final WritePipeline writes;
+    private final ReadPath reads;
+    private final Reconnector reconnector;
+    private final MemberJoiner joiner;
+    private final VolumeStartup startup;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private volatile long markedThrough = -1;
+    private volatile boolean closed;
+
+    private ReplicatedBlockDevice(String volume, List<ReplicaEndpoint> replicas, byte[] secret,
+            ReplicationSettings settings, int blockSize) {
+        this.blockSize = blockSize;
+        this.settings = settings;
+        this.group = ReplicaClient.newEventLoopGroup(2);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("replication-" + volume).daemon().factory());
+        this.writeSet = new WriteSet(volume, settings.consistencyFactor());
+        replicas.forEach(endpoint -> writeSet.add(new Member(endpoint)));
+        RegionCopier copier = new RegionCopier(writeSet);
+        this.writes = new WritePipeline(writeSet, settings);
+        this.reads = new ReadPath(writeSet);
+        this.reconnector = new Reconnector(writeSet, group, scheduler, secret, settings);
+        this.joiner = new MemberJoiner(writeSet, copier, settings, reconnector);
+        this.startup = new VolumeStartup(writeSet, reconnector, copier, joiner, settings);
+        writeSet.onOffline(reconnector::retry);
+        reconnector.onConnected(joiner::join);
+    }
+
+    /**
+     * Opens volume {@code volume} on {@code replicas} in the background, authenticating with
+     * {@code secret}; see {@link #ready()}.
+     */
+    public static ReplicatedBlockDevice open(String volume, List<ReplicaEndpoint> replicas, byte[] secret,
+            ReplicationSettings settings, int blockSize) {
+        ReplicatedBlockDevice device = new ReplicatedBlockDevice(volume, replicas, secret, settings, blockSize);
+        Thread.ofPlatform().name("volume-start-" + volume).daemon().start(device::start);
+        return device;
+    }
+
+    /** Completes once the volume is open: its size known and reconciled replicas serving. */
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    private void start() {
+        try {
+            startup.run();
+            scheduler.scheduleWithFixedDelay(this::ejectLagging, LAG_CHECK_MILLIS, LAG_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            long mark = settings.markInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(this::markConsistent, mark, mark, TimeUnit.MILLISECONDS);
+            ready.complete(null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ready.completeExceptionally(e);
+        } catch (RuntimeException e) {
+            LOG.error("volume failed to open: {} {}", kv("volume", writeSet.volume()), kv("reason", e.toString()));
+            ready.completeExceptionally(e);
+        }
+    }
+
+    @Override
+    public int blockSize() {
+        return blockSize;
+    }
+
+    @Override
+    public long size() {
+        return writeSet.size();
+    }
+
+    @Override
+    public CompletableFuture<ByteBuf> read(long offset, int length) {
+        try {
+            requireRange(offset, length);
+        } catch (BlockDeviceException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        byte[] data = new byte[length];
+        return reads.read(offset, data).handle((ok, failure) -> {
+            if (failure != null) {
+                throw mediumError("read", failure);
+            }
+            return Unpooled.wrappedBuffer(data);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> write(long offset, ByteBuf data, boolean forceUnitAccess) {
+        try {
+            requireRange(offset, data.readableBytes());
+        } catch (BlockDeviceException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        byte[] bytes = ByteBufUtil.getBytes(data, data.readerIndex(), data.readableBytes(), false);
+        return failures("write", writes.write(offset, bytes, forceUnitAccess));
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        return failures("flush", writes.flush());
+    }
+
+    @Override
+    public CompletableFuture<Void> deallocate(long offset, long length) {
+        try {
+            requireRange(offset, length);
+        } catch (BlockDeviceException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return failures("unmap", writes.unmap(offset, length));
+    }
+
+    @Override
+    public CompletableFuture<List<Extent>> allocation(long offset, long length) {
+        try {
+            requireRange(offset, length);
+        } catch (BlockDeviceException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<Member> healthy = writeSet.healthy();
+        if (healthy.isEmpty()) {
+            return CompletableFuture.failedFuture(writeSet.unavailable());
+        }
+        return healthy.getFirst().client().allocation(offset, length).handle((extents, failure) -> {
+            if (failure != null) {
+                throw mediumError("allocation", failure);
+            }
+            return extents.stream().map(extent -> new Extent(extent.offset(), extent.length(), extent.mapped()))
+                    .toList();
+        });
+    }
+
+    /** Grows every replica of the write set, then the device; replicas away grow when they return. */
+    @Override
+    public CompletableFuture<Void> resize(long newSize) {
+        long current = size();
+        if (newSize < current || newSize % blockSize != 0) {
+            return CompletableFuture.failedFuture(new BlockDeviceException.InvalidSize(newSize, current, blockSize));
+        }
+        return writeSet.serial().run(() -> {
+            List<Member> targets;
+            long epoch;
+            synchronized (writeSet) {
+                targets = writeSet.writeTargets();
+                epoch = writeSet.epoch();
+            }
+            if (writeSet.healthy().size() < settings.consistencyFactor()) {
+                return CompletableFuture.failedFuture(writeSet.unavailable());
+            }
+            List<CompletableFuture<Boolean>> grown = new ArrayList<>();
+            for (Member member : targets) {
+                ReplicaClient client = member.client();
+                boolean counts = member.mode() == MemberMode.HEALTHY;
+                grown.add(client.resize(newSize, epoch).handle((ok, failure) -> {
+                    if (failure != null) {
+                        writeSet.eject(member, client, "resize failed: " + Failures.describe(failure));
+                    }
+                    return failure == null && counts;
+                }));
+            }
+            return CompletableFuture.allOf(grown.toArray(CompletableFuture[]::new)).thenApply(all -> {
+                long healthyGrown = grown.stream().filter(CompletableFuture::join).count();
+                if (healthyGrown < settings.consistencyFactor()) {
+                    throw writeSet.unavailable();
+                }
+                writeSet.size(newSize);
+                LOG.info("volume grown: {} {} {}", kv("volume", writeSet.volume()), kv("previousBytes", current),
+                        kv("sizeBytes", newSize));
+                return null;
+            });
+        });
+    }
+
+    /** What a snapshot produced: the replicas that hold it. */
+    public record SnapshotTaken(String name, List<String> replicas, long createdMillis) {
+    }
+
+    /**
+     * Drains the writes under way (holding new ones), flushes, and snapshots every healthy replica.
+     * Refused with fewer than CF healthy replicas, or when fewer than CF took it.
+     */
+    public CompletableFuture<SnapshotTaken> snapshot(String name) {
+        return writeSet.serial().run(() -> {
+            if (!writeSet.online()) {
+                return CompletableFuture.failedFuture(new ReplicationRequestException.Refused(
+                        "cannot snapshot: " + writeSet.unavailableReason()));
+            }
+            return writeSet.quiesce().thenCompose(drained -> writes.flushHeld()).thenCompose(flushed -> {
+                List<Member> healthy = writeSet.healthy();
+                long epoch = writeSet.epoch();
+                List<CompletableFuture<String>> taken = new ArrayList<>();
+                for (Member member : healthy) {
+                    ReplicaClient client = member.client();
+                    taken.add(client.snapshot(name, epoch).handle((ok, failure) -> {
+                        if (failure != null) {
+                            writeSet.eject(member, client, "snapshot failed: " + Failures.describe(failure));
+                            return null;
+                        }
+                        return member.name();
+                    }));
+                }
+                return CompletableFuture.allOf(taken.toArray(CompletableFuture[]::new)).thenApply(all -> {
+                    List<String> holders = taken.stream().map(CompletableFuture::join)
+                            .filter(Objects::nonNull).toList();
+                    if (holders.size() < settings.consistencyFactor()) {
+                        throw new ReplicationRequestException.Refused("snapshot " + name + " reached only "
+                                + holders + "; " + settings.consistencyFactor() + " needed");
+                    }
+                    LOG.info("volume snapshot taken: {} {} {}", kv("volume", writeSet.volume()), kv("snapshot", name),
+                            kv("replicas", holders));
+                    return new SnapshotTaken(name, holders, System.currentTimeMillis());
+                });
+            }).whenComplete((done, failure) -> writeSet.resume());
+        });
+    }
+
+    /**
+     * Adds a replica: it takes new writes at once and rebuilds the rest. A member already there is
+     * returned as it is.
+     */
+    public VolumeStatus.Replica addReplica(ReplicaEndpoint endpoint) {
+        for (Member member : writeSet.members()) {
+            if (member.name().equals(endpoint.name()) && member.endpoint().address().equals(endpoint.address())) {
+                return describe(member);
+            }
+            if (member.name().equals(endpoint.name())) {
+                throw new ReplicationRequestException.Refused("replica " + endpoint.name()
+                        + " is already a member at " + member.endpoint().address());
+            }
+        }
+        Member member = new Member(endpoint);
+        ReplicaClient client;
+        try {
+            client = reconnector.connect(member).join();
+        } catch (CompletionException e) {
+            throw new ReplicationRequestException.Refused("cannot use replica " + endpoint + ": "
+                    + Failures.describe(e), Failures.cause(e));
+        }
+        ReplicaState state = client.state();
+        if (state.sizeBytes() < size()) {
+            client.closeAsync();
+            throw new ReplicationRequestException.Refused("replica " + endpoint + " has " + state.sizeBytes()
+                    + " bytes; the volume has " + size());
+        }
+        writeSet.add(member);
+        LOG.info("replica added: {} {}", kv("volume", writeSet.volume()), kv("replica", endpoint.toString()));
+        joiner.join(member, client);
+        return describe(member);
+    }
+
+    /** Retires a replica; refused when fewer than CF healthy replicas would remain. */
+    public void removeReplica(String name, String address) {
+        Member found = writeSet.members().stream()
+                .filter(member -> member.name().equals(name) && member.endpoint().address().equals(address))
+                .findFirst()
+                .orElseThrow(() -> new ReplicationRequestException.NotAMember("replica " + name + "@" + address
+                        + " is not a member of volume " + writeSet.volume()));
+        synchronized (writeSet) {
+            long healthyAfter = writeSet.healthy().stream().filter(member -> member != found).count();
+            if (healthyAfter < settings.consistencyFactor()) {
+                throw new ReplicationRequestException.Refused("removing " + found + " would leave " + healthyAfter
+                        + " healthy replica(s); " + settings.consistencyFactor() + " needed");
+            }
+        }
+        writeSet.remove(found);
+        LOG.info("replica removed: {} {}", kv("volume", writeSet.volume()), kv("replica", found.toString()));
+    }
+
+    /** Health, epoch and every replica's mode, lag and rebuild. */
+    public VolumeStatus status() {
+        synchronized (writeSet) {
+            List<VolumeStatus.Replica> replicas = writeSet.members().stream().map(this::describe).toList();
+            String waiting = startup.waitingFor();
+            VolumeStatus.Health health;
+            String reason;
+            if (waiting != null) {
+                health = VolumeStatus.Health.OFFLINE;
+                reason = waiting;
+            } else if (!writeSet.online()) {
+                health = VolumeStatus.Health.OFFLINE;
+                reason = "writes refused: " + writeSet.unavailableReason();
+            } else if (replicas.stream().allMatch(replica -> replica.mode() == MemberMode.HEALTHY)) {
+                health = VolumeStatus.Health.HEALTHY;
+                reason = "all " + replicas.size() + " replicas healthy";
+            } else {
+                health = VolumeStatus.Health.DEGRADED;
+                reason = writeSet.unavailableReason();
+            }
+            return new VolumeStatus(writeSet.volume(), health, reason, settings.consistencyFactor(), writeSet.epoch(),
+                    writeSet.sequence(), size(), replicas);
+        }
+    }
+
+    private VolumeStatus.Replica describe(Member member) {
+        long lag = member.inWriteSet() ? member.outstanding() : member.missedWrites();
+        return new VolumeStatus.Replica(member.endpoint(), member.mode(), member.reason(), lag,
+                member.persistedEpoch(), member.mode() == MemberMode.REBUILDING ? member.rebuild() : null);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        reconnector.close();
+        scheduler.shutdownNow();
+        for (Member member : writeSet.members()) {
+            ReplicaClient client;
+            synchronized (writeSet) {
+                member.markRemoved();
+                client = member.detach();
+            }
+            if (client != null) {
+                client.close();
+            }
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private void ejectLagging() {
+        long maxLagNanos = settings.maxLag().toNanos();
+        for (Member member : writeSet.writeTargets()) {
+            long age = member.oldestOutstandingAgeNanos();
+            if (age > maxLagNanos) {
+                writeSet.eject(member, member.client(), "lagging: a request unanswered for "
+                        + TimeUnit.NANOSECONDS.toMillis(age) + " ms");
+            }
+        }
+    }
+
+    /** Lets the replicas persist how far they hold every write, so that a restart has little to reconcile. */
+    private void markConsistent() {
+        long sequence = writeSet.sequence();
+        if (closed || sequence == markedThrough || !writeSet.online()) {
+            return;
+        }
+        writes.flush().whenComplete((ok, failure) -> {
+            if (failure == null) {
+                markedThrough = sequence;
+            }
+        });
+    }
+
+    private <T> CompletableFuture<T> failures(String operation, CompletableFuture<T> result) {
+        return result.handle((value, failure) -> {
+            if (failure != null) {
+                throw mediumError(operation, failure);
+            }
+            return value;
+        });
+    }
+
+    private BlockDeviceException mediumError(String operation, Throwable failure) {
+        Throwable cause = Failures.cause(failure);
+        if (cause instanceof BlockDeviceException known) {
+            return known;
+        }
+        return new BlockDeviceException.MediumError(operation, "volume " + writeSet.volume(), cause);
+    }
+
+    private void requireRange(long offset, long length) {
+        long size = size();
+        if (offset < 0 || length < 0 || offset % blockSize != 0 || length % blockSize != 0 || offset > size - length) {
+            throw new BlockDeviceException.InvalidRange(offset, length, size, blockSize);
+        }
+    }
+}

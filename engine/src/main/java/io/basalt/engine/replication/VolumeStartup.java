@@ -1,0 +1,263 @@
+package io.basalt.engine.replication;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.basalt.engine.replica.client.ReplicaClient;
+import io.basalt.engine.replica.protocol.Message;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the volume on its replicas. Only replicas of the newest epoch are trusted, and at least CF
+ * of them must answer (else it waits and tries again). Among the trusted, the writes that were under
+ * way when the previous target stopped may have reached some replicas and not others: every region a
+ * trusted replica wrote since its last consistent mark is copied from the replica that wrote it last
+ * into the others before anything is served. A trusted replica whose pool restarted since its mark
+ * cannot say what it wrote, so it is rebuilt in full, like the replicas of older epochs.
+ */
+final class VolumeStartup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeStartup.class);
+    private static final int PARALLEL_COPIES = 32;
+
+    private final WriteSet writeSet;
+    private final Reconnector reconnector;
+    private final RegionCopier copier;
+    private final MemberJoiner joiner;
+    private final ReplicationSettings settings;
+    private volatile String waitingFor = "connecting to the replicas";
+
+    VolumeStartup(WriteSet writeSet, Reconnector reconnector, RegionCopier copier, MemberJoiner joiner,
+            ReplicationSettings settings) {
+        this.writeSet = writeSet;
+        this.reconnector = reconnector;
+        this.copier = copier;
+        this.joiner = joiner;
+        this.settings = settings;
+    }
+
+    /** Why the volume is not open yet. */
+    String waitingFor() {
+        return waitingFor;
+    }
+
+    /** Blocks until the volume is open; tries again while too few trusted replicas answer. */
+    void run() throws InterruptedException {
+        long backoffMillis = settings.reconnectBackoff().toMillis();
+        while (!attempt()) {
+            Thread.sleep(backoffMillis);
+            backoffMillis = Math.min(backoffMillis * 2, settings.maxReconnectBackoff().toMillis());
+        }
+        waitingFor = null;
+    }
+
+    private boolean attempt() {
+        Map<Member, ReplicaClient> connected = connectAll();
+        long newestEpoch = connected.values().stream().mapToLong(client -> client.state().epoch()).max().orElse(-1);
+        List<Member> trusted = connected.keySet().stream()
+                .filter(member -> connected.get(member).state().epoch() == newestEpoch).toList();
+        if (trusted.size() < writeSet.consistencyFactor()) {
+            waitingFor = "waiting for replicas: " + trusted.size() + " of the newest epoch " + newestEpoch
+                    + " answer, " + writeSet.consistencyFactor() + " needed; " + describe();
+            LOG.warn("volume cannot open yet: {} {}", kv("volume", writeSet.volume()), kv("reason", waitingFor));
+            connected.values().forEach(ReplicaClient::closeAsync);
+            return false;
+        }
+        try {
+            open(connected, trusted, newestEpoch);
+            return true;
+        } catch (CompletionException | IllegalStateException e) {
+            waitingFor = "reconciling the replicas failed: " + Failures.describe(e);
+            LOG.warn("volume cannot open yet: {} {}", kv("volume", writeSet.volume()), kv("reason", waitingFor));
+            synchronized (writeSet) {
+                writeSet.members().forEach(member -> {
+                    ReplicaClient client = member.detach();
+                    member.become(MemberMode.OFFLINE, "start-up retried");
+                    if (client != null) {
+                        client.closeAsync();
+                    }
+                });
+            }
+            connected.values().forEach(ReplicaClient::closeAsync);
+            return false;
+        }
+    }
+
+    private void open(Map<Member, ReplicaClient> connected, List<Member> trusted, long newestEpoch) {
+        Map<Member, Message.WrittenRegions> logs = new LinkedHashMap<>();
+        for (Member member : trusted) {
+            logs.put(member, writtenRegions(connected.get(member)));
+        }
+        List<Member> complete = trusted.stream().filter(member -> logs.get(member).complete()).toList();
+        // when nobody can tell what it wrote last, the one marked furthest is the best guess
+        List<Member> known = !complete.isEmpty() ? complete : List.of(trusted.stream()
+                .max(Comparator.comparingLong(member -> connected.get(member).state().consistentThrough()))
+                .orElseThrow());
+        if (complete.isEmpty()) {
+            LOG.warn("no replica knows what it wrote since its last mark; trusting the one marked furthest: {} {}",
+                    kv("volume", writeSet.volume()), kv("replica", known.getFirst().toString()));
+        }
+        long size = known.stream().mapToLong(member -> connected.get(member).state().sizeBytes()).min().orElseThrow();
+        long sequence = 0;
+        for (Member member : connected.keySet()) {
+            sequence = Math.max(sequence, connected.get(member).state().consistentThrough());
+        }
+        for (Message.WrittenRegions log : logs.values()) {
+            for (long written : log.sequences()) {
+                sequence = Math.max(sequence, written);
+            }
+        }
+        synchronized (writeSet) {
+            writeSet.size(size);
+            writeSet.epoch(newestEpoch);
+            writeSet.sequence(sequence);
+            for (Member member : known) {
+                member.attach(connected.get(member));
+                member.persistedEpoch(newestEpoch);
+                member.become(MemberMode.HEALTHY, "trusted at start-up (epoch " + newestEpoch + ")");
+            }
+        }
+        reconcile(known, logs, size);
+        List<Member> unknown = trusted.stream().filter(member -> !known.contains(member)).toList();
+        copyWhole(known.getFirst(), unknown, connected, size);
+        writeSet.changeEpoch(null).join();
+        LOG.info("volume open: {} {} {} {}", kv("volume", writeSet.volume()), kv("sizeBytes", size),
+                kv("epoch", writeSet.epoch()), kv("healthy", known.stream().map(Member::name).toList()));
+        for (Member member : writeSet.members()) {
+            ReplicaClient client = connected.get(member);
+            if (trusted.contains(member)) {
+                continue;
+            }
+            if (client == null) {
+                reconnector.retry(member);
+            } else {
+                joiner.join(member, client);
+            }
+        }
+    }
+
+    /**
+     * Brings trusted replicas that cannot say what they wrote since their mark up to date with
+     * {@code source} before anything is served: they hold the newest epoch, so they count towards CF.
+     */
+    private void copyWhole(Member source, List<Member> unknown, Map<Member, ReplicaClient> connected, long size) {
+        if (unknown.isEmpty()) {
+            return;
+        }
+        synchronized (writeSet) {
+            for (Member member : unknown) {
+                member.attach(connected.get(member));
+                member.persistedEpoch(connected.get(member).state().epoch());
+                member.become(MemberMode.REBUILDING, "copying all data from " + source.name() + " at start-up");
+            }
+        }
+        List<CompletableFuture<Void>> copies = new ArrayList<>();
+        for (long offset = 0; offset < size; offset += Rebuild.WINDOW_BYTES) {
+            copies.add(copier.copy(offset, Math.min(Rebuild.WINDOW_BYTES, size - offset), source, unknown));
+            if (copies.size() == settings.rebuildConcurrency()) {
+                CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).join();
+                copies.clear();
+            }
+        }
+        CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).join();
+        synchronized (writeSet) {
+            unknown.forEach(member -> member.become(MemberMode.HEALTHY, "copied from " + source.name()
+                    + " at start-up"));
+        }
+        LOG.info("replicas copied whole at start-up: {} {} {}", kv("volume", writeSet.volume()),
+                kv("source", source.toString()), kv("replicas", unknown.stream().map(Member::name).toList()));
+    }
+
+    /** Copies every region some trusted replica wrote since its mark from the one that wrote it last. */
+    private void reconcile(List<Member> known, Map<Member, Message.WrittenRegions> logs, long size) {
+        Map<Long, Map<Member, Long>> regions = new HashMap<>();
+        for (Member member : known) {
+            Message.WrittenRegions log = logs.get(member);
+            for (int i = 0; i < log.regions().length; i++) {
+                regions.computeIfAbsent(log.regions()[i], region -> new HashMap<>()).put(member, log.sequences()[i]);
+            }
+        }
+        List<CompletableFuture<Void>> copies = new ArrayList<>();
+        long copiedRegions = 0;
+        for (var entry : regions.entrySet()) {
+            Map<Member, Long> written = entry.getValue();
+            Member newest = written.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            long newestSequence = written.get(newest);
+            List<Member> behind = known.stream()
+                    .filter(member -> written.getOrDefault(member, Long.MIN_VALUE) < newestSequence).toList();
+            long offset = entry.getKey() * WriteRegions.REGION_BYTES;
+            if (behind.isEmpty() || offset >= size) {
+                continue;
+            }
+            copies.add(copier.copy(offset, Math.min(WriteRegions.REGION_BYTES, size - offset), newest, behind));
+            copiedRegions++;
+            if (copies.size() == PARALLEL_COPIES) {
+                CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).join();
+                copies.clear();
+            }
+        }
+        CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).join();
+        LOG.info("replicas reconciled: {} {} {}", kv("volume", writeSet.volume()), kv("regionsWritten", regions.size()),
+                kv("regionsCopied", copiedRegions));
+    }
+
+    private Message.WrittenRegions writtenRegions(ReplicaClient client) {
+        List<Long> regions = new ArrayList<>();
+        List<Long> sequences = new ArrayList<>();
+        boolean complete = true;
+        long from = 0;
+        while (from >= 0) {
+            Message.WrittenRegions page = client.writtenRegions(from).join();
+            complete &= page.complete();
+            for (int i = 0; i < page.regions().length; i++) {
+                regions.add(page.regions()[i]);
+                sequences.add(page.sequences()[i]);
+            }
+            from = page.nextRegion();
+        }
+        return new Message.WrittenRegions(complete, regions.stream().mapToLong(Long::longValue).toArray(),
+                sequences.stream().mapToLong(Long::longValue).toArray(), -1);
+    }
+
+    private Map<Member, ReplicaClient> connectAll() {
+        Map<Member, CompletableFuture<ReplicaClient>> attempts = new LinkedHashMap<>();
+        for (Member member : writeSet.members()) {
+            attempts.put(member, reconnector.connect(member));
+        }
+        Map<Member, ReplicaClient> connected = new LinkedHashMap<>();
+        attempts.forEach((member, attempt) -> {
+            try {
+                connected.put(member, attempt.join());
+                synchronized (writeSet) {
+                    member.persistedEpoch(connected.get(member).state().epoch());
+                    member.become(MemberMode.OFFLINE, "connected; waiting for the volume to open");
+                }
+            } catch (CompletionException e) {
+                synchronized (writeSet) {
+                    member.become(MemberMode.OFFLINE, "cannot connect: " + Failures.describe(e));
+                }
+            }
+        });
+        return connected;
+    }
+
+    private String describe() {
+        StringBuilder text = new StringBuilder();
+        for (Member member : writeSet.members()) {
+            if (!text.isEmpty()) {
+                text.append("; ");
+            }
+            text.append(member.name()).append(" epoch ").append(member.persistedEpoch()).append(" (")
+                    .append(member.reason()).append(')');
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,15 @@
+package io.basalt.engine.replication;
+
+import java.util.List;
+
+/** A replicated volume as its management API reports it. */
+public record VolumeStatus(String volume, Health health, String reason, int consistencyFactor, long epoch,
+                           long sequence, long sizeBytes, List<Replica> replicas) {
+
+    public enum Health { HEALTHY, DEGRADED, OFFLINE }
+
+    /** One replica: its mode and why, writes it has not acknowledged yet, its epoch, and its rebuild if one runs. */
+    public record Replica(ReplicaEndpoint endpoint, MemberMode mode, String reason, long lag, long epoch,
+                          RebuildProgress rebuild) {
+    }
+}

@@ -1,0 +1,222 @@
+package io.basalt.engine.replication;
+
+import io.basalt.engine.replica.client.ReplicaClient;
+import io.basalt.engine.replica.protocol.FrameCodec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Sends writes, unmaps and flushes to the write set and decides when they are acknowledged: a
+ * write after CF healthy replicas hold it, a FUA write or flush after every healthy replica made it
+ * durable. A replica that fails a request leaves the write set; so does one that lags too far.
+ */
+final class WritePipeline {
+
+    private final WriteSet writeSet;
+    private final ReplicationSettings settings;
+
+    WritePipeline(WriteSet writeSet, ReplicationSettings settings) {
+        this.writeSet = writeSet;
+        this.settings = settings;
+    }
+
+    /** Writes {@code data} at {@code offset}, split into frames; {@code data} is not kept. */
+    CompletableFuture<Void> write(long offset, byte[] data, boolean fua) {
+        if (data.length <= FrameCodec.MAX_DATA_BYTES) {
+            return change(offset, data.length, fua, (client, sequence, epoch) ->
+                    client.write(offset, data, sequence, epoch, fua));
+        }
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (int start = 0; start < data.length; start += FrameCodec.MAX_DATA_BYTES) {
+            byte[] part = Arrays.copyOfRange(data, start, Math.min(data.length, start + FrameCodec.MAX_DATA_BYTES));
+            long partOffset = offset + start;
+            parts.add(change(partOffset, part.length, fua, (client, sequence, epoch) ->
+                    client.write(partOffset, part, sequence, epoch, fua)));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    CompletableFuture<Void> unmap(long offset, long length) {
+        return change(offset, length, false, (client, sequence, epoch) -> client.unmap(offset, length, sequence, epoch));
+    }
+
+    /**
+     * Makes every write acknowledged so far durable on every healthy replica, and has each persist
+     * the sequence number through which it holds every write.
+     */
+    CompletableFuture<Void> flush() {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        dispatchFlush(result, false);
+        return result;
+    }
+
+    /** A flush that passes a closed gate: for whoever closed it to drain (snapshots). */
+    CompletableFuture<Void> flushHeld() {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        dispatchFlush(result, true);
+        return result;
+    }
+
+    private void dispatchFlush(CompletableFuture<Void> result, boolean passClosedGate) {
+        List<Runnable> sends = new ArrayList<>();
+        synchronized (writeSet) {
+            if (!passClosedGate && writeSet.gate().holding(() -> dispatchFlush(result, false))) {
+                return;
+            }
+            List<Member> healthy = writeSet.healthy();
+            if (healthy.size() < writeSet.consistencyFactor()) {
+                result.completeExceptionally(writeSet.unavailable());
+                return;
+            }
+            long consistentThrough = writeSet.sequence();
+            long epoch = writeSet.epoch();
+            List<InFlightOps.Op> earlier = writeSet.ops().snapshot();
+            InFlightOps.Registered flush = writeSet.ops().register(0, 0, healthy);
+            // a flush inside a snapshot must not wait for write-set changes queued behind that snapshot
+            Quorum quorum = new Quorum(healthy.size(), writeSet.consistencyFactor(), true, result, writeSet,
+                    !passClosedGate);
+            for (Member member : healthy) {
+                ReplicaClient client = member.client();
+                CompletableFuture<Void> before = CompletableFuture.allOf(earlier.stream()
+                        .map(op -> op.doneOn(member)).toArray(CompletableFuture[]::new));
+                sends.add(() -> before.thenCompose(ready -> tracked(member, client,
+                                () -> client.flush(epoch, consistentThrough)))
+                        .whenComplete((ok, failure) -> {
+                            flush.op().perMember.get(member).complete(null);
+                            quorum.answered(member, client, true, failure);
+                        }));
+            }
+        }
+        sends.forEach(Runnable::run);
+    }
+
+    private interface SequencedSend {
+        CompletableFuture<Void> to(ReplicaClient client, long sequence, long epoch);
+    }
+
+    private CompletableFuture<Void> change(long offset, long length, boolean fua, SequencedSend send) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        dispatch(offset, length, fua, send, result);
+        return result;
+    }
+
+    private void dispatch(long offset, long length, boolean fua, SequencedSend send, CompletableFuture<Void> result) {
+        List<Runnable> sends = new ArrayList<>();
+        synchronized (writeSet) {
+            if (writeSet.gate().holding(() -> dispatch(offset, length, fua, send, result))) {
+                return;
+            }
+            List<Member> healthy = writeSet.healthy();
+            if (healthy.size() < writeSet.consistencyFactor()) {
+                result.completeExceptionally(writeSet.unavailable());
+                return;
+            }
+            long sequence = writeSet.nextSequence();
+            long epoch = writeSet.epoch();
+            List<Member> targets = writeSet.writeTargets();
+            long firstRegion = WriteRegions.first(offset);
+            long lastRegion = WriteRegions.last(offset, length);
+            for (Member member : writeSet.members()) {
+                if (!member.inWriteSet()) {
+                    member.missed(firstRegion, lastRegion);
+                }
+            }
+            InFlightOps.Registered registered = writeSet.ops().register(offset, offset + length, targets);
+            Quorum quorum = new Quorum(healthy.size(), writeSet.consistencyFactor(), fua, result, writeSet, true);
+            for (Member member : targets) {
+                ReplicaClient client = member.client();
+                boolean counts = member.mode() == MemberMode.HEALTHY;
+                CompletableFuture<Void> before = registered.earlierDoneOn(member);
+                sends.add(() -> before.thenCompose(ready -> tracked(member, client,
+                                () -> send.to(client, sequence, epoch)))
+                        .whenComplete((ok, failure) -> {
+                            registered.op().perMember.get(member).complete(null);
+                            quorum.answered(member, client, counts, failure);
+                        }));
+            }
+        }
+        sends.forEach(Runnable::run);
+    }
+
+    /** Counts the request as outstanding on the member while it runs, and takes a lagging member out. */
+    private CompletableFuture<Void> tracked(Member member, ReplicaClient client,
+            Supplier<CompletableFuture<Void>> request) {
+        long id = member.sent();
+        if (member.outstanding() > settings.maxOutstanding()) {
+            writeSet.eject(member, client, "lagging: more than " + settings.maxOutstanding()
+                    + " requests unanswered");
+        }
+        CompletableFuture<Void> answer;
+        try {
+            answer = request.get();
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.whenComplete((ok, failure) -> member.answered(id));
+    }
+
+    /**
+     * Counts the answers of one request: it succeeds once {@code required} healthy replicas
+     * answered (all healthy ones for a durable request, at least CF), and fails once that cannot
+     * happen any more.
+     */
+    private static final class Quorum {
+        private final int healthyTargets;
+        private final int consistencyFactor;
+        private final boolean everyHealthy;
+        private final CompletableFuture<Void> result;
+        private final WriteSet writeSet;
+        private final boolean waitForSettled;
+        private int successes;
+        private int failures;
+        private boolean decided;
+
+        Quorum(int healthyTargets, int consistencyFactor, boolean everyHealthy, CompletableFuture<Void> result,
+                WriteSet writeSet, boolean waitForSettled) {
+            this.waitForSettled = waitForSettled;
+            this.healthyTargets = healthyTargets;
+            this.consistencyFactor = consistencyFactor;
+            this.everyHealthy = everyHealthy;
+            this.result = result;
+            this.writeSet = writeSet;
+        }
+
+        void answered(Member member, ReplicaClient client, boolean counts, Throwable failure) {
+            if (failure != null) {
+                writeSet.eject(member, client, "request failed: " + Failures.describe(failure));
+            }
+            if (!counts) {
+                return;
+            }
+            boolean acknowledge = false;
+            boolean fail = false;
+            synchronized (this) {
+                if (failure == null) {
+                    successes++;
+                } else {
+                    failures++;
+                }
+                if (decided) {
+                    return;
+                }
+                boolean enough = everyHealthy ? successes + failures == healthyTargets && successes >= consistencyFactor
+                        : successes >= consistencyFactor;
+                if (enough) {
+                    decided = acknowledge = true;
+                } else if (healthyTargets - failures < consistencyFactor) {
+                    decided = fail = true;
+                }
+            }
+            if (acknowledge && waitForSettled) {
+                writeSet.acknowledge(result);
+            } else if (acknowledge) {
+                result.complete(null);
+            } else if (fail) {
+                result.completeExceptionally(writeSet.unavailable());
+            }
+        }
+    }
+}

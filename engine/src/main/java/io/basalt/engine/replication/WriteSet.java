@@ -1,0 +1,311 @@
+package io.basalt.engine.replication;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.basalt.engine.block.BlockDeviceException;
+import io.basalt.engine.replica.client.ReplicaClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.roaringbitmap.RoaringBitmap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The volume's replicas, which of them form the write set, and the epoch. Every change of the set
+ * of healthy replicas advances the epoch: new writes are held back, the writes under way finish,
+ * the new epoch is persisted on every replica that stays, and only then are writes acknowledged
+ * again. Acknowledgements wait for pending changes, so nothing is acknowledged on the strength of a
+ * replica that is leaving. All state is guarded by this object's monitor.
+ */
+final class WriteSet {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WriteSet.class);
+
+    private final String volume;
+    private final int consistencyFactor;
+    private final List<Member> members = new CopyOnWriteArrayList<>();
+    private final InFlightOps ops = new InFlightOps(this);
+    private final DispatchGate gate = new DispatchGate();
+    private final SerialTasks serial = new SerialTasks();
+    private final List<CompletableFuture<Void>> settleWaiters = new ArrayList<>();
+    private Consumer<Member> onOffline = member -> { };
+    private long epoch;
+    private long sequence;
+    private int pendingChanges;
+    private volatile long size;
+
+    WriteSet(String volume, int consistencyFactor) {
+        this.volume = volume;
+        this.consistencyFactor = consistencyFactor;
+    }
+
+    /** Who to tell when a replica goes offline (to reconnect it). */
+    synchronized void onOffline(Consumer<Member> listener) {
+        onOffline = listener;
+    }
+
+    String volume() {
+        return volume;
+    }
+
+    int consistencyFactor() {
+        return consistencyFactor;
+    }
+
+    long size() {
+        return size;
+    }
+
+    void size(long newSize) {
+        size = newSize;
+    }
+
+    synchronized long epoch() {
+        return epoch;
+    }
+
+    synchronized void epoch(long value) {
+        epoch = value;
+    }
+
+    synchronized long sequence() {
+        return sequence;
+    }
+
+    synchronized void sequence(long value) {
+        sequence = value;
+    }
+
+    synchronized long nextSequence() {
+        return ++sequence;
+    }
+
+    InFlightOps ops() {
+        return ops;
+    }
+
+    DispatchGate gate() {
+        return gate;
+    }
+
+    SerialTasks serial() {
+        return serial;
+    }
+
+    List<Member> members() {
+        return members;
+    }
+
+    void add(Member member) {
+        members.add(member);
+    }
+
+    synchronized List<Member> healthy() {
+        return members.stream().filter(m -> m.mode() == MemberMode.HEALTHY && m.client() != null).toList();
+    }
+
+    synchronized List<Member> writeTargets() {
+        return members.stream().filter(Member::inWriteSet).toList();
+    }
+
+    synchronized boolean online() {
+        return healthy().size() >= consistencyFactor;
+    }
+
+    /** Why writes are refused, for errors and status. */
+    synchronized String unavailableReason() {
+        List<Member> healthy = healthy();
+        String others = members.stream().filter(m -> m.mode() != MemberMode.HEALTHY)
+                .map(m -> m.name() + " " + m.mode().name().toLowerCase() + " (" + m.reason() + ")")
+                .collect(Collectors.joining("; "));
+        return "volume " + volume + " has " + healthy.size() + " healthy replica(s), needs " + consistencyFactor
+                + (others.isEmpty() ? "" : ": " + others);
+    }
+
+    BlockDeviceException.Unavailable unavailable() {
+        return new BlockDeviceException.Unavailable(unavailableReason());
+    }
+
+    /**
+     * Takes {@code member} out of the write set because {@code client}, its connection, failed. A
+     * failure reported by an older connection than the member's current one changes nothing.
+     */
+    void eject(Member member, ReplicaClient client, String reason) {
+        ReplicaClient closing;
+        boolean wasHealthy;
+        synchronized (this) {
+            if (member.client() != client || client == null || member.mode() == MemberMode.OFFLINE) {
+                return;
+            }
+            wasHealthy = member.mode() == MemberMode.HEALTHY;
+            RoaringBitmap missing = inFlightRegions(member);
+            if (wasHealthy) {
+                member.trackDirty(missing, epoch);
+            } else if (member.dirtyRegions() != null) {
+                member.dirtyRegions().or(missing); // an interrupted delta rebuild: still only those regions
+            }
+            member.become(MemberMode.OFFLINE, reason);
+            member.rebuild(null);
+            member.clearOutstanding();
+            closing = member.detach();
+            LOG.warn("replica left the write set: {} {} {} {}", kv("volume", volume), kv("replica", member.toString()),
+                    kv("reason", reason), kv("healthy", healthy().size()));
+        }
+        closing.closeAsync();
+        if (wasHealthy) {
+            changeEpoch(null);
+        }
+        if (!member.removed()) {
+            onOffline.accept(member);
+        }
+    }
+
+    /** Removes a member for good; its connection closes. */
+    void remove(Member member) {
+        ReplicaClient closing;
+        boolean wasHealthy;
+        synchronized (this) {
+            member.markRemoved();
+            wasHealthy = member.mode() == MemberMode.HEALTHY;
+            member.become(MemberMode.OFFLINE, "removed from the volume");
+            closing = member.detach();
+            members.remove(member);
+        }
+        if (closing != null) {
+            closing.closeAsync();
+        }
+        if (wasHealthy) {
+            changeEpoch(null);
+        }
+    }
+
+    private RoaringBitmap inFlightRegions(Member member) {
+        RoaringBitmap regions = new RoaringBitmap();
+        for (InFlightOps.Op op : ops.snapshot()) {
+            if (op.exclusive == null && op.end > op.offset && op.perMember.containsKey(member) && !op.doneOnNow(member)) {
+                regions.add(WriteRegions.first(op.offset), WriteRegions.last(op.offset, op.end - op.offset) + 1);
+            }
+        }
+        return regions;
+    }
+
+    /**
+     * Advances the epoch: holds new writes, lets those under way finish, persists the new epoch on
+     * the healthy replicas (and on {@code promoted}, a rebuilt replica that joins them), then lets
+     * writes through again. A replica that fails to persist it leaves, which is another change.
+     */
+    CompletableFuture<Void> changeEpoch(Member promoted) {
+        synchronized (this) {
+            pendingChanges++;
+        }
+        CompletableFuture<Void> change = serial.run(() -> {
+            List<InFlightOps.Op> draining;
+            synchronized (this) {
+                gate.close();
+                draining = ops.snapshot();
+            }
+            return CompletableFuture.allOf(draining.stream().map(op -> op.allDone).toArray(CompletableFuture[]::new))
+                    .thenCompose(drained -> persistEpoch(promoted))
+                    .whenComplete((done, failure) -> reopenGate());
+        });
+        return change.whenComplete((done, failure) -> {
+            List<CompletableFuture<Void>> settled = List.of();
+            synchronized (this) {
+                pendingChanges--;
+                if (pendingChanges == 0) {
+                    settled = List.copyOf(settleWaiters);
+                    settleWaiters.clear();
+                }
+            }
+            settled.forEach(waiter -> waiter.complete(null));
+        });
+    }
+
+    private CompletableFuture<Void> persistEpoch(Member promoted) {
+        long newEpoch;
+        List<Member> targets;
+        synchronized (this) {
+            newEpoch = epoch + 1;
+            targets = new ArrayList<>(healthy());
+            if (promoted != null && promoted.mode() == MemberMode.REBUILDING && promoted.client() != null) {
+                targets.add(promoted);
+            }
+        }
+        List<CompletableFuture<Void>> answers = new ArrayList<>();
+        for (Member member : targets) {
+            ReplicaClient client = member.client();
+            answers.add(client.setEpoch(newEpoch).handle((ok, failure) -> {
+                if (failure != null) {
+                    eject(member, client, "cannot persist epoch " + newEpoch + ": " + Failures.describe(failure));
+                    return null;
+                }
+                synchronized (this) {
+                    member.persistedEpoch(newEpoch);
+                    if (member == promoted && member.client() == client) {
+                        member.become(MemberMode.HEALTHY, "rebuilt; in the write set");
+                        member.forgetDirty();
+                        member.rebuild(null);
+                        LOG.info("replica rebuilt and healthy: {} {} {}", kv("volume", volume),
+                                kv("replica", member.toString()), kv("epoch", newEpoch));
+                    }
+                }
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            synchronized (this) {
+                epoch = newEpoch;
+                LOG.info("write set epoch advanced: {} {} {}", kv("volume", volume), kv("epoch", newEpoch),
+                        kv("healthy", healthy().stream().map(Member::name).toList()));
+            }
+        });
+    }
+
+    private void reopenGate() {
+        Queue<Runnable> released;
+        synchronized (this) {
+            released = gate.open();
+        }
+        released.forEach(Runnable::run);
+    }
+
+    /** Completes once no change of the write set is pending. */
+    synchronized CompletableFuture<Void> whenSettled() {
+        if (pendingChanges == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        settleWaiters.add(waiter);
+        return waiter;
+    }
+
+    /** Completes {@code result} once the write set is settled: normally while enough replicas remain, else failed. */
+    void acknowledge(CompletableFuture<Void> result) {
+        whenSettled().thenRun(() -> {
+            if (online()) {
+                result.complete(null);
+            } else {
+                result.completeExceptionally(unavailable());
+            }
+        });
+    }
+
+    /** Holds new writes and waits for those under way: for snapshots. Release with {@link #resume()}. */
+    CompletableFuture<Void> quiesce() {
+        List<InFlightOps.Op> draining;
+        synchronized (this) {
+            gate.close();
+            draining = ops.snapshot();
+        }
+        return CompletableFuture.allOf(draining.stream().map(op -> op.allDone).toArray(CompletableFuture[]::new));
+    }
+
+    void resume() {
+        reopenGate();
+    }
+}

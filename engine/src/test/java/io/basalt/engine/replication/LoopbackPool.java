@@ -1,0 +1,56 @@
+package io.basalt.engine.replication;
+
+import io.basalt.engine.replica.protocol.FrameCodec;
+import io.basalt.engine.replica.server.ReplicaProtocolServer;
+import io.basalt.engine.replica.server.ReplicaSecrets;
+import io.basalt.engine.replica.server.ServerLimits;
+import io.basalt.engine.replica.store.ReplicaPool;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+/** A real pool and replica protocol server in this process, on loopback, that a test stops and starts again. */
+final class LoopbackPool implements AutoCloseable {
+
+    private final Path dir;
+    private int port;
+    private ReplicaPool pool;
+    private ReplicaProtocolServer server;
+
+    LoopbackPool(Path dir, String replica, long size, byte[] secret) throws Exception {
+        this.dir = dir;
+        ReplicaPool created = ReplicaPool.open(dir);
+        created.create(replica, size);
+        ReplicaSecrets.open(dir).store(replica, secret);
+        created.close();
+        start();
+    }
+
+    void start() throws Exception {
+        pool = ReplicaPool.open(dir);
+        server = ReplicaProtocolServer.start(new InetSocketAddress("127.0.0.1", port), pool, ReplicaSecrets.open(dir),
+                new ServerLimits(4, 64, FrameCodec.DEFAULT_MAX_FRAME_BYTES));
+        port = server.address().getPort();
+    }
+
+    /** Stops serving: connections close, as when the pool process dies. */
+    void stop() throws Exception {
+        server.close();
+        pool.close();
+        server = null;
+    }
+
+    ReplicaPool pool() {
+        return pool;
+    }
+
+    ReplicaEndpoint endpoint(String replica) {
+        return new ReplicaEndpoint(replica, "127.0.0.1", port);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (server != null) {
+            stop();
+        }
+    }
+}
