@@ -91,6 +91,7 @@ public final class SandboxMain implements Callable<Integer> {
                 + " pools on nodes " + String.join(", ", NODES) + "; logs in " + settings.logsDirectory());
         out.flush();
         Sandbox sandbox;
+        long starting = System.nanoTime();
         try {
             sandbox = Sandbox.start(settings);
         } catch (RuntimeException e) {
@@ -100,6 +101,7 @@ public final class SandboxMain implements Callable<Integer> {
         Thread stopOnExit = new Thread(sandbox::close, "sandbox-stop");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
+            out.printf("basalt sandbox: stack started in %.1fs%n", (System.nanoTime() - starting) / 1e9);
             printAddresses(out, sandbox);
             Narrator narrator = new Narrator(System.out, new ResourcePrinter(sandbox.client(),
                     BasaltResources.NAMESPACE, sandbox.api().crds(), Clock.systemUTC()));

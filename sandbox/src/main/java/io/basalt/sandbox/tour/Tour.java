@@ -5,6 +5,7 @@ import io.basalt.api.v1alpha1.BlockSnapshot;
 import io.basalt.api.v1alpha1.ChapSecret;
 import io.basalt.api.v1alpha1.PoolPhase;
 import io.basalt.api.v1alpha1.StoragePool;
+import io.basalt.api.v1alpha1.StoragePoolCluster;
 import io.basalt.api.v1alpha1.VolumeClaim;
 import io.basalt.api.v1alpha1.VolumeClaimStatus;
 import io.basalt.api.v1alpha1.VolumePhase;
@@ -26,6 +27,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,6 +121,10 @@ public final class Tour {
                 + "; the snapshot's data read back from it over iSCSI");
         narrator.show(VOLUME_VIEW);
 
+        releaseConsumer(CLONE);
+        releaseConsumer(VOLUME);
+        narrator.milestone("node " + SandboxSettings.CONSUMER_NODE + " released from " + CLONE + " and " + VOLUME
+                + " (spec.nodeName cleared, as NodeUnstageVolume does after logging out)");
         deleteVolume(CLONE);
         deleteSnapshot(snapshotId);
         deleteVolume(VOLUME);
@@ -133,12 +139,21 @@ public final class Tour {
     private void awaitPoolsOnline() {
         Waits.untilTrue(poolCount + " StoragePools Online", POOLS_ONLINE,
                 () -> pools().stream().filter(p -> p.getStatus() != null && p.getStatus().phase() == PoolPhase.ONLINE)
-                        .count() == poolCount,
+                        .count() == poolCount && poolsOnlineInCluster() == poolCount,
                 () -> "pools: " + pools().stream().map(p -> p.getMetadata().getName() + " "
-                        + (p.getStatus() == null ? "no status" : p.getStatus().phase())).toList());
+                        + (p.getStatus() == null ? "no status" : p.getStatus().phase())).toList()
+                        + ", StoragePoolCluster " + SandboxSettings.POOL_CLUSTER + " counts " + poolsOnlineInCluster()
+                        + " online");
         narrator.milestone("pools online: " + poolCount + " StoragePools of cluster " + SandboxSettings.POOL_CLUSTER
                 + ", one pool server pod on each node");
         narrator.show(List.of("spc", "sp", "deploy", "pods", "svc"));
+    }
+
+    private int poolsOnlineInCluster() {
+        StoragePoolCluster cluster = client.resources(StoragePoolCluster.class).inNamespace(NAMESPACE)
+                .withName(SandboxSettings.POOL_CLUSTER).get();
+        return cluster == null || cluster.getStatus() == null || cluster.getStatus().poolsOnline() == null ? 0
+                : cluster.getStatus().poolsOnline();
     }
 
     private List<StoragePool> pools() {
@@ -171,6 +186,10 @@ public final class Tour {
                 + " (spec.nodeName)");
         narrator.note("NodeStageVolume records it before logging in to the target; that login needs the kernel's");
         narrator.note("iSCSI initiator, which this host lacks, so the sandbox records the node itself.");
+    }
+
+    private void releaseConsumer(String volume) {
+        new VolumeClaims(client, NAMESPACE, Duration.ofMillis(200)).releaseConsumer(volume, SandboxSettings.CONSUMER_NODE);
     }
 
     private VolumeClaimStatus awaitBound(String volume) {
@@ -301,7 +320,7 @@ public final class Tour {
         }
         Optional<Condition> ready = Optional.ofNullable(status.conditions()).orElse(List.of()).stream()
                 .filter(c -> "Ready".equals(c.getType())).findFirst();
-        return status.phase() + ready.map(c -> " (" + c.getReason() + ": " + c.getMessage() + ")").orElse("");
+        return Serialization.jsonMapper().convertValue(status.phase(), String.class) + ready.map(c -> " (" + c.getReason() + ": " + c.getMessage() + ")").orElse("");
     }
 
     private static VolumeCapability mountCapability() {
