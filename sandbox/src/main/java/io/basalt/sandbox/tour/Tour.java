@@ -2,37 +2,26 @@ package io.basalt.sandbox.tour;
 
 import io.basalt.api.v1alpha1.BasaltResources;
 import io.basalt.api.v1alpha1.BlockSnapshot;
-import io.basalt.api.v1alpha1.ChapSecret;
 import io.basalt.api.v1alpha1.PoolPhase;
 import io.basalt.api.v1alpha1.StoragePool;
 import io.basalt.api.v1alpha1.StoragePoolCluster;
 import io.basalt.api.v1alpha1.VolumeClaim;
 import io.basalt.api.v1alpha1.VolumeClaimStatus;
-import io.basalt.api.v1alpha1.VolumePhase;
 import io.basalt.api.v1alpha1.VolumeReplica;
 import io.basalt.api.v1alpha1.VolumeTarget;
 import io.basalt.csi.v1.CapacityRange;
 import io.basalt.csi.v1.ControllerExpandVolumeRequest;
 import io.basalt.csi.v1.CreateSnapshotRequest;
 import io.basalt.csi.v1.CreateSnapshotResponse;
-import io.basalt.csi.v1.CreateVolumeRequest;
 import io.basalt.csi.v1.DeleteSnapshotRequest;
 import io.basalt.csi.v1.DeleteVolumeRequest;
-import io.basalt.csi.v1.VolumeCapability;
-import io.basalt.csi.v1.VolumeContentSource;
-import io.basalt.driver.node.VolumeClaims;
 import io.basalt.sandbox.SandboxException;
 import io.basalt.sandbox.SandboxSettings;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +51,7 @@ public final class Tour {
 
     private final KubernetesClient client;
     private final CsiClient csi;
+    private final Volumes volumes;
     private final QemuIo qemu;
     private final Narrator narrator;
     private final int poolCount;
@@ -69,6 +59,7 @@ public final class Tour {
     public Tour(KubernetesClient client, CsiClient csi, Path workDirectory, Narrator narrator, int poolCount) {
         this.client = client;
         this.csi = csi;
+        this.volumes = new Volumes(client, csi);
         this.qemu = new QemuIo(workDirectory);
         this.narrator = narrator;
         this.poolCount = poolCount;
@@ -78,19 +69,19 @@ public final class Tour {
     public void run() {
         awaitPoolsOnline();
 
-        createVolume(VOLUME, SIZE, Optional.empty());
+        volumes.create(VOLUME, SIZE, 3, Optional.empty());
         narrator.milestone("CreateVolume " + VOLUME + " (" + SIZE / MIB + " MiB, 3 replicas): VolumeClaim "
-                + phaseAndReason(claim(VOLUME)));
+                + Volumes.phaseAndReason(volumes.claim(VOLUME)));
         narrator.show(List.of("vc"));
 
         recordConsumer(VOLUME);
-        VolumeClaimStatus bound = awaitBound(VOLUME);
+        VolumeClaimStatus bound = volumes.awaitBound(VOLUME, BINDING);
         Set<String> replicas = replicaNames(VOLUME);
         narrator.milestone("VolumeClaim " + VOLUME + " Bound: target " + bound.targetPortal() + " "
                 + bound.iqn() + ", replicas " + String.join(", ", replicas));
         narrator.show(VOLUME_VIEW);
 
-        String url = url(bound);
+        String url = volumes.url(bound);
         qemu.run(url, List.of("write -P 0x5a 0 1M", "write -P 0xa5 " + (SIZE - MIB) + " 1M"));
         qemu.run(url, List.of("read -P 0x5a 0 1M", "read -P 0xa5 " + (SIZE - MIB) + " 1M"));
         narrator.milestone("data written and read back over iSCSI (qemu-io, CHAP from Secret "
@@ -112,17 +103,17 @@ public final class Tour {
         narrator.milestone("CreateSnapshot " + SNAPSHOT + " of " + VOLUME + ": snapshot ready to use");
         narrator.show(List.of("bsnap"));
 
-        createVolume(CLONE, GROWN_SIZE, Optional.of(snapshotId));
+        volumes.create(CLONE, GROWN_SIZE, 3, Optional.of(snapshotId));
         recordConsumer(CLONE);
-        VolumeClaimStatus cloneBound = awaitBound(CLONE);
+        VolumeClaimStatus cloneBound = volumes.awaitBound(CLONE, BINDING);
         Set<String> cloneReplicas = replicaNames(CLONE);
-        qemu.run(url(cloneBound), List.of("read -P 0x5a 0 1M", "read -P 0xa5 " + (SIZE - MIB) + " 1M"));
+        qemu.run(volumes.url(cloneBound), List.of("read -P 0x5a 0 1M", "read -P 0xa5 " + (SIZE - MIB) + " 1M"));
         narrator.milestone("clone " + CLONE + " of " + SNAPSHOT + " Bound at " + cloneBound.targetPortal()
                 + "; the snapshot's data read back from it over iSCSI");
         narrator.show(VOLUME_VIEW);
 
-        releaseConsumer(CLONE);
-        releaseConsumer(VOLUME);
+        volumes.releaseConsumer(CLONE, SandboxSettings.CONSUMER_NODE);
+        volumes.releaseConsumer(VOLUME, SandboxSettings.CONSUMER_NODE);
         narrator.milestone("node " + SandboxSettings.CONSUMER_NODE + " released from " + CLONE + " and " + VOLUME
                 + " (spec.nodeName cleared, as NodeUnstageVolume does after logging out)");
         deleteVolume(CLONE);
@@ -160,61 +151,26 @@ public final class Tour {
         return client.resources(StoragePool.class).inNamespace(NAMESPACE).list().getItems();
     }
 
-    private void createVolume(String name, long size, Optional<String> fromSnapshot) {
-        CreateVolumeRequest.Builder request = CreateVolumeRequest.newBuilder()
-                .setName(name)
-                .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(size))
-                .addVolumeCapabilities(mountCapability())
-                .putParameters("poolCluster", SandboxSettings.POOL_CLUSTER)
-                .putParameters("replicaCount", "3");
-        fromSnapshot.ifPresent(snapshot -> request.setVolumeContentSource(VolumeContentSource.newBuilder()
-                .setSnapshot(VolumeContentSource.SnapshotSource.newBuilder().setSnapshotId(snapshot))));
-        String id = csi.controller().createVolume(request.build()).getVolume().getVolumeId();
-        if (!id.equals(name)) {
-            throw new SandboxException("CreateVolume " + name + " returned volume id " + id
-                    + "; the tour expects names that fit a Kubernetes name to be kept");
-        }
-    }
-
-    /**
-     * What NodeStageVolume does first: record this node as the volume's consumer (the node plugin's own
-     * code), which is the operator's signal to place the volume.
-     */
     private void recordConsumer(String volume) {
-        new VolumeClaims(client, NAMESPACE, Duration.ofMillis(200)).recordConsumer(volume, SandboxSettings.CONSUMER_NODE);
+        volumes.recordConsumer(volume, SandboxSettings.CONSUMER_NODE);
         narrator.milestone("node " + SandboxSettings.CONSUMER_NODE + " recorded on VolumeClaim " + volume
                 + " (spec.nodeName)");
         narrator.note("NodeStageVolume records it before logging in to the target; that login needs the kernel's");
         narrator.note("iSCSI initiator, which this host lacks, so the sandbox records the node itself.");
     }
 
-    private void releaseConsumer(String volume) {
-        new VolumeClaims(client, NAMESPACE, Duration.ofMillis(200)).releaseConsumer(volume, SandboxSettings.CONSUMER_NODE);
-    }
-
-    private VolumeClaimStatus awaitBound(String volume) {
-        return Waits.until("VolumeClaim " + volume + " to be Bound", BINDING, () -> {
-            VolumeClaim claim = claim(volume);
-            VolumeClaimStatus status = claim == null ? null : claim.getStatus();
-            if (status != null && status.phase() == VolumePhase.FAILED) {
-                throw new SandboxException("VolumeClaim " + volume + " failed: " + phaseAndReason(claim));
-            }
-            return Optional.ofNullable(status).filter(s -> s.phase() == VolumePhase.BOUND);
-        }, () -> "VolumeClaim " + volume + " is " + phaseAndReason(claim(volume)));
-    }
-
     private void expand(String volume, long size) {
         csi.controller().controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
                 .setVolumeId(volume)
                 .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(size))
-                .setVolumeCapability(mountCapability())
+                .setVolumeCapability(Volumes.mountCapability())
                 .build());
         Waits.untilTrue("VolumeClaim " + volume + " to report " + size + " bytes", SETTLING, () -> {
-            VolumeClaim claim = claim(volume);
+            VolumeClaim claim = volumes.claim(volume);
             return claim != null && claim.getStatus() != null && claim.getStatus().capacityBytes() != null
                     && claim.getStatus().capacityBytes() >= size;
-        }, () -> "VolumeClaim " + volume + " is " + phaseAndReason(claim(volume)) + " with capacity "
-                + Optional.ofNullable(claim(volume)).map(VolumeClaim::getStatus).map(VolumeClaimStatus::capacityBytes)
+        }, () -> "VolumeClaim " + volume + " is " + Volumes.phaseAndReason(volumes.claim(volume)) + " with capacity "
+                + Optional.ofNullable(volumes.claim(volume)).map(VolumeClaim::getStatus).map(VolumeClaimStatus::capacityBytes)
                         .orElse(null));
     }
 
@@ -291,44 +247,6 @@ public final class Tour {
     private Set<String> replicaNames(String volume) {
         return client.resources(VolumeReplica.class).inNamespace(NAMESPACE).withLabel(VOLUME_LABEL, volume).list()
                 .getItems().stream().map(r -> r.getMetadata().getName()).collect(Collectors.toCollection(java.util.TreeSet::new));
-    }
-
-    private String url(VolumeClaimStatus status) {
-        Secret secret = client.secrets().inNamespace(NAMESPACE).withName(status.chapSecretName()).get();
-        if (secret == null) {
-            throw new SandboxException("the CHAP Secret " + status.chapSecretName() + " named by the VolumeClaim is missing");
-        }
-        return QemuIo.url(status.targetPortal(), status.iqn(), decode(secret, ChapSecret.USERNAME),
-                decode(secret, ChapSecret.PASSWORD));
-    }
-
-    private static String decode(Secret secret, String key) {
-        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-    }
-
-    private VolumeClaim claim(String name) {
-        return client.resources(VolumeClaim.class).inNamespace(NAMESPACE).withName(name).get();
-    }
-
-    private static String phaseAndReason(VolumeClaim claim) {
-        if (claim == null) {
-            return "missing";
-        }
-        VolumeClaimStatus status = claim.getStatus();
-        if (status == null) {
-            return "without status";
-        }
-        Optional<Condition> ready = Optional.ofNullable(status.conditions()).orElse(List.of()).stream()
-                .filter(c -> "Ready".equals(c.getType())).findFirst();
-        return Serialization.jsonMapper().convertValue(status.phase(), String.class) + ready.map(c -> " (" + c.getReason() + ": " + c.getMessage() + ")").orElse("");
-    }
-
-    private static VolumeCapability mountCapability() {
-        return VolumeCapability.newBuilder()
-                .setMount(VolumeCapability.MountVolume.newBuilder().setFsType("ext4"))
-                .setAccessMode(VolumeCapability.AccessMode.newBuilder()
-                        .setMode(VolumeCapability.AccessMode.Mode.SINGLE_NODE_WRITER))
-                .build();
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
