@@ -94,7 +94,10 @@ class ReplicaReplacementIT {
         assertThat(poolsAfter).doesNotContain(lost.getSpec().pool()).hasSize(3)
                 .containsAll(poolsBefore.stream().filter(p -> !p.equals(lost.getSpec().pool())).toList());
         assertThat(replicas()).allMatch(r -> r.getStatus() != null && r.getStatus().phase() == ReplicaPhase.HEALTHY);
-        qemu.run(url, List.of("read -P 0x3c 0 8M"));
+        // The target's Deployment names its replicas, so the replacement rolls the target pod; an
+        // initiator logs in again, as this one does until the new pod serves.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .untilAsserted(() -> qemu.run(url, List.of("read -P 0x3c 0 8M")));
     }
 
     private List<StoragePool> pools() {
