@@ -256,13 +256,10 @@ public final class ReplicatedBlockDevice implements BlockDevice {
      * returned as it is.
      */
     public VolumeStatus.Replica addReplica(ReplicaEndpoint endpoint) {
+        // replicas are told apart by name and pool: by default every replica is named after the volume
         for (Member member : writeSet.members()) {
             if (member.name().equals(endpoint.name()) && member.endpoint().address().equals(endpoint.address())) {
                 return describe(member);
-            }
-            if (member.name().equals(endpoint.name())) {
-                throw new ReplicationRequestException.Refused("replica " + endpoint.name()
-                        + " is already a member at " + member.endpoint().address());
             }
         }
         Member member = new Member(endpoint);
