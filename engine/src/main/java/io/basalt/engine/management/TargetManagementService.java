@@ -10,6 +10,7 @@ import io.basalt.engine.management.v1.FileBackend;
 import io.basalt.engine.management.v1.Health;
 import io.basalt.engine.management.v1.RemoveReplicaRequest;
 import io.basalt.engine.management.v1.RemoveReplicaResponse;
+import io.basalt.engine.management.v1.ReplicaWithoutSnapshot;
 import io.basalt.engine.management.v1.ResizeTargetRequest;
 import io.basalt.engine.management.v1.ResizeTargetResponse;
 import io.basalt.engine.management.v1.Session;
@@ -99,8 +100,13 @@ public final class TargetManagementService extends TargetManagementGrpc.TargetMa
         }
         try {
             ReplicatedBlockDevice.SnapshotTaken taken = device.snapshot(request.getSnapshot()).join();
-            response.onNext(SnapshotVolumeResponse.newBuilder().setSnapshot(taken.name())
-                    .addAllReplicas(taken.replicas()).setCreatedMillis(taken.createdMillis()).build());
+            SnapshotVolumeResponse.Builder answer = SnapshotVolumeResponse.newBuilder().setSnapshot(taken.name())
+                    .setCreatedMillis(taken.createdMillis());
+            taken.replicas().forEach(replica -> answer.addReplicas(replica.toString()));
+            taken.missing().forEach(missing -> answer.addMissing(ReplicaWithoutSnapshot.newBuilder()
+                    .setName(missing.replica().name()).setAddress(missing.replica().address())
+                    .setReason(missing.reason())));
+            response.onNext(answer.build());
             response.onCompleted();
         } catch (CompletionException e) {
             response.onError(requestFailure("snapshot " + request.getSnapshot(), e.getCause()).asRuntimeException());

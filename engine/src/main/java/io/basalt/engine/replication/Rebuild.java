@@ -37,6 +37,8 @@ final class Rebuild {
     private final long startedNanos = System.nanoTime();
     private final long startedMillis = System.currentTimeMillis();
     private final AtomicLong copied = new AtomicLong();
+    /** Bytes of the windows started so far: the pace limit spaces out starts, not completions. */
+    private long dispatchedBytes;
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private int running;
     private boolean failed;
@@ -89,6 +91,7 @@ final class Rebuild {
         }
         running++;
         long delayNanos = paceDelayNanos();
+        dispatchedBytes += window[1];
         CompletableFuture<Void> paced = delayNanos <= 0 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS));
         paced.thenCompose(ready -> copyWindow(window[0], window[1], writeSet.members().size()))
@@ -179,7 +182,7 @@ final class Rebuild {
         if (rate <= 0) {
             return 0;
         }
-        long dueNanos = startedNanos + (long) (copied.get() * 1e9 / rate);
+        long dueNanos = startedNanos + (long) (dispatchedBytes * 1e9 / rate);
         return dueNanos - System.nanoTime();
     }
 

@@ -208,13 +208,21 @@ public final class ReplicatedBlockDevice implements BlockDevice {
         });
     }
 
-    /** What a snapshot produced: the replicas that hold it. */
-    public record SnapshotTaken(String name, List<String> replicas, long createdMillis) {
+    /** What a snapshot produced: the replicas that hold it, and the members left without it. */
+    public record SnapshotTaken(String name, List<ReplicaEndpoint> replicas, List<Missing> missing,
+                                long createdMillis) {
+
+        /** A member that does not hold the snapshot, and why. */
+        public record Missing(ReplicaEndpoint replica, String reason) {
+        }
     }
 
     /**
      * Drains the writes under way (holding new ones), flushes, and snapshots every healthy replica.
-     * Refused with fewer than CF healthy replicas, or when fewer than CF took it.
+     * Refused with fewer than CF healthy replicas, or when fewer than CF took it. A replica that is
+     * rebuilding is left without the snapshot rather than waited for: its copy is not complete, a
+     * rebuild may take hours, and the volume's content is already frozen on the healthy replicas;
+     * the answer names it, so that clones are made where the snapshot is.
      */
     public CompletableFuture<SnapshotTaken> snapshot(String name) {
         return writeSet.serial().run(() -> {
@@ -223,29 +231,53 @@ public final class ReplicatedBlockDevice implements BlockDevice {
                         "cannot snapshot: " + writeSet.unavailableReason()));
             }
             return writeSet.quiesce().thenCompose(drained -> writes.flushHeld()).thenCompose(flushed -> {
-                List<Member> healthy = writeSet.healthy();
-                long epoch = writeSet.epoch();
-                List<CompletableFuture<String>> taken = new ArrayList<>();
+                List<SnapshotTaken.Missing> missing = new ArrayList<>();
+                List<Member> healthy;
+                long epoch;
+                synchronized (writeSet) {
+                    healthy = writeSet.healthy();
+                    epoch = writeSet.epoch();
+                    for (Member member : writeSet.members()) {
+                        if (!healthy.contains(member)) {
+                            missing.add(new SnapshotTaken.Missing(member.endpoint(), member.mode() == MemberMode.REBUILDING
+                                    ? "rebuilding: its copy of the volume was not complete"
+                                    : "offline: " + member.reason()));
+                        }
+                    }
+                }
+                List<CompletableFuture<ReplicaEndpoint>> taken = new ArrayList<>();
                 for (Member member : healthy) {
                     ReplicaClient client = member.client();
                     taken.add(client.snapshot(name, epoch).handle((ok, failure) -> {
                         if (failure != null) {
-                            writeSet.eject(member, client, "snapshot failed: " + Failures.describe(failure));
+                            String reason = "snapshot failed: " + Failures.describe(failure);
+                            synchronized (missing) {
+                                missing.add(new SnapshotTaken.Missing(member.endpoint(), reason));
+                            }
+                            writeSet.eject(member, client, reason);
                             return null;
                         }
-                        return member.name();
+                        return member.endpoint();
                     }));
                 }
                 return CompletableFuture.allOf(taken.toArray(CompletableFuture[]::new)).thenApply(all -> {
-                    List<String> holders = taken.stream().map(CompletableFuture::join)
+                    List<ReplicaEndpoint> holders = taken.stream().map(CompletableFuture::join)
                             .filter(Objects::nonNull).toList();
                     if (holders.size() < settings.consistencyFactor()) {
                         throw new ReplicationRequestException.Refused("snapshot " + name + " reached only "
                                 + holders + "; " + settings.consistencyFactor() + " needed");
                     }
-                    LOG.info("volume snapshot taken: {} {} {}", kv("volume", writeSet.volume()), kv("snapshot", name),
-                            kv("replicas", holders));
-                    return new SnapshotTaken(name, holders, System.currentTimeMillis());
+                    if (missing.isEmpty()) {
+                        LOG.info("volume snapshot taken: {} {} {}", kv("volume", writeSet.volume()),
+                                kv("snapshot", name), kv("replicas", holders.stream().map(ReplicaEndpoint::toString)
+                                        .toList()));
+                    } else {
+                        LOG.warn("volume snapshot taken without some replicas: {} {} {} {}",
+                                kv("volume", writeSet.volume()), kv("snapshot", name),
+                                kv("replicas", holders.stream().map(ReplicaEndpoint::toString).toList()),
+                                kv("missing", missing.stream().map(m -> m.replica() + ": " + m.reason()).toList()));
+                    }
+                    return new SnapshotTaken(name, holders, List.copyOf(missing), System.currentTimeMillis());
                 });
             }).whenComplete((done, failure) -> writeSet.resume());
         });
@@ -256,13 +288,10 @@ public final class ReplicatedBlockDevice implements BlockDevice {
      * returned as it is.
      */
     public VolumeStatus.Replica addReplica(ReplicaEndpoint endpoint) {
+        // replicas are told apart by name and pool: by default every replica is named after the volume
         for (Member member : writeSet.members()) {
             if (member.name().equals(endpoint.name()) && member.endpoint().address().equals(endpoint.address())) {
                 return describe(member);
-            }
-            if (member.name().equals(endpoint.name())) {
-                throw new ReplicationRequestException.Refused("replica " + endpoint.name()
-                        + " is already a member at " + member.endpoint().address());
             }
         }
         Member member = new Member(endpoint);

@@ -5,7 +5,6 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import io.basalt.engine.replica.client.ReplicaClient;
 import io.basalt.engine.replica.protocol.Message;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * of them must answer (else it waits and tries again). Among the trusted, the writes that were under
  * way when the previous target stopped may have reached some replicas and not others: every region a
  * trusted replica wrote since its last consistent mark is copied from the replica that wrote it last
- * into the others before anything is served. A trusted replica whose pool restarted since its mark
- * cannot say what it wrote, so it is rebuilt in full, like the replicas of older epochs.
+ * into the others before anything is served. When a trusted replica cannot say what it wrote (its
+ * pool restarted since its mark), their content is compared instead (see {@link ContentReconciler}).
+ * Replicas of older epochs rebuild online afterwards.
  */
 final class VolumeStartup {
 
@@ -96,16 +96,8 @@ final class VolumeStartup {
         for (Member member : trusted) {
             logs.put(member, writtenRegions(connected.get(member)));
         }
-        List<Member> complete = trusted.stream().filter(member -> logs.get(member).complete()).toList();
-        // when nobody can tell what it wrote last, the one marked furthest is the best guess
-        List<Member> known = !complete.isEmpty() ? complete : List.of(trusted.stream()
-                .max(Comparator.comparingLong(member -> connected.get(member).state().consistentThrough()))
-                .orElseThrow());
-        if (complete.isEmpty()) {
-            LOG.warn("no replica knows what it wrote since its last mark; trusting the one marked furthest: {} {}",
-                    kv("volume", writeSet.volume()), kv("replica", known.getFirst().toString()));
-        }
-        long size = known.stream().mapToLong(member -> connected.get(member).state().sizeBytes()).min().orElseThrow();
+        boolean allComplete = trusted.stream().allMatch(member -> logs.get(member).complete());
+        long size = trusted.stream().mapToLong(member -> connected.get(member).state().sizeBytes()).min().orElseThrow();
         long sequence = 0;
         for (Member member : connected.keySet()) {
             sequence = Math.max(sequence, connected.get(member).state().consistentThrough());
@@ -119,18 +111,28 @@ final class VolumeStartup {
             writeSet.size(size);
             writeSet.epoch(newestEpoch);
             writeSet.sequence(sequence);
-            for (Member member : known) {
+            for (Member member : trusted) {
                 member.attach(connected.get(member));
                 member.persistedEpoch(newestEpoch);
                 member.become(MemberMode.HEALTHY, "trusted at start-up (epoch " + newestEpoch + ")");
             }
         }
-        reconcile(known, logs, size);
-        List<Member> unknown = trusted.stream().filter(member -> !known.contains(member)).toList();
-        copyWhole(known.getFirst(), unknown, connected, size);
+        if (allComplete) {
+            reconcile(trusted, logs, size);
+        } else {
+            List<String> unlisted = trusted.stream().filter(member -> !logs.get(member).complete())
+                    .map(Member::toString).toList();
+            LOG.warn("replicas cannot list their writes since their last mark (their pools restarted); comparing "
+                    + "content: {} {}", kv("volume", writeSet.volume()), kv("replicas", unlisted));
+            Map<Member, Long> marks = new HashMap<>();
+            trusted.forEach(member -> marks.put(member, connected.get(member).state().consistentThrough()));
+            new ContentReconciler(writeSet, writeSet.consistencyFactor(), step -> waitingFor = "reconciling "
+                    + unlisted + " (they cannot list their recent writes): " + step)
+                    .reconcile(trusted, logs, marks, size, newestEpoch, sequence);
+        }
         writeSet.changeEpoch(null).join();
         LOG.info("volume open: {} {} {} {}", kv("volume", writeSet.volume()), kv("sizeBytes", size),
-                kv("epoch", writeSet.epoch()), kv("healthy", known.stream().map(Member::name).toList()));
+                kv("epoch", writeSet.epoch()), kv("healthy", trusted.stream().map(Member::name).toList()));
         for (Member member : writeSet.members()) {
             ReplicaClient client = connected.get(member);
             if (trusted.contains(member)) {
@@ -142,38 +144,6 @@ final class VolumeStartup {
                 joiner.join(member, client);
             }
         }
-    }
-
-    /**
-     * Brings trusted replicas that cannot say what they wrote since their mark up to date with
-     * {@code source} before anything is served: they hold the newest epoch, so they count towards CF.
-     */
-    private void copyWhole(Member source, List<Member> unknown, Map<Member, ReplicaClient> connected, long size) {
-        if (unknown.isEmpty()) {
-            return;
-        }
-        synchronized (writeSet) {
-            for (Member member : unknown) {
-                member.attach(connected.get(member));
-                member.persistedEpoch(connected.get(member).state().epoch());
-                member.become(MemberMode.REBUILDING, "copying all data from " + source.name() + " at start-up");
-            }
-        }
-        List<CompletableFuture<Void>> copies = new ArrayList<>();
-        for (long offset = 0; offset < size; offset += Rebuild.WINDOW_BYTES) {
-            copies.add(copier.copy(offset, Math.min(Rebuild.WINDOW_BYTES, size - offset), source, unknown));
-            if (copies.size() == settings.rebuildConcurrency()) {
-                CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).join();
-                copies.clear();
-            }
-        }
-        CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).join();
-        synchronized (writeSet) {
-            unknown.forEach(member -> member.become(MemberMode.HEALTHY, "copied from " + source.name()
-                    + " at start-up"));
-        }
-        LOG.info("replicas copied whole at start-up: {} {} {}", kv("volume", writeSet.volume()),
-                kv("source", source.toString()), kv("replicas", unknown.stream().map(Member::name).toList()));
     }
 
     /** Copies every region some trusted replica wrote since its mark from the one that wrote it last. */

@@ -105,4 +105,62 @@ class TargetCommandTest {
         assertThat(run(args)).isEqualTo(2);
         assertThat(errors.toString()).contains("is not HOST:PORT");
     }
+    private static String[] replicated(String... extra) {
+        String[] base = {"target", "--iqn", "iqn.2026-01.io.basalt:vol", "--listen", "127.0.0.1:0",
+                "--volume", "vol", "--replica", "127.0.0.1:7001", "--replica", "127.0.0.1:7002",
+                "--replica", "127.0.0.1:7003"};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    @Test
+    void aReplicaTogetherWithABackingFileExitsWithUsageError() {
+        assertThat(run(valid("--volume", "vol", "--replica", "127.0.0.1:7001", "--replica-secret",
+                "a-volume-secret-of-some-length"))).isEqualTo(2);
+        assertThat(errors.toString()).contains("mutually exclusive");
+    }
+
+    @Test
+    void aReplicaThatIsNotHostAndPortExitsWithUsageError() {
+        assertThat(run(replicated("--replica", "vol@pool-4", "--replica-secret", "a-volume-secret-of-some-length")))
+                .isEqualTo(2);
+        assertThat(errors.toString()).contains("--replica", "pool-4");
+    }
+
+    @Test
+    void aReplicaWithAnEmptyNameBeforeTheAtSignExitsWithUsageError() {
+        assertThat(run(replicated("--replica", "@127.0.0.1:7004", "--replica-secret",
+                "a-volume-secret-of-some-length"))).isEqualTo(2);
+        assertThat(errors.toString()).contains("empty replica name");
+    }
+
+    @Test
+    void aConsistencyFactorAboveTheReplicaCountExitsWithUsageError() {
+        assertThat(run(replicated("--consistency-factor", "4", "--replica-secret", "a-volume-secret-of-some-length")))
+                .isEqualTo(2);
+        assertThat(errors.toString()).contains("--consistency-factor 4 must be between 1 and the 3 replica(s) given");
+    }
+
+    @Test
+    void replicasWithoutAVolumeNameExitWithUsageError() {
+        assertThat(run("target", "--iqn", "iqn.2026-01.io.basalt:vol", "--listen", "127.0.0.1:0",
+                "--replica", "127.0.0.1:7001", "--replica-secret", "a-volume-secret-of-some-length")).isEqualTo(2);
+        assertThat(errors.toString()).contains("needs --volume and at least one --replica");
+    }
+
+    @Test
+    void aReplicatedTargetWithoutTheVolumeSecretExitsWithUsageErrorNamingWhereToPutIt() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"), EngineMain.class.getName()).redirectErrorStream(true);
+        builder.command().addAll(java.util.List.of(replicated()));
+        builder.environment().remove("BASALT_REPLICA_SECRET");
+
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor()).isEqualTo(2);
+        assertThat(output).contains("needs the volume's secret: set BASALT_REPLICA_SECRET or --replica-secret");
+    }
 }

@@ -9,14 +9,14 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
 /** A real pool and replica protocol server in this process, on loopback, that a test stops and starts again. */
-final class LoopbackPool implements AutoCloseable {
+public final class LoopbackPool implements AutoCloseable {
 
     private final Path dir;
     private int port;
     private ReplicaPool pool;
     private ReplicaProtocolServer server;
 
-    LoopbackPool(Path dir, String replica, long size, byte[] secret) throws Exception {
+    public LoopbackPool(Path dir, String replica, long size, byte[] secret) throws Exception {
         this.dir = dir;
         ReplicaPool created = ReplicaPool.open(dir);
         created.create(replica, size);
@@ -25,7 +25,7 @@ final class LoopbackPool implements AutoCloseable {
         start();
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         pool = ReplicaPool.open(dir);
         server = ReplicaProtocolServer.start(new InetSocketAddress("127.0.0.1", port), pool, ReplicaSecrets.open(dir),
                 new ServerLimits(4, 64, FrameCodec.DEFAULT_MAX_FRAME_BYTES));
@@ -33,17 +33,17 @@ final class LoopbackPool implements AutoCloseable {
     }
 
     /** Stops serving: connections close, as when the pool process dies. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         server.close();
         pool.close();
         server = null;
     }
 
-    ReplicaPool pool() {
+    public ReplicaPool pool() {
         return pool;
     }
 
-    ReplicaEndpoint endpoint(String replica) {
+    public ReplicaEndpoint endpoint(String replica) {
         return new ReplicaEndpoint(replica, "127.0.0.1", port);
     }
 

@@ -171,6 +171,15 @@ public final class ReplicaClient implements AutoCloseable {
                 .thenApply(answer -> expect(Message.WrittenRegions.class, answer));
     }
 
+    /**
+     * The CRC32C of the content of up to {@link Message.RegionChecksums#MAX_REGIONS} regions of
+     * {@link Message.WrittenRegions#REGION_BYTES} from {@code fromRegion}, computed on the pool.
+     */
+    public CompletableFuture<int[]> regionChecksums(long fromRegion, int count) {
+        return send(new Message.RegionChecksums(fromRegion, count))
+                .thenApply(answer -> expect(Message.Checksums.class, answer).crcs());
+    }
+
     /** Starts closing the connection without waiting: safe on an event loop. */
     public void closeAsync() {
         channel.close();

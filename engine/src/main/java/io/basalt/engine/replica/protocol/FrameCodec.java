@@ -45,6 +45,8 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
     private static final int EXTENTS = 16;
     private static final int QUERY_WRITTEN_REGIONS = 17;
     private static final int WRITTEN_REGIONS = 18;
+    private static final int REGION_CHECKSUMS = 19;
+    private static final int CHECKSUMS = 20;
 
     private final int maxFrameBytes;
 
@@ -138,6 +140,8 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
             case Message.Extents m -> EXTENTS;
             case Message.QueryWrittenRegions m -> QUERY_WRITTEN_REGIONS;
             case Message.WrittenRegions m -> WRITTEN_REGIONS;
+            case Message.RegionChecksums m -> REGION_CHECKSUMS;
+            case Message.Checksums m -> CHECKSUMS;
         };
     }
 
@@ -186,6 +190,13 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
                     out.writeLong(m.regions()[i]).writeLong(m.sequences()[i]);
                 }
             }
+            case Message.RegionChecksums m -> out.writeLong(m.fromRegion()).writeInt(m.count());
+            case Message.Checksums m -> {
+                out.writeInt(m.crcs().length);
+                for (int crc : m.crcs()) {
+                    out.writeInt(crc);
+                }
+            }
         }
     }
 
@@ -212,6 +223,8 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
                 case EXTENTS -> readExtents(in);
                 case QUERY_WRITTEN_REGIONS -> new Message.QueryWrittenRegions(in.readLong());
                 case WRITTEN_REGIONS -> readWrittenRegions(in);
+                case REGION_CHECKSUMS -> new Message.RegionChecksums(in.readLong(), in.readInt());
+                case CHECKSUMS -> readChecksums(in);
                 default -> throw new ProtocolViolationException("unknown opcode " + opcode);
             };
         } catch (IndexOutOfBoundsException e) {
@@ -239,6 +252,14 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
             sequences[i] = in.readLong();
         }
         return new Message.WrittenRegions(complete, regions, sequences, next);
+    }
+
+    private static Message.Checksums readChecksums(ByteBuf in) {
+        int[] crcs = new int[readCount(in, Integer.BYTES)];
+        for (int i = 0; i < crcs.length; i++) {
+            crcs[i] = in.readInt();
+        }
+        return new Message.Checksums(crcs);
     }
 
     /** A count of entries of {@code entryBytes} each, checked against what the payload can hold. */

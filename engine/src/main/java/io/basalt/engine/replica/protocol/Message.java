@@ -55,6 +55,19 @@ public sealed interface Message {
     record QueryWrittenRegions(long fromRegion) implements Message {
     }
 
+    /**
+     * Asks for the CRC32C of the content of {@code count} regions of {@link WrittenRegions#REGION_BYTES}
+     * from region {@code fromRegion} on, computed on the pool; answered with {@link Checksums}.
+     */
+    record RegionChecksums(long fromRegion, int count) implements Message {
+        /** The most regions one request covers. */
+        public static final int MAX_REGIONS = 16_384;
+    }
+
+    /** One CRC32C per region asked for, in order; fewer when the replica ends first. */
+    record Checksums(int[] crcs) implements Message {
+    }
+
     /** Success of a request that returns nothing. */
     record Done() implements Message {
     }

@@ -186,6 +186,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                 case Message.Allocation allocation -> AllocationAnswer.of(target, allocation.offset(),
                         allocation.length());
                 case Message.QueryWrittenRegions query -> writtenRegions.page(target.name(), query.fromRegion());
+                case Message.RegionChecksums query -> regionChecksums(target, query);
                 default -> new Message.Failure(ErrorCode.INVALID_REQUEST,
                         request.getClass().getSimpleName() + " is not a request");
             };
@@ -198,6 +199,19 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                     kv("request", request.getClass().getSimpleName()), kv("reason", String.valueOf(e.getMessage())));
             return new Message.Failure(ErrorCode.IO_ERROR, "replica '" + target.name() + "': " + e.getMessage());
         }
+    }
+
+    private static Message regionChecksums(Replica target, Message.RegionChecksums query) throws IOException {
+        int regionBytes = Message.WrittenRegions.REGION_BYTES;
+        long regions = (target.size() + regionBytes - 1) / regionBytes;
+        if (query.fromRegion() < 0 || query.fromRegion() >= regions || query.count() < 1
+                || query.count() > Message.RegionChecksums.MAX_REGIONS) {
+            return new Message.Failure(ErrorCode.OUT_OF_RANGE, "regions " + query.fromRegion() + "+" + query.count()
+                    + " are not 1 to " + Message.RegionChecksums.MAX_REGIONS + " of the " + regions
+                    + " regions of replica '" + target.name() + "'");
+        }
+        int count = (int) Math.min(query.count(), regions - query.fromRegion());
+        return new Message.Checksums(target.regionChecksums(query.fromRegion() * regionBytes, regionBytes, count));
     }
 
     /** Retries are safe: a snapshot of that name already taken is success. */

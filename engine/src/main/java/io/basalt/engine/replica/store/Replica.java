@@ -251,6 +251,43 @@ public final class Replica {
      * a rebuild has to copy (everything else reads as zeros). A view of the moment of the call.
      */
     public Iterator<Extent> allocatedExtents() {
+        return new ExtentIterator(allocatedBlocks());
+    }
+
+    /**
+     * CRC32C of the content of {@code count} consecutive regions of {@code regionBytes} from
+     * {@code offset} (the last one cut at the end of the replica), unwritten ranges as zeros: equal
+     * where two replicas hold the same data. Only regions holding data are read. Meaningful for
+     * regions no write changes meanwhile.
+     */
+    public int[] regionChecksums(long offset, int regionBytes, int count) throws IOException {
+        if (regionBytes <= 0 || regionBytes % Blocks.SIZE != 0 || offset % regionBytes != 0 || count < 0) {
+            throw new IllegalArgumentException("regions of " + regionBytes + " bytes from " + offset
+                    + " are not whole blocks on a region boundary");
+        }
+        long size = size();
+        requireRange(offset, Math.min(size - offset, (long) regionBytes * count));
+        RoaringBitmap allocated = allocatedBlocks();
+        int[] checksums = new int[count];
+        ByteBuffer buffer = ByteBuffer.allocate(regionBytes);
+        for (int i = 0; i < count; i++) {
+            long start = offset + (long) i * regionBytes;
+            int length = (int) Math.min(regionBytes, size - start);
+            buffer.clear().limit(length);
+            if (allocated.intersects(Blocks.blockOf(start), Blocks.blocksFor(start + length))) {
+                read(start, buffer);
+            } else {
+                Zeros.fill(buffer);
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(buffer.flip());
+            checksums[i] = (int) crc.getValue();
+        }
+        return checksums;
+    }
+
+    /** The blocks some layer of the chain holds data for, within the replica's size. */
+    private RoaringBitmap allocatedBlocks() {
         Lock shared = pool.lock().readLock();
         shared.lock();
         RoaringBitmap allocated = new RoaringBitmap();
@@ -263,7 +300,7 @@ public final class Replica {
         } finally {
             shared.unlock();
         }
-        return new ExtentIterator(allocated);
+        return allocated;
     }
 
     @Override

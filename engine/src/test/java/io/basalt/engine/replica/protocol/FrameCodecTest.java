@@ -37,7 +37,9 @@ class FrameCodecTest {
                 new Message.Allocation(1L << 20, 64L << 20),
                 new Message.Extents(List.of(new Message.Extent(0, 4096, true), new Message.Extent(4096, 8192, false))),
                 new Message.QueryWrittenRegions(17),
-                new Message.WrittenRegions(true, new long[] {3, 9}, new long[] {120, 7}, -1));
+                new Message.WrittenRegions(true, new long[] {3, 9}, new long[] {120, 7}, -1),
+                new Message.RegionChecksums(64, 16_384),
+                new Message.Checksums(new int[] {0x8a9136aa, -1, 0}));
     }
 
     @ParameterizedTest

@@ -76,6 +76,44 @@ class ExtentsAndChecksumTest {
         assertThat(other.checksum()).isNotEqualTo(one.checksum());
     }
 
+    @Test
+    void regionChecksumsAreEqualWhereTheContentIsAndDifferOnlyWhereItIsNot() throws Exception {
+        int region = 16 * BLOCK;
+        Replica one = pool.create("one", SIZE);
+        one.write(0, buffer(pattern(1, 4 * region)), 1);
+        Replica other = pool.create("other", SIZE);
+        other.write(0, buffer(pattern(9, 4 * region)), 1);
+        other.snapshot("s1");
+        other.write(0, buffer(pattern(1, 4 * region)), 2);
+
+        other.write(2L * region + 513, buffer(new byte[] {7}), 3);
+
+        int[] ofOne = one.regionChecksums(0, region, 6);
+        int[] ofOther = other.regionChecksums(0, region, 6);
+        assertThat(ofOther).hasSize(6);
+        for (int i = 0; i < 6; i++) {
+            if (i == 2) {
+                assertThat(ofOther[i]).as("region %d", i).isNotEqualTo(ofOne[i]);
+            } else {
+                assertThat(ofOther[i]).as("region %d", i).isEqualTo(ofOne[i]);
+            }
+        }
+    }
+
+    @Test
+    void anUnwrittenRegionHasTheChecksumOfZerosLikeAWrittenRegionOfZeros() throws Exception {
+        int region = 16 * BLOCK;
+        Replica replica = pool.create("vol", SIZE);
+        replica.write(region, buffer(new byte[region]), 1);
+
+        int[] checksums = replica.regionChecksums(0, region, 2);
+
+        assertThat(checksums[0]).isEqualTo(checksums[1]);
+        java.util.zip.CRC32C zeros = new java.util.zip.CRC32C();
+        zeros.update(new byte[region]);
+        assertThat(checksums[0]).isEqualTo((int) zeros.getValue());
+    }
+
     private static List<Extent> extents(Replica replica) {
         List<Extent> extents = new ArrayList<>();
         replica.allocatedExtents().forEachRemaining(extents::add);

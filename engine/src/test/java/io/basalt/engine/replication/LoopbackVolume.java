@@ -1,0 +1,124 @@
+package io.basalt.engine.replication;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A replicated volume for tests: real pools in this process on loopback, each holding one replica
+ * of the volume, optional delaying proxies in front of them, and the devices opened on them.
+ * Closing it closes every device, proxy and pool.
+ */
+public final class LoopbackVolume implements AutoCloseable {
+
+    public static final String VOLUME = "vol";
+    public static final byte[] SECRET = "replicated-volume-secret".getBytes(StandardCharsets.UTF_8);
+
+    private final Path dir;
+    private final long size;
+    private final List<LoopbackPool> pools = new ArrayList<>();
+    private final List<DelayingProxy> proxies = new ArrayList<>();
+    private final List<ReplicatedBlockDevice> devices = new ArrayList<>();
+
+    /** Starts {@code poolCount} pools under {@code dir}, each with an empty replica of {@code size} bytes. */
+    public LoopbackVolume(Path dir, int poolCount, long size) throws Exception {
+        this.dir = dir;
+        this.size = size;
+        for (int i = 0; i < poolCount; i++) {
+            addPool();
+        }
+    }
+
+    /** One more pool with an empty replica of the volume. */
+    public LoopbackPool addPool() throws Exception {
+        LoopbackPool pool = new LoopbackPool(dir.resolve("pool-" + pools.size()), VOLUME, size, SECRET);
+        pools.add(pool);
+        return pool;
+    }
+
+    public LoopbackPool pool(int index) {
+        return pools.get(index);
+    }
+
+    public ReplicaEndpoint endpoint(int index) {
+        return pools.get(index).endpoint(VOLUME);
+    }
+
+    /** A proxy in front of pool {@code index}; the replica reached through it is {@link DelayingProxy#endpoint}. */
+    DelayingProxy proxy(int index) throws IOException {
+        DelayingProxy proxy = new DelayingProxy(endpoint(index).socketAddress());
+        proxies.add(proxy);
+        return proxy;
+    }
+
+    /** Opens the volume on {@code replicas} and waits until it serves. */
+    public ReplicatedBlockDevice open(List<ReplicaEndpoint> replicas, ReplicationSettings settings) throws Exception {
+        ReplicatedBlockDevice device = start(replicas, settings);
+        device.ready().get(60, TimeUnit.SECONDS);
+        return device;
+    }
+
+    /** Opens the volume on {@code replicas} in the background (see {@link ReplicatedBlockDevice#ready()}). */
+    public ReplicatedBlockDevice start(List<ReplicaEndpoint> replicas, ReplicationSettings settings) {
+        ReplicatedBlockDevice device = ReplicatedBlockDevice.open(VOLUME, replicas, SECRET, settings, 512);
+        devices.add(device);
+        return device;
+    }
+
+    /** Opens the volume on the first {@code count} pools directly, with the default settings for CF 2. */
+    public ReplicatedBlockDevice openOnPools(int count) throws Exception {
+        List<ReplicaEndpoint> replicas = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            replicas.add(endpoint(i));
+        }
+        return open(replicas, ReplicationSettings.defaults(2));
+    }
+
+    /** Closes a device before the volume is closed, as when its target stops. */
+    public void closeDevice(ReplicatedBlockDevice device) {
+        device.close();
+        devices.remove(device);
+    }
+
+    /** The replica's whole content on pool {@code index}, read from the pool's store. */
+    public byte[] content(int index) throws IOException {
+        return pools.get(index).pool().replica(VOLUME).read(0, (int) size);
+    }
+
+    public static void write(ReplicatedBlockDevice device, long offset, byte[] data) throws Exception {
+        device.write(offset, Unpooled.wrappedBuffer(data), false).get(30, TimeUnit.SECONDS);
+    }
+
+    public static byte[] read(ReplicatedBlockDevice device, long offset, int length) throws Exception {
+        ByteBuf buffer = device.read(offset, length).get(30, TimeUnit.SECONDS);
+        try {
+            return ByteBufUtil.getBytes(buffer);
+        } finally {
+            buffer.release();
+        }
+    }
+
+    public static byte[] pattern(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    @Override
+    public void close() throws Exception {
+        devices.forEach(ReplicatedBlockDevice::close);
+        for (DelayingProxy proxy : proxies) {
+            proxy.close();
+        }
+        for (LoopbackPool pool : pools) {
+            pool.close();
+        }
+    }
+}

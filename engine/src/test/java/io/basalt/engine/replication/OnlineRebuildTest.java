@@ -1,0 +1,88 @@
+package io.basalt.engine.replication;
+
+import static io.basalt.engine.replication.LoopbackVolume.pattern;
+import static io.basalt.engine.replication.LoopbackVolume.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A rebuild copies under way while the application keeps writing. */
+class OnlineRebuildTest {
+
+    private static final long SIZE = 32L << 20;
+    private static final int IN_FLIGHT = 16;
+
+    @TempDir
+    Path dir;
+
+    private LoopbackVolume volume;
+
+    @BeforeEach
+    void startPools() throws Exception {
+        volume = new LoopbackVolume(dir, 3, SIZE);
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        volume.close();
+    }
+
+    @Test
+    void aRebuildNeverOverwritesAWriteOrUnmapMadeWhileItCopies() throws Exception {
+        ReplicatedBlockDevice device = volume.open(List.of(volume.endpoint(0), volume.endpoint(1)),
+                ReplicationSettings.defaults(2).withRebuildBytesPerSecond(8L << 20));
+        byte[] expected = pattern((int) SIZE, 1);
+        write(device, 0, expected);
+        // the replica to rebuild holds stale data of its own, which must not survive either
+        volume.pool(2).pool().replica(LoopbackVolume.VOLUME).write(0, ByteBuffer.wrap(pattern((int) SIZE, 2)), 0);
+
+        device.addReplica(volume.endpoint(2));
+        Random random = new Random(3);
+        Semaphore slots = new Semaphore(IN_FLIGHT);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        int changes = 0;
+        while (device.status().replicas().get(2).mode() == MemberMode.REBUILDING || changes < 500) {
+            slots.acquire();
+            long offset = 512L * random.nextInt((int) (SIZE / 512));
+            int length = (int) Math.min(SIZE - offset, 512L * (1 + random.nextInt(256)));
+            CompletableFuture<Void> change;
+            if (random.nextInt(8) == 0) {
+                Arrays.fill(expected, (int) offset, (int) offset + length, (byte) 0);
+                change = device.deallocate(offset, length);
+            } else {
+                byte[] data = pattern(length, changes + 10);
+                System.arraycopy(data, 0, expected, (int) offset, length);
+                change = device.write(offset, Unpooled.wrappedBuffer(data), false);
+            }
+            change.whenComplete((ok, error) -> {
+                if (error != null) {
+                    failure.compareAndSet(null, error);
+                }
+                slots.release();
+            });
+            changes++;
+        }
+        slots.acquire(IN_FLIGHT);
+        device.flush().get(30, TimeUnit.SECONDS);
+
+        assertThat(failure.get()).isNull();
+        assertThat(device.status().health()).isEqualTo(VolumeStatus.Health.HEALTHY);
+        for (int i = 0; i < 3; i++) {
+            assertThat(Arrays.mismatch(volume.content(i), expected)).as("first difference on replica %d", i)
+                    .isEqualTo(-1);
+        }
+    }
+}

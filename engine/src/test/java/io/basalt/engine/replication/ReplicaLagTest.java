@@ -1,0 +1,63 @@
+package io.basalt.engine.replication;
+
+import static io.basalt.engine.replication.LoopbackVolume.pattern;
+import static io.basalt.engine.replication.LoopbackVolume.read;
+import static io.basalt.engine.replication.LoopbackVolume.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A slow replica does not set the pace: it leaves the write set once it lags past the bound. */
+class ReplicaLagTest {
+
+    private static final long SIZE = 16L << 20;
+    private static final Duration LAG_BOUND = Duration.ofMillis(500);
+
+    @TempDir
+    Path dir;
+
+    private LoopbackVolume volume;
+
+    @BeforeEach
+    void startPools() throws Exception {
+        volume = new LoopbackVolume(dir, 3, SIZE);
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        volume.close();
+    }
+
+    @Test
+    void aReplicaWhoseAnswersAreDelayedPastTheBoundLeavesTheWriteSetWhileWritesAreStillAcknowledged()
+            throws Exception {
+        DelayingProxy slow = volume.proxy(2);
+        ReplicatedBlockDevice device = volume.open(List.of(volume.endpoint(0), volume.endpoint(1),
+                slow.endpoint(LoopbackVolume.VOLUME)), ReplicationSettings.defaults(2).withLagBounds(4096, LAG_BOUND));
+        assertThat(device.status().health()).isEqualTo(VolumeStatus.Health.HEALTHY);
+
+        // far longer than the test waits for anything: only the quorum of the other two can acknowledge
+        slow.delay(Duration.ofMinutes(5));
+        byte[] last = null;
+        for (int i = 0; i < 20; i++) {
+            last = pattern(64 << 10, i);
+            write(device, i * (64L << 10), last);
+        }
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            VolumeStatus.Replica lagging = device.status().replicas().get(2);
+            assertThat(lagging.mode()).isEqualTo(MemberMode.OFFLINE);
+            assertThat(lagging.reason()).contains("lagging");
+        });
+        assertThat(device.status().health()).isEqualTo(VolumeStatus.Health.DEGRADED);
+        assertThat(read(device, 19 * (64L << 10), 64 << 10)).isEqualTo(last);
+        write(device, 0, pattern(4096, 99));
+    }
+}

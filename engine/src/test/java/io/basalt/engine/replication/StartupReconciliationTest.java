@@ -1,0 +1,100 @@
+package io.basalt.engine.replication;
+
+import static io.basalt.engine.replication.LoopbackVolume.pattern;
+import static io.basalt.engine.replication.LoopbackVolume.read;
+import static io.basalt.engine.replication.LoopbackVolume.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.basalt.engine.replica.store.Replica;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a target starting on replicas left by a crash serves. */
+class StartupReconciliationTest {
+
+    private static final long SIZE = 16L << 20;
+
+    @TempDir
+    Path dir;
+
+    private LoopbackVolume volume;
+
+    @BeforeEach
+    void startPools() throws Exception {
+        volume = new LoopbackVolume(dir, 3, SIZE);
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        volume.close();
+    }
+
+    @Test
+    void afterEveryPoolRestartedTheWritesThatAQuorumHeldSurviveWhicheverReplicaIsMarkedFurthest() throws Exception {
+        ReplicatedBlockDevice first = volume.openOnPools(3);
+        write(first, 0, pattern(1 << 20, 1));
+        first.flush().get(30, TimeUnit.SECONDS);
+        long sequence = first.status().sequence();
+        volume.closeDevice(first);
+        // writes the crashed target had acknowledged from two replicas, not yet on the third
+        byte[] onOneAndTwo = pattern(4096, 2);
+        byte[] onZeroAndOne = pattern(4096, 3);
+        byte[] firstHalfOnZeroAndOne = pattern(2048, 4);
+        byte[] secondHalfOnOneAndTwo = pattern(2048, 5);
+        writeDirectly(List.of(1, 2), 256 << 10, onOneAndTwo, sequence + 1);
+        writeDirectly(List.of(0, 1), 512 << 10, onZeroAndOne, sequence + 2);
+        writeDirectly(List.of(0, 1), 768 << 10, firstHalfOnZeroAndOne, sequence + 3);
+        writeDirectly(List.of(1, 2), (768 << 10) + 2048, secondHalfOnOneAndTwo, sequence + 4);
+        // the replica without the first write claims the furthest mark
+        replica(0).markConsistentThrough(sequence + 10);
+        for (int i = 0; i < 3; i++) {
+            volume.pool(i).stop();
+            volume.pool(i).start();
+        }
+
+        ReplicatedBlockDevice second = volume.openOnPools(3);
+
+        assertThat(read(second, 256 << 10, 4096)).isEqualTo(onOneAndTwo);
+        assertThat(read(second, 512 << 10, 4096)).isEqualTo(onZeroAndOne);
+        assertThat(read(second, 768 << 10, 2048)).isEqualTo(firstHalfOnZeroAndOne);
+        assertThat(read(second, (768 << 10) + 2048, 2048)).isEqualTo(secondHalfOnOneAndTwo);
+        second.flush().get(30, TimeUnit.SECONDS);
+        byte[] reference = volume.content(0);
+        assertThat(volume.content(1)).isEqualTo(reference);
+        assertThat(volume.content(2)).isEqualTo(reference);
+    }
+
+    @Test
+    void aSectorTakesTheContentThatAQuorumHoldsElseThatOfThePreferredReplica() {
+        int sector = ContentReconciler.SECTOR_BYTES;
+        byte[] a = new byte[2 * sector];
+        byte[] b = new byte[2 * sector];
+        byte[] c = new byte[2 * sector];
+        // first sector: b and c agree; second sector: all three differ
+        a[0] = 1;
+        a[sector] = 1;
+        b[sector] = 2;
+        c[sector] = 3;
+
+        byte[] agreed = ContentReconciler.vote(List.of(a, b, c), 2, 2);
+
+        assertThat(agreed[0]).isEqualTo((byte) 0);
+        assertThat(agreed[sector]).isEqualTo((byte) 3);
+    }
+
+    private Replica replica(int pool) throws Exception {
+        return volume.pool(pool).pool().replica(LoopbackVolume.VOLUME);
+    }
+
+    private void writeDirectly(List<Integer> pools, long offset, byte[] data, long sequence) throws Exception {
+        for (int pool : pools) {
+            replica(pool).write(offset, ByteBuffer.wrap(data), sequence);
+        }
+    }
+}
