@@ -11,9 +11,11 @@ import io.basalt.engine.management.v1.RebuildProgress;
 import io.basalt.engine.management.v1.ReplicaMode;
 import io.basalt.engine.management.v1.ReplicaStatus;
 import io.basalt.engine.management.v1.ReplicatedBackend;
+import io.basalt.engine.management.v1.ReplicaWithoutSnapshot;
 import io.basalt.engine.management.v1.SnapshotVolumeResponse;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * How {@code ctl --target} shows a replicated volume: its replicas as a table (mode, epoch, lag,
@@ -51,16 +53,27 @@ final class ReplicatedRendering {
     }
 
     static String text(SnapshotVolumeResponse snapshot) {
-        return "Snapshot " + snapshot.getSnapshot() + " taken at " + Instant.ofEpochMilli(snapshot.getCreatedMillis())
-                + " on " + snapshot.getReplicasCount() + " replicas: " + String.join(", ", snapshot.getReplicasList());
+        StringBuilder out = new StringBuilder("Snapshot " + snapshot.getSnapshot() + " taken at "
+                + Instant.ofEpochMilli(snapshot.getCreatedMillis()) + " on " + snapshot.getHoldersCount()
+                + " replicas: " + snapshot.getHoldersList().stream()
+                        .map(holder -> holder.getName() + "@" + holder.getAddress()).collect(Collectors.joining(", ")));
+        for (ReplicaWithoutSnapshot missing : snapshot.getMissingList()) {
+            out.append(System.lineSeparator()).append("Not on ").append(missing.getName()).append('@')
+                    .append(missing.getAddress()).append(": ").append(missing.getReason());
+        }
+        return out.toString();
     }
 
     static String json(SnapshotVolumeResponse snapshot) {
         ObjectNode node = JSON.createObjectNode()
                 .put("snapshot", snapshot.getSnapshot())
                 .put("created", Instant.ofEpochMilli(snapshot.getCreatedMillis()).toString());
-        var replicas = node.putArray("replicas");
-        snapshot.getReplicasList().forEach(replicas::add);
+        var holders = node.putArray("replicas");
+        snapshot.getHoldersList().forEach(holder -> holders.addObject()
+                .put("name", holder.getName()).put("address", holder.getAddress()));
+        var missing = node.putArray("missing");
+        snapshot.getMissingList().forEach(lacking -> missing.addObject().put("name", lacking.getName())
+                .put("address", lacking.getAddress()).put("reason", lacking.getReason()));
         return write(node);
     }
 

@@ -15,6 +15,7 @@ import io.basalt.engine.management.v1.ResizeTargetRequest;
 import io.basalt.engine.management.v1.ResizeTargetResponse;
 import io.basalt.engine.management.v1.Session;
 import io.basalt.engine.management.v1.SnapshotVolumeRequest;
+import io.basalt.engine.management.v1.SnapshotHolder;
 import io.basalt.engine.management.v1.SnapshotVolumeResponse;
 import io.basalt.engine.management.v1.TargetManagementGrpc;
 import io.basalt.engine.management.v1.TargetStatusRequest;
@@ -102,7 +103,8 @@ public final class TargetManagementService extends TargetManagementGrpc.TargetMa
             ReplicatedBlockDevice.SnapshotTaken taken = device.snapshot(request.getSnapshot()).join();
             SnapshotVolumeResponse.Builder answer = SnapshotVolumeResponse.newBuilder().setSnapshot(taken.name())
                     .setCreatedMillis(taken.createdMillis());
-            taken.replicas().forEach(replica -> answer.addReplicas(replica.toString()));
+            taken.replicas().forEach(replica -> answer.addHolders(SnapshotHolder.newBuilder()
+                    .setName(replica.name()).setAddress(replica.address())));
             taken.missing().forEach(missing -> answer.addMissing(ReplicaWithoutSnapshot.newBuilder()
                     .setName(missing.replica().name()).setAddress(missing.replica().address())
                     .setReason(missing.reason())));

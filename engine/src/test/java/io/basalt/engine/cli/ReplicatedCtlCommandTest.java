@@ -13,7 +13,9 @@ import io.basalt.engine.management.v1.RebuildProgress;
 import io.basalt.engine.management.v1.RemoveReplicaRequest;
 import io.basalt.engine.management.v1.ReplicaMode;
 import io.basalt.engine.management.v1.ReplicaStatus;
+import io.basalt.engine.management.v1.ReplicaWithoutSnapshot;
 import io.basalt.engine.management.v1.ReplicatedBackend;
+import io.basalt.engine.management.v1.SnapshotHolder;
 import io.basalt.engine.management.v1.SnapshotVolumeRequest;
 import io.basalt.engine.management.v1.SnapshotVolumeResponse;
 import io.basalt.engine.management.v1.TargetStatusResponse;
@@ -127,15 +129,22 @@ class ReplicatedCtlCommandTest {
 
     @Test
     void snapshotSendsTheNameAndListsTheReplicasThatHoldIt() throws Exception {
-        target.snapshot = SnapshotVolumeResponse.newBuilder().setSnapshot("s1").addReplicas("vol1-a")
-                .addReplicas("vol1-b").setCreatedMillis(1_700_000_000_000L).build();
+        target.snapshot = SnapshotVolumeResponse.newBuilder().setSnapshot("s1")
+                .addHolders(SnapshotHolder.newBuilder().setName("vol1-a").setAddress("10.0.0.1:9700"))
+                .addHolders(SnapshotHolder.newBuilder().setName("vol1-b").setAddress("10.0.0.2:9700"))
+                .addMissing(ReplicaWithoutSnapshot.newBuilder().setName("vol1-c").setAddress("10.0.0.3:9700")
+                        .setReason("rebuilding"))
+                .setCreatedMillis(1_700_000_000_000L).build();
 
         assertThat(ctl("snapshot", "s1", "--json")).isZero();
 
         assertThat(target.requests).containsExactly(SnapshotVolumeRequest.newBuilder().setSnapshot("s1").build());
         JsonNode snapshot = JSON.readTree(out.toString());
         assertThat(snapshot.get("snapshot").asText()).isEqualTo("s1");
-        assertThat(snapshot.get("replicas")).extracting(JsonNode::asText).containsExactly("vol1-a", "vol1-b");
+        assertThat(snapshot.get("replicas")).extracting(replica -> replica.get("name").asText())
+                .containsExactly("vol1-a", "vol1-b");
+        assertThat(snapshot.get("missing")).singleElement()
+                .satisfies(missing -> assertThat(missing.get("reason").asText()).isEqualTo("rebuilding"));
         assertThat(snapshot.get("created").asText()).isEqualTo("2023-11-14T22:13:20Z");
     }
 

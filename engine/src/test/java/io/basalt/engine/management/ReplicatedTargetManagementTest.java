@@ -138,8 +138,9 @@ class ReplicatedTargetManagementTest {
         SnapshotVolumeResponse taken = api.snapshotVolume(SnapshotVolumeRequest.newBuilder().setSnapshot("s1").build());
 
         assertThat(taken.getSnapshot()).isEqualTo("s1");
-        assertThat(taken.getReplicasList()).containsExactlyInAnyOrder(volume.endpoint(0).toString(),
-                volume.endpoint(1).toString(), volume.endpoint(2).toString());
+        assertThat(taken.getHoldersList()).extracting(holder -> holder.getName() + "@" + holder.getAddress())
+                .containsExactlyInAnyOrder(volume.endpoint(0).toString(), volume.endpoint(1).toString(),
+                        volume.endpoint(2).toString());
         assertThat(taken.getMissingList()).isEmpty();
         assertThat(taken.getCreatedMillis()).isPositive();
     }
@@ -154,8 +155,8 @@ class ReplicatedTargetManagementTest {
 
         SnapshotVolumeResponse taken = api.snapshotVolume(SnapshotVolumeRequest.newBuilder().setSnapshot("s1").build());
 
-        assertThat(taken.getReplicasList()).containsExactlyInAnyOrder(volume.endpoint(0).toString(),
-                volume.endpoint(1).toString());
+        assertThat(taken.getHoldersList()).extracting(holder -> holder.getName() + "@" + holder.getAddress())
+                .containsExactlyInAnyOrder(volume.endpoint(0).toString(), volume.endpoint(1).toString());
         assertThat(taken.getMissingList()).singleElement().satisfies(missing -> {
             assertThat(missing.getAddress()).isEqualTo(volume.endpoint(2).address());
             assertThat(missing.getReason()).contains("rebuilding");

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * BlockSnapshot: asks the source volume's target to snapshot its healthy replicas, and records the
@@ -80,12 +81,12 @@ public final class BlockSnapshotReconciler implements Reconciler<BlockSnapshot>,
             return waiting(snapshot, reason, "the target of volume " + volume + " did not take the snapshot, retrying: "
                     + e.getMessage(), null);
         }
-        List<SnapshotLayer> layers = taken.getReplicasList().stream()
-                .map(replica -> new SnapshotLayer(replica, snapshot.getMetadata().getName()))
+        List<SnapshotLayer> layers = taken.getHoldersList().stream()
+                .map(holder -> new SnapshotLayer(holder.getName(), snapshot.getMetadata().getName()))
                 .toList();
         String creationTime = Instant.ofEpochMilli(taken.getCreatedMillis()).toString();
         new EventRecorder(client, Clock.systemUTC()).normal(snapshot, "SnapshotTaken", "replicas "
-                + String.join(", ", taken.getReplicasList()) + " of volume " + volume + " froze their layers");
+                + layers.stream().map(SnapshotLayer::replica).collect(Collectors.joining(", ")) + " of volume " + volume + " froze their layers");
         snapshot.setStatus(new BlockSnapshotStatus(generation(snapshot),
                 conditions.set(previous(snapshot), Conditions.READY, true, "ReadyToUse", "held by "
                         + layers.size() + " replicas", generation(snapshot)),

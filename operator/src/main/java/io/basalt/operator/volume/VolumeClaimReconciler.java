@@ -310,9 +310,12 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
             String replicaName = VolumeObjects.replicaName(claim, poolName);
             VolumeReplica replica = new VolumeReplica();
             replica.setMetadata(VolumeObjects.ownedBy(claim, replicaName));
-            SnapshotLayer cloneOf = Optional.ofNullable(sourceReplicas.get(poolName))
-                    .map(source -> new SnapshotLayer(source.getMetadata().getName(), claim.getSpec().source().snapshot()))
-                    .orElse(null);
+            SnapshotLayer cloneOf = claim.getSpec().source() == null ? null
+                    : Optional.ofNullable(sourceReplicas.get(poolName))
+                            .map(source -> new SnapshotLayer(source.getMetadata().getName(),
+                                    claim.getSpec().source().snapshot()))
+                            .orElseThrow(() -> new IllegalStateException("clone " + claim.getMetadata().getName()
+                                    + " placed on pool " + poolName + ", which holds no layer of its snapshot"));
             replica.setSpec(new VolumeReplicaSpec(claim.getMetadata().getName(), poolName,
                     claim.getSpec().capacityBytes(), cloneOf));
             ensureCreated(client, replica);
@@ -367,6 +370,11 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         }
         if (snapshot.getStatus() == null || !Boolean.TRUE.equals(snapshot.getStatus().readyToUse())) {
             return Optional.of("source snapshot " + source.snapshot() + " is not ready to use yet");
+        }
+        // A clone replica without a layer to start from would read zeros where the snapshot has data.
+        if (cloneSourceReplicas(client, claim).isEmpty()) {
+            return Optional.of("no replica of volume " + snapshot.getSpec().sourceVolume() + " holds a layer of"
+                    + " snapshot " + source.snapshot() + " any more");
         }
         return Optional.empty();
     }

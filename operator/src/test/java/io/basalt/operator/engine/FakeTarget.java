@@ -11,6 +11,7 @@ import io.basalt.engine.management.v1.ReplicaStatus;
 import io.basalt.engine.management.v1.ReplicatedBackend;
 import io.basalt.engine.management.v1.ResizeTargetRequest;
 import io.basalt.engine.management.v1.ResizeTargetResponse;
+import io.basalt.engine.management.v1.SnapshotHolder;
 import io.basalt.engine.management.v1.SnapshotVolumeRequest;
 import io.basalt.engine.management.v1.SnapshotVolumeResponse;
 import io.basalt.engine.management.v1.TargetManagementGrpc;
@@ -177,7 +178,7 @@ public final class FakeTarget extends TargetManagementGrpc.TargetManagementImplB
                         .setSnapshot(request.getSnapshot()).setCreatedMillis(now);
                 for (Member member : healthy) {
                     poolAt.apply(member.address).snapshot(member.name, request.getSnapshot(), now);
-                    taken.addReplicas(member.name);
+                    taken.addHolders(SnapshotHolder.newBuilder().setName(member.name).setAddress(member.address));
                 }
                 return taken.build();
             }
