@@ -16,10 +16,13 @@ import io.basalt.api.v1alpha1.VolumeSource;
 import io.basalt.api.v1alpha1.VolumeTarget;
 import io.basalt.api.v1alpha1.VolumeTargetSpec;
 import io.basalt.api.v1alpha1.VolumeTargetStatus;
+import io.basalt.engine.management.v1.Health;
+import io.basalt.engine.management.v1.TargetStatusResponse;
 import io.basalt.operator.OperatorSettings;
 import io.basalt.operator.engine.EngineCallException;
 import io.basalt.operator.engine.EngineClients;
 import io.basalt.operator.engine.ServiceAddresses;
+import io.basalt.operator.engine.TargetApi;
 import io.basalt.operator.events.EventRecorder;
 import io.basalt.operator.placement.Placement;
 import io.basalt.operator.placement.PlacementRequest;
@@ -155,17 +158,11 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         }
         String portal = ServiceAddresses.hostPort(ip.get(), TargetServerTemplate.ISCSI_PORT);
         target = grow(client, claim, target, events);
-        List<String> replacing = List.of();
-        try {
-            ReplicaReplacement.Outcome outcome = replacement.advance(client, claim, target,
-                    engines.target(ServiceAddresses.hostPort(ip.get(), TargetServerTemplate.MANAGEMENT_PORT)),
-                    pools(client, claim), events);
-            target = outcome.target();
-            replacing = outcome.underWay();
-        } catch (EngineCallException e) {
-            replacing = List.of("waiting for the target to replace replicas: " + e.getMessage());
-        }
-        ensureTargetServer(client, targetServer.deployment(claim, target, portal));
+        ReplicaReplacement.Outcome outcome = replacement.advance(client, claim, target, pools(client, claim), events);
+        target = outcome.target();
+        List<String> replacing = outcome.underWay();
+        ensureTargetServer(client, claim, targetServer.deployment(claim, target, portal),
+                engines.target(ServiceAddresses.hostPort(ip.get(), TargetServerTemplate.MANAGEMENT_PORT)), events);
         List<Condition> current = previousConditions(claim);
         current = replacingCondition(claim, current, replacing);
         current = resizingCondition(claim, current, target);
@@ -407,18 +404,51 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         return new PoolCandidate(pool.getMetadata().getName(), pool.getSpec().nodeName(), online, free, used);
     }
 
-    /** Creates the target's Deployment, or brings its pod template up to date (replicas changed). */
-    private static void ensureTargetServer(KubernetesClient client, Deployment desired) {
+    /**
+     * Creates the target's Deployment. Its arguments are only the replicas the target starts with: a
+     * serving target follows its VolumeTarget through the management API, and a new pod template would
+     * restart it and drop every initiator's session. So the template is brought up to date only when
+     * the restart costs nothing: no pod of the Deployment is ready, or the target does not serve (it
+     * does not answer, or it is Offline, for instance because it restarted with a list on which the
+     * volume cannot open).
+     */
+    private static void ensureTargetServer(KubernetesClient client, VolumeClaim claim, Deployment desired,
+                                           TargetApi api, EventRecorder events) {
         Deployment current = client.resource(desired).get();
         if (current == null) {
             client.resource(desired).create();
-        } else if (!Objects.equals(current.getSpec().getTemplate().getSpec().getContainers(),
+            return;
+        }
+        if (Objects.equals(current.getSpec().getTemplate().getSpec().getContainers(),
                 desired.getSpec().getTemplate().getSpec().getContainers())) {
-            client.apps().deployments().inNamespace(desired.getMetadata().getNamespace())
-                    .withName(desired.getMetadata().getName()).edit(d -> {
-                        d.getSpec().setTemplate(desired.getSpec().getTemplate());
-                        return d;
-                    });
+            return;
+        }
+        Optional<String> idle = notServing(current, api);
+        if (idle.isEmpty()) {
+            return;
+        }
+        client.apps().deployments().inNamespace(desired.getMetadata().getNamespace())
+                .withName(desired.getMetadata().getName()).edit(d -> {
+                    d.getSpec().setTemplate(desired.getSpec().getTemplate());
+                    return d;
+                });
+        events.normal(claim, "TargetServerUpdated", "the target starts with the VolumeTarget's replicas from now on"
+                + " (updated while " + idle.get() + ")");
+    }
+
+    /** Why restarting the target's pod would interrupt nobody, if it would not. */
+    private static Optional<String> notServing(Deployment deployment, TargetApi api) {
+        Integer ready = deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
+        if (ready == null || ready == 0) {
+            return Optional.of("no target pod is ready");
+        }
+        try {
+            TargetStatusResponse answer = api.status();
+            return answer.getHealth() == Health.OFFLINE
+                    ? Optional.of("the target is offline: " + answer.getHealthReason())
+                    : Optional.empty();
+        } catch (EngineCallException e) {
+            return Optional.of("the target does not answer");
         }
     }
 
