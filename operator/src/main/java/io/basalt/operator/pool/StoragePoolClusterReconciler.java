@@ -8,6 +8,7 @@ import io.basalt.api.v1alpha1.StoragePoolClusterStatus;
 import io.basalt.api.v1alpha1.StoragePoolSpec;
 import io.basalt.api.v1alpha1.StoragePoolStatus;
 import io.basalt.operator.status.Conditions;
+import io.basalt.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -106,8 +107,7 @@ public final class StoragePoolClusterReconciler implements Reconciler<StoragePoo
         if (Objects.equals(status, cluster.getStatus())) {
             return UpdateControl.noUpdate();
         }
-        cluster.setStatus(status);
-        return UpdateControl.patchStatus(cluster);
+        return StatusWriter.write(client, cluster, status);
     }
 
     /**

@@ -30,6 +30,7 @@ import io.basalt.operator.placement.PoolCandidate;
 import io.basalt.operator.placement.ReplicaPlacer;
 import io.basalt.operator.placement.Sizes;
 import io.basalt.operator.status.Conditions;
+import io.basalt.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -130,18 +131,18 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         if (target == null) {
             String node = claim.getSpec().nodeName();
             if (node == null || node.isEmpty()) {
-                return pending(claim, WAITING_FOR_CONSUMER, "no pod uses the volume yet; Basalt provisions it when"
+                return pending(client, claim, WAITING_FOR_CONSUMER, "no pod uses the volume yet; Basalt provisions it when"
                         + " the first node stages it, so its target can run on that node");
             }
             Optional<String> unavailableSource = cloneSourceProblem(client, claim);
             if (unavailableSource.isPresent()) {
-                return pending(claim, CLONE_SOURCE_UNAVAILABLE, unavailableSource.get())
+                return pending(client, claim, CLONE_SOURCE_UNAVAILABLE, unavailableSource.get())
                         .rescheduleAfter(RETRY_PLACEMENT);
             }
             Placement placement = place(client, claim);
             if (placement instanceof Placement.NotEnoughPools notEnough) {
                 events.warning(claim, Placement.NotEnoughPools.REASON, notEnough.message());
-                return pending(claim, Placement.NotEnoughPools.REASON, notEnough.message()
+                return pending(client, claim, Placement.NotEnoughPools.REASON, notEnough.message()
                         + "; add pools to pool cluster " + claim.getSpec().poolCluster() + " or free space")
                         .rescheduleAfter(RETRY_PLACEMENT);
             }
@@ -153,7 +154,7 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         ensureCreated(client, targetServer.service(claim));
         Optional<String> ip = ServiceAddresses.clusterIp(client, namespace, VolumeObjects.targetServerName(claim));
         if (ip.isEmpty()) {
-            return pending(claim, WAITING_FOR_ADDRESS, "Service " + VolumeObjects.targetServerName(claim)
+            return pending(client, claim, WAITING_FOR_ADDRESS, "Service " + VolumeObjects.targetServerName(claim)
                     + " has no cluster IP yet; the target's portal is that address").rescheduleAfter(interval);
         }
         String portal = ServiceAddresses.hostPort(ip.get(), TargetServerTemplate.ISCSI_PORT);
@@ -178,7 +179,7 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
             current = conditions.set(current, Conditions.READY, false, wasBound ? "TargetOffline" : WAITING_FOR_TARGET,
                     message, generation(claim));
             // A volume once bound stays bound: its portal and IQN do not change while the target recovers.
-            return status(claim, current, wasBound ? VolumePhase.BOUND : VolumePhase.PENDING,
+            return status(client, claim, current, wasBound ? VolumePhase.BOUND : VolumePhase.PENDING,
                     wasBound ? claim.getStatus().capacityBytes() : null, wasBound ? portal : null, target);
         }
         if (claim.getStatus() == null || claim.getStatus().phase() != VolumePhase.BOUND) {
@@ -187,7 +188,7 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         current = conditions.set(current, Conditions.READY, true, BOUND, "served by " + portal + " with "
                 + served.healthyReplicas() + " of " + target.getSpec().replicationFactor() + " replicas healthy",
                 generation(claim));
-        return status(claim, current, VolumePhase.BOUND, served.capacityBytes(), portal, target);
+        return status(client, claim, current, VolumePhase.BOUND, served.capacityBytes(), portal, target);
     }
 
     @Override
@@ -458,31 +459,31 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         return existing != null ? existing : client.resource(desired).create();
     }
 
-    private UpdateControl<VolumeClaim> pending(VolumeClaim claim, String reason, String message) {
+    private UpdateControl<VolumeClaim> pending(KubernetesClient client, VolumeClaim claim, String reason, String message) {
         List<Condition> current = conditions.set(previousConditions(claim), Conditions.READY, false, reason, message,
                 generation(claim));
         VolumeClaimStatus previous = claim.getStatus();
         VolumeClaimStatus status = new VolumeClaimStatus(generation(claim), current, VolumePhase.PENDING,
                 previous == null ? null : previous.capacityBytes(), null, null, null,
                 previous == null ? null : previous.volumeTarget());
-        return patchIfChanged(claim, status);
+        return patchIfChanged(client, claim, status);
     }
 
-    private UpdateControl<VolumeClaim> status(VolumeClaim claim, List<Condition> current, VolumePhase phase,
-                                              Long capacity, String portal, VolumeTarget target) {
+    private UpdateControl<VolumeClaim> status(KubernetesClient client, VolumeClaim claim, List<Condition> current,
+                                              VolumePhase phase, Long capacity, String portal, VolumeTarget target) {
         boolean bound = phase == VolumePhase.BOUND;
         VolumeClaimStatus status = new VolumeClaimStatus(generation(claim), current, phase, capacity, portal,
                 bound ? target.getSpec().iqn() : null, bound ? VolumeObjects.chapSecretName(claim) : null,
                 target.getMetadata().getName());
-        return patchIfChanged(claim, status).rescheduleAfter(interval);
+        return patchIfChanged(client, claim, status).rescheduleAfter(interval);
     }
 
-    private static UpdateControl<VolumeClaim> patchIfChanged(VolumeClaim claim, VolumeClaimStatus status) {
+    private static UpdateControl<VolumeClaim> patchIfChanged(KubernetesClient client, VolumeClaim claim,
+                                                             VolumeClaimStatus status) {
         if (Objects.equals(claim.getStatus(), status)) {
             return UpdateControl.noUpdate();
         }
-        claim.setStatus(status);
-        return UpdateControl.patchStatus(claim);
+        return StatusWriter.write(client, claim, status);
     }
 
     private static VolumeClaimStatus withConditions(VolumeClaimStatus status, List<Condition> current) {

@@ -16,6 +16,7 @@ import io.basalt.operator.engine.TargetApi;
 import io.basalt.operator.events.EventRecorder;
 import io.basalt.operator.placement.Sizes;
 import io.basalt.operator.status.Conditions;
+import io.basalt.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -74,8 +75,7 @@ public final class VolumeTargetReconciler implements Reconciler<VolumeTarget> {
         if (Objects.equals(target.getStatus(), status)) {
             return UpdateControl.<VolumeTarget>noUpdate().rescheduleAfter(interval);
         }
-        target.setStatus(status);
-        return UpdateControl.patchStatus(target).rescheduleAfter(interval);
+        return StatusWriter.write(client, target, status).rescheduleAfter(interval);
     }
 
     /** Asks the target to grow when its spec is larger than the LUN; the Resizing condition says how it went. */
