@@ -79,6 +79,7 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
     static final String REPLACING = "ReplacingReplicas";
     static final String DELETING = "Deleting";
     private static final Duration RETRY_PLACEMENT = Duration.ofSeconds(15);
+    private static final Duration RECHECK_TARGET_STOPPED = Duration.ofSeconds(1);
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
     private final TargetServerTemplate targetServer;
@@ -218,6 +219,11 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
                 });
             }
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(interval);
+        }
+        if (!client.pods().inNamespace(namespace).withLabels(TargetServerTemplate.labels(claim)).list().getItems()
+                .isEmpty()) {
+            // The target flushes to its replicas as it stops; deleting them under it would fail its last writes.
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK_TARGET_STOPPED);
         }
         client.resources(VolumeReplica.class).inNamespace(namespace).withLabel(VolumeObjects.VOLUME_LABEL, name).delete();
         return DeleteControl.defaultDelete();
