@@ -105,7 +105,7 @@ public final class VolumeTargetReconciler implements Reconciler<VolumeTarget> {
         }
     }
 
-    /** The membership condition: present once members first differed from the spec, false while they do. */
+    /** The membership condition: present once a change of members first had to wait, false while one waits. */
     private List<Condition> membership(VolumeTarget target, List<Condition> current, List<String> problems) {
         if (problems.isEmpty()) {
             return hasCondition(target, MEMBERSHIP)
