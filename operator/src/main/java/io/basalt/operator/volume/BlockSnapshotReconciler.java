@@ -156,7 +156,8 @@ public final class BlockSnapshotReconciler implements Reconciler<BlockSnapshot>,
                 });
     }
 
-    private UpdateControl<BlockSnapshot> waiting(KubernetesClient client, BlockSnapshot snapshot, String reason, String message, String error) {
+    private UpdateControl<BlockSnapshot> waiting(KubernetesClient client, BlockSnapshot snapshot, String reason,
+                                                 String message, String error) {
         BlockSnapshotStatus status = new BlockSnapshotStatus(generation(snapshot),
                 conditions.set(previous(snapshot), Conditions.READY, false, reason, message, generation(snapshot)),
                 false, null, null, error, null);

@@ -132,8 +132,8 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         if (target == null) {
             String node = claim.getSpec().nodeName();
             if (node == null || node.isEmpty()) {
-                return pending(client, claim, WAITING_FOR_CONSUMER, "no pod uses the volume yet; Basalt provisions it when"
-                        + " the first node stages it, so its target can run on that node");
+                return pending(client, claim, WAITING_FOR_CONSUMER, "no pod uses the volume yet; Basalt provisions"
+                        + " it when the first node stages it, so its target can run on that node");
             }
             Optional<String> unavailableSource = cloneSourceProblem(client, claim);
             if (unavailableSource.isPresent()) {
@@ -465,7 +465,8 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         return existing != null ? existing : client.resource(desired).create();
     }
 
-    private UpdateControl<VolumeClaim> pending(KubernetesClient client, VolumeClaim claim, String reason, String message) {
+    private UpdateControl<VolumeClaim> pending(KubernetesClient client, VolumeClaim claim, String reason,
+                                               String message) {
         List<Condition> current = conditions.set(previousConditions(claim), Conditions.READY, false, reason, message,
                 generation(claim));
         VolumeClaimStatus previous = claim.getStatus();
