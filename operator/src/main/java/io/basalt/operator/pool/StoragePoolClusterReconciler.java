@@ -8,6 +8,7 @@ import io.basalt.api.v1alpha1.StoragePoolClusterStatus;
 import io.basalt.api.v1alpha1.StoragePoolSpec;
 import io.basalt.api.v1alpha1.StoragePoolStatus;
 import io.basalt.operator.status.Conditions;
+import io.basalt.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -58,10 +59,15 @@ public final class StoragePoolClusterReconciler implements Reconciler<StoragePoo
         this.conditions = conditions;
     }
 
+    /**
+     * Every change of a StoragePool, its status included, reconciles the cluster that owns it at once,
+     * so the cluster's counts follow its pools without a periodic pass.
+     */
     @Override
     public List<EventSource<?, StoragePoolCluster>> prepareEventSources(EventSourceContext<StoragePoolCluster> context) {
         return List.of(new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(StoragePool.class, StoragePoolCluster.class)
+                .withName("cluster-pools")
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StoragePoolCluster.class))
                 .build(), context));
     }
@@ -77,8 +83,7 @@ public final class StoragePoolClusterReconciler implements Reconciler<StoragePoo
             String name = poolName(cluster, entry);
             StoragePool pool = existing.get(name);
             if (pool == null) {
-                pool = client.resource(newPool(cluster, entry)).create();
-                LOG.atInfo().addKeyValue("pool", name).addKeyValue("node", entry.nodeName()).log("created pool");
+                pool = ensurePool(client, newPool(cluster, entry));
             } else if (!sameLocation(pool.getSpec(), entry)) {
                 problems.add("pool " + entry.name() + " cannot move from " + pool.getSpec().nodeName() + ":"
                         + pool.getSpec().hostPath() + " to " + entry.nodeName() + ":" + entry.hostPath()
@@ -98,8 +103,26 @@ public final class StoragePoolClusterReconciler implements Reconciler<StoragePoo
                 removeOrExplain(client, gone).ifPresent(problems::add);
             }
         }
-        cluster.setStatus(status(cluster, pools, problems));
-        return UpdateControl.patchStatus(cluster);
+        StoragePoolClusterStatus status = status(cluster, pools, problems);
+        if (Objects.equals(status, cluster.getStatus())) {
+            return UpdateControl.noUpdate();
+        }
+        return StatusWriter.write(client, cluster, status);
+    }
+
+    /**
+     * The pool as the API has it, created if missing. A pool this reconciler created a moment ago may
+     * not be in the informer's cache yet; creating it again would fail and delay the cluster's status.
+     */
+    private static StoragePool ensurePool(KubernetesClient client, StoragePool desired) {
+        StoragePool existing = client.resource(desired).get();
+        if (existing != null) {
+            return existing;
+        }
+        StoragePool created = client.resource(desired).create();
+        LOG.atInfo().addKeyValue("pool", desired.getMetadata().getName())
+                .addKeyValue("node", desired.getSpec().nodeName()).log("created pool");
+        return created;
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.basalt.operator.engine.ServiceAddresses;
 import io.basalt.operator.events.EventRecorder;
 import io.basalt.operator.placement.Sizes;
 import io.basalt.operator.status.Conditions;
+import io.basalt.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -81,8 +82,7 @@ public final class StoragePoolReconciler implements Reconciler<StoragePool> {
         if (Objects.equals(pool.getStatus(), status)) {
             return UpdateControl.<StoragePool>noUpdate().rescheduleAfter(interval);
         }
-        pool.setStatus(status);
-        return UpdateControl.patchStatus(pool).rescheduleAfter(interval);
+        return StatusWriter.write(context.getClient(), pool, status).rescheduleAfter(interval);
     }
 
     private StoragePoolStatus online(StoragePool pool, PoolStatusResponse answer, String replicaEndpoint,

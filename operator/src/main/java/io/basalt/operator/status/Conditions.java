@@ -22,31 +22,37 @@ public final class Conditions {
         this.clock = clock;
     }
 
-    /** {@code existing} with condition {@code type} set to the given values. */
+    /**
+     * {@code existing} with condition {@code type} set to the given values, in its place (a new type goes
+     * last), so that the list keeps its order from one status to the next.
+     */
     public List<Condition> set(List<Condition> existing, String type, boolean status, String reason, String message,
                                long generation) {
-        List<Condition> result = new ArrayList<>();
         String statusText = status ? "True" : "False";
         String since = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
-        if (existing != null) {
-            for (Condition condition : existing) {
-                if (type.equals(condition.getType())) {
-                    if (statusText.equals(condition.getStatus())) {
-                        since = condition.getLastTransitionTime();
-                    }
-                } else {
-                    result.add(condition);
+        List<Condition> result = new ArrayList<>(existing == null ? List.of() : existing);
+        int index = -1;
+        for (int i = 0; i < result.size(); i++) {
+            if (type.equals(result.get(i).getType())) {
+                index = i;
+                if (statusText.equals(result.get(i).getStatus())) {
+                    since = result.get(i).getLastTransitionTime();
                 }
             }
         }
-        result.add(new ConditionBuilder()
+        Condition condition = new ConditionBuilder()
                 .withType(type)
                 .withStatus(statusText)
                 .withReason(reason)
                 .withMessage(message)
                 .withLastTransitionTime(since)
                 .withObservedGeneration(generation)
-                .build());
+                .build();
+        if (index < 0) {
+            result.add(condition);
+        } else {
+            result.set(index, condition);
+        }
         return result;
     }
 }

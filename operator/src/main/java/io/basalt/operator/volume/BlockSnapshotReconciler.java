@@ -13,6 +13,7 @@ import io.basalt.operator.engine.EngineClients;
 import io.basalt.operator.engine.ServiceAddresses;
 import io.basalt.operator.events.EventRecorder;
 import io.basalt.operator.status.Conditions;
+import io.basalt.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.Status;
@@ -62,15 +63,15 @@ public final class BlockSnapshotReconciler implements Reconciler<BlockSnapshot>,
         String volume = snapshot.getSpec().sourceVolume();
         VolumeClaim source = client.resources(VolumeClaim.class).inNamespace(namespace).withName(volume).get();
         if (source == null) {
-            return waiting(snapshot, "SourceMissing", "source volume " + volume + " does not exist", "volume "
+            return waiting(client, snapshot, "SourceMissing", "source volume " + volume + " does not exist", "volume "
                     + volume + " does not exist");
         }
         if (source.getStatus() == null || source.getStatus().phase() != VolumePhase.BOUND) {
-            return waiting(snapshot, "WaitingForSource", "source volume " + volume + " is not bound yet", null);
+            return waiting(client, snapshot, "WaitingForSource", "source volume " + volume + " is not bound yet", null);
         }
         Optional<String> ip = ServiceAddresses.clusterIp(client, namespace, VolumeObjects.targetServerName(volume));
         if (ip.isEmpty()) {
-            return waiting(snapshot, "WaitingForSource", "the target of volume " + volume + " has no address", null);
+            return waiting(client, snapshot, "WaitingForSource", "the target of volume " + volume + " has no address", null);
         }
         SnapshotVolumeResponse taken;
         try {
@@ -78,7 +79,7 @@ public final class BlockSnapshotReconciler implements Reconciler<BlockSnapshot>,
                     .snapshot(snapshot.getMetadata().getName());
         } catch (EngineCallException e) {
             String reason = e.code() == Status.Code.FAILED_PRECONDITION ? "NotEnoughHealthyReplicas" : "TargetUnavailable";
-            return waiting(snapshot, reason, "the target of volume " + volume + " did not take the snapshot, retrying: "
+            return waiting(client, snapshot, reason, "the target of volume " + volume + " did not take the snapshot, retrying: "
                     + e.getMessage(), null);
         }
         List<SnapshotLayer> layers = taken.getHoldersList().stream()
@@ -86,12 +87,12 @@ public final class BlockSnapshotReconciler implements Reconciler<BlockSnapshot>,
                 .toList();
         String creationTime = Instant.ofEpochMilli(taken.getCreatedMillis()).toString();
         new EventRecorder(client, Clock.systemUTC()).normal(snapshot, "SnapshotTaken", "replicas "
-                + layers.stream().map(SnapshotLayer::replica).collect(Collectors.joining(", ")) + " of volume " + volume + " froze their layers");
-        snapshot.setStatus(new BlockSnapshotStatus(generation(snapshot),
+                + layers.stream().map(SnapshotLayer::replica).collect(Collectors.joining(", ")) + " of volume "
+                + volume + " froze their layers");
+        return StatusWriter.write(client, snapshot, new BlockSnapshotStatus(generation(snapshot),
                 conditions.set(previous(snapshot), Conditions.READY, true, "ReadyToUse", "held by "
                         + layers.size() + " replicas", generation(snapshot)),
                 true, creationTime, source.getStatus().capacityBytes(), null, layers));
-        return UpdateControl.patchStatus(snapshot);
     }
 
     @Override
@@ -157,15 +158,15 @@ public final class BlockSnapshotReconciler implements Reconciler<BlockSnapshot>,
                 });
     }
 
-    private UpdateControl<BlockSnapshot> waiting(BlockSnapshot snapshot, String reason, String message, String error) {
+    private UpdateControl<BlockSnapshot> waiting(KubernetesClient client, BlockSnapshot snapshot, String reason,
+                                                 String message, String error) {
         BlockSnapshotStatus status = new BlockSnapshotStatus(generation(snapshot),
                 conditions.set(previous(snapshot), Conditions.READY, false, reason, message, generation(snapshot)),
                 false, null, null, error, null);
         if (Objects.equals(snapshot.getStatus(), status)) {
             return UpdateControl.<BlockSnapshot>noUpdate().rescheduleAfter(RETRY);
         }
-        snapshot.setStatus(status);
-        return UpdateControl.patchStatus(snapshot).rescheduleAfter(RETRY);
+        return StatusWriter.write(client, snapshot, status).rescheduleAfter(RETRY);
     }
 
     private static List<Condition> previous(BlockSnapshot snapshot) {

@@ -4,12 +4,13 @@ import io.basalt.api.v1alpha1.ReplicaEndpoint;
 import io.basalt.api.v1alpha1.ReplicaPhase;
 import io.basalt.api.v1alpha1.ReplicaState;
 import io.basalt.api.v1alpha1.StoragePool;
+import io.basalt.api.v1alpha1.TargetPhase;
 import io.basalt.api.v1alpha1.VolumeClaim;
 import io.basalt.api.v1alpha1.VolumeReplica;
 import io.basalt.api.v1alpha1.VolumeReplicaSpec;
 import io.basalt.api.v1alpha1.VolumeTarget;
 import io.basalt.api.v1alpha1.VolumeTargetSpec;
-import io.basalt.operator.engine.TargetApi;
+import io.basalt.api.v1alpha1.VolumeTargetStatus;
 import io.basalt.operator.events.EventRecorder;
 import io.basalt.operator.placement.Placement;
 import io.basalt.operator.placement.PlacementRequest;
@@ -23,15 +24,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Brings a volume back to its replica count when a replica is lost (its pool offline longer than the
- * grace period, or the replica broken): places a successor on another pool, creates it, adds it to the
- * target, waits until it has rebuilt, then retires the lost one. Each call takes the steps that the
- * observed state allows, so a restarted operator picks up where the last one stopped.
+ * grace period, or the replica broken): places a successor on another pool and creates it, names it
+ * in the VolumeTarget next to the lost one (the target takes it in through its management API and
+ * rebuilds it online), drops the lost one from the VolumeTarget once the successor is healthy (the
+ * target retires it), and deletes the lost VolumeReplica once the target no longer lists it. The
+ * target keeps running throughout. Each call takes the steps that the observed state allows, so a
+ * restarted operator picks up where the last one stopped.
  */
 final class ReplicaReplacement {
 
@@ -51,59 +56,64 @@ final class ReplicaReplacement {
         this.clock = clock;
     }
 
-    Outcome advance(KubernetesClient client, VolumeClaim claim, VolumeTarget target, TargetApi targetApi,
-                    Map<String, StoragePool> pools, EventRecorder events) {
+    Outcome advance(KubernetesClient client, VolumeClaim claim, VolumeTarget target, Map<String, StoragePool> pools,
+                    EventRecorder events) {
         List<VolumeReplica> replicas = VolumeClaimReconciler.replicasOf(client, claim);
         Map<String, VolumeReplica> byName = replicas.stream()
                 .collect(Collectors.toMap(r -> r.getMetadata().getName(), r -> r));
         List<String> underWay = new ArrayList<>();
         for (ReplicaEndpoint lost : target.getSpec().replicas()) {
-            Optional<String> why = lostBecause(byName.get(lost.replica()), pools.get(lost.pool()));
-            if (why.isEmpty()) {
+            Optional<VolumeReplica> successor = successorOf(replicas, lost.replica());
+            Optional<String> lostBecause = lostBecause(byName.get(lost.replica()), pools.get(lost.pool()));
+            if (lostBecause.isEmpty() && (successor.isEmpty() || !named(target, successor.get()))) {
                 continue;
             }
-            Optional<VolumeReplica> successor = replicas.stream()
-                    .filter(r -> r.getMetadata().getAnnotations() != null
-                            && lost.replica().equals(r.getMetadata().getAnnotations().get(VolumeObjects.REPLACES_ANNOTATION)))
-                    .findFirst();
+            String why = lostBecause.orElse("its replacement was under way");
             if (successor.isEmpty()) {
-                underWay.add(place(client, claim, target, lost, why.get(), replicas, pools, events));
+                underWay.add(place(client, claim, target, lost, why, replicas, pools, events));
                 continue;
             }
             VolumeReplica next = successor.get();
+            String nextName = next.getMetadata().getName();
             StoragePool nextPool = pools.get(next.getSpec().pool());
-            if (!VolumeReplicaReconciler.created(next) || nextPool == null || !VolumeReplicaReconciler.online(nextPool)) {
-                underWay.add("creating " + next.getMetadata().getName() + " on pool " + next.getSpec().pool()
-                        + " in place of " + lost.replica() + " (" + why.get() + ")");
+            if (!named(target, next)) {
+                if (!VolumeReplicaReconciler.created(next) || nextPool == null
+                        || !VolumeReplicaReconciler.online(nextPool)) {
+                    underWay.add("creating " + nextName + " on pool " + next.getSpec().pool() + " in place of "
+                            + lost.replica() + " (" + why + ")");
+                    continue;
+                }
+                target = withReplicas(client, target, endpoints -> concat(endpoints, new ReplicaEndpoint(nextName,
+                        next.getSpec().pool(), nextPool.getStatus().replicaEndpoint())));
+                underWay.add("adding " + nextName + " on pool " + next.getSpec().pool() + " to the target");
                 continue;
             }
-            String nextAddress = nextPool.getStatus().replicaEndpoint();
-            Optional<ReplicaState> seen = member(target, next.getMetadata().getName());
-            if (seen.isEmpty()) {
-                targetApi.addReplica(next.getMetadata().getName(), nextAddress);
-                events.normal(claim, "ReplicaAdded", "target took in " + next.getMetadata().getName() + " on pool "
-                        + next.getSpec().pool() + "; it rebuilds from the healthy replicas");
-                underWay.add("rebuilding " + next.getMetadata().getName() + " on pool " + next.getSpec().pool());
+            Optional<ReplicaState> seen = member(target, nextName);
+            if (seen.isEmpty() || seen.get().mode() != ReplicaPhase.HEALTHY) {
+                underWay.add("rebuilding " + nextName + " on pool " + next.getSpec().pool() + ": "
+                        + seen.map(ReplicaState::rebuildProgressPercent).orElse(0) + "%");
                 continue;
             }
-            if (seen.get().mode() != ReplicaPhase.HEALTHY) {
-                underWay.add("rebuilding " + next.getMetadata().getName() + " on pool " + next.getSpec().pool() + ": "
-                        + (seen.get().rebuildProgressPercent() == null ? 0 : seen.get().rebuildProgressPercent()) + "%");
+            target = withReplicas(client, target, endpoints -> endpoints.stream()
+                    .filter(r -> !r.replica().equals(lost.replica())).toList());
+            events.normal(claim, "ReplicaRetired", lost.replica() + " on pool " + lost.pool() + " leaves the target ("
+                    + why + "); " + nextName + " on pool " + next.getSpec().pool() + " holds its data");
+        }
+        for (VolumeReplica retired : replicas) {
+            String name = retired.getMetadata().getName();
+            Optional<VolumeReplica> successor = successorOf(replicas, name);
+            if (successor.isEmpty() || !named(target, successor.get()) || named(target, retired)) {
                 continue;
             }
-            targetApi.removeReplica(lost.replica(), lost.address());
-            events.normal(claim, "ReplicaRetired", "target retired " + lost.replica() + " on pool " + lost.pool()
-                    + " (" + why.get() + ")");
-            target = withReplicaSwapped(client, target, lost,
-                    new ReplicaEndpoint(next.getMetadata().getName(), next.getSpec().pool(), nextAddress));
-            VolumeReplica gone = byName.get(lost.replica());
-            if (gone != null) {
-                client.resource(gone).delete();
+            if (!leftTarget(target, name)) {
+                underWay.add("waiting for the target to retire " + name);
+                continue;
             }
-            LOG.atInfo().addKeyValue("volume", claim.getMetadata().getName()).addKeyValue("lost", lost.replica())
-                    .addKeyValue("successor", next.getMetadata().getName()).log("replica replaced");
-            events.normal(claim, "ReplicaReplaced", next.getMetadata().getName() + " on pool " + next.getSpec().pool()
-                    + " replaced " + lost.replica() + " on pool " + lost.pool());
+            client.resource(retired).delete();
+            LOG.atInfo().addKeyValue("volume", claim.getMetadata().getName()).addKeyValue("lost", name)
+                    .addKeyValue("successor", successor.get().getMetadata().getName()).log("replica replaced");
+            events.normal(claim, "ReplicaReplaced", successor.get().getMetadata().getName() + " on pool "
+                    + successor.get().getSpec().pool() + " replaced " + name + " on pool " + retired.getSpec().pool());
         }
         return new Outcome(target, underWay);
     }
@@ -162,6 +172,17 @@ final class ReplicaReplacement {
         return "placed " + successor.getMetadata().getName() + " on pool " + pool + " in place of " + lost.replica();
     }
 
+    private static Optional<VolumeReplica> successorOf(List<VolumeReplica> replicas, String lost) {
+        return replicas.stream()
+                .filter(r -> r.getMetadata().getAnnotations() != null
+                        && lost.equals(r.getMetadata().getAnnotations().get(VolumeObjects.REPLACES_ANNOTATION)))
+                .findFirst();
+    }
+
+    private static boolean named(VolumeTarget target, VolumeReplica replica) {
+        return target.getSpec().replicas().stream().anyMatch(r -> r.replica().equals(replica.getMetadata().getName()));
+    }
+
     private static Optional<ReplicaState> member(VolumeTarget target, String replica) {
         if (target.getStatus() == null || target.getStatus().replicas() == null) {
             return Optional.empty();
@@ -169,16 +190,27 @@ final class ReplicaReplacement {
         return target.getStatus().replicas().stream().filter(r -> replica.equals(r.replica())).findFirst();
     }
 
-    private static VolumeTarget withReplicaSwapped(KubernetesClient client, VolumeTarget target, ReplicaEndpoint lost,
-                                                   ReplicaEndpoint successor) {
+    /** True once a serving target has been seen without {@code replica} among its members. */
+    private static boolean leftTarget(VolumeTarget target, String replica) {
+        VolumeTargetStatus status = target.getStatus();
+        boolean serving = status != null && status.replicas() != null && status.phase() != null
+                && status.phase() != TargetPhase.INIT && status.phase() != TargetPhase.OFFLINE;
+        return serving && member(target, replica).isEmpty();
+    }
+
+    private static List<ReplicaEndpoint> concat(List<ReplicaEndpoint> endpoints, ReplicaEndpoint added) {
+        List<ReplicaEndpoint> all = new ArrayList<>(endpoints);
+        all.add(added);
+        return all;
+    }
+
+    private static VolumeTarget withReplicas(KubernetesClient client, VolumeTarget target,
+                                             UnaryOperator<List<ReplicaEndpoint>> change) {
         return client.resources(VolumeTarget.class).inNamespace(target.getMetadata().getNamespace())
                 .withName(target.getMetadata().getName()).edit(current -> {
             VolumeTargetSpec spec = current.getSpec();
-            List<ReplicaEndpoint> endpoints = spec.replicas().stream()
-                    .map(r -> r.replica().equals(lost.replica()) ? successor : r)
-                    .toList();
             current.setSpec(new VolumeTargetSpec(spec.volume(), spec.iqn(), spec.capacityBytes(),
-                    spec.replicationFactor(), spec.consistencyFactor(), endpoints, spec.nodeName(),
+                    spec.replicationFactor(), spec.consistencyFactor(), change.apply(spec.replicas()), spec.nodeName(),
                     spec.chapSecretName()));
             return current;
         });

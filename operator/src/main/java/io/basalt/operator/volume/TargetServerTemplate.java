@@ -101,7 +101,8 @@ final class TargetServerTemplate {
                 .build();
     }
 
-    private static Map<String, String> labels(VolumeClaim claim) {
+    /** The labels of the target's pods, which its Service selects. */
+    static Map<String, String> labels(VolumeClaim claim) {
         return Map.of(VolumeObjects.VOLUME_LABEL, claim.getMetadata().getName(), COMPONENT_LABEL, "target");
     }
 

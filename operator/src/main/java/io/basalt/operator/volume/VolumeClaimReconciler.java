@@ -16,10 +16,13 @@ import io.basalt.api.v1alpha1.VolumeSource;
 import io.basalt.api.v1alpha1.VolumeTarget;
 import io.basalt.api.v1alpha1.VolumeTargetSpec;
 import io.basalt.api.v1alpha1.VolumeTargetStatus;
+import io.basalt.engine.management.v1.Health;
+import io.basalt.engine.management.v1.TargetStatusResponse;
 import io.basalt.operator.OperatorSettings;
 import io.basalt.operator.engine.EngineCallException;
 import io.basalt.operator.engine.EngineClients;
 import io.basalt.operator.engine.ServiceAddresses;
+import io.basalt.operator.engine.TargetApi;
 import io.basalt.operator.events.EventRecorder;
 import io.basalt.operator.placement.Placement;
 import io.basalt.operator.placement.PlacementRequest;
@@ -27,6 +30,7 @@ import io.basalt.operator.placement.PoolCandidate;
 import io.basalt.operator.placement.ReplicaPlacer;
 import io.basalt.operator.placement.Sizes;
 import io.basalt.operator.status.Conditions;
+import io.basalt.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -75,6 +79,7 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
     static final String REPLACING = "ReplacingReplicas";
     static final String DELETING = "Deleting";
     private static final Duration RETRY_PLACEMENT = Duration.ofSeconds(15);
+    private static final Duration RECHECK_TARGET_STOPPED = Duration.ofSeconds(1);
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
     private final TargetServerTemplate targetServer;
@@ -127,18 +132,18 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         if (target == null) {
             String node = claim.getSpec().nodeName();
             if (node == null || node.isEmpty()) {
-                return pending(claim, WAITING_FOR_CONSUMER, "no pod uses the volume yet; Basalt provisions it when"
-                        + " the first node stages it, so its target can run on that node");
+                return pending(client, claim, WAITING_FOR_CONSUMER, "no pod uses the volume yet; Basalt provisions"
+                        + " it when the first node stages it, so its target can run on that node");
             }
             Optional<String> unavailableSource = cloneSourceProblem(client, claim);
             if (unavailableSource.isPresent()) {
-                return pending(claim, CLONE_SOURCE_UNAVAILABLE, unavailableSource.get())
+                return pending(client, claim, CLONE_SOURCE_UNAVAILABLE, unavailableSource.get())
                         .rescheduleAfter(RETRY_PLACEMENT);
             }
             Placement placement = place(client, claim);
             if (placement instanceof Placement.NotEnoughPools notEnough) {
                 events.warning(claim, Placement.NotEnoughPools.REASON, notEnough.message());
-                return pending(claim, Placement.NotEnoughPools.REASON, notEnough.message()
+                return pending(client, claim, Placement.NotEnoughPools.REASON, notEnough.message()
                         + "; add pools to pool cluster " + claim.getSpec().poolCluster() + " or free space")
                         .rescheduleAfter(RETRY_PLACEMENT);
             }
@@ -150,22 +155,16 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         ensureCreated(client, targetServer.service(claim));
         Optional<String> ip = ServiceAddresses.clusterIp(client, namespace, VolumeObjects.targetServerName(claim));
         if (ip.isEmpty()) {
-            return pending(claim, WAITING_FOR_ADDRESS, "Service " + VolumeObjects.targetServerName(claim)
+            return pending(client, claim, WAITING_FOR_ADDRESS, "Service " + VolumeObjects.targetServerName(claim)
                     + " has no cluster IP yet; the target's portal is that address").rescheduleAfter(interval);
         }
         String portal = ServiceAddresses.hostPort(ip.get(), TargetServerTemplate.ISCSI_PORT);
         target = grow(client, claim, target, events);
-        List<String> replacing = List.of();
-        try {
-            ReplicaReplacement.Outcome outcome = replacement.advance(client, claim, target,
-                    engines.target(ServiceAddresses.hostPort(ip.get(), TargetServerTemplate.MANAGEMENT_PORT)),
-                    pools(client, claim), events);
-            target = outcome.target();
-            replacing = outcome.underWay();
-        } catch (EngineCallException e) {
-            replacing = List.of("waiting for the target to replace replicas: " + e.getMessage());
-        }
-        ensureTargetServer(client, targetServer.deployment(claim, target, portal));
+        ReplicaReplacement.Outcome outcome = replacement.advance(client, claim, target, pools(client, claim), events);
+        target = outcome.target();
+        List<String> replacing = outcome.underWay();
+        ensureTargetServer(client, claim, targetServer.deployment(claim, target, portal),
+                engines.target(ServiceAddresses.hostPort(ip.get(), TargetServerTemplate.MANAGEMENT_PORT)), events);
         List<Condition> current = previousConditions(claim);
         current = replacingCondition(claim, current, replacing);
         current = resizingCondition(claim, current, target);
@@ -181,7 +180,7 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
             current = conditions.set(current, Conditions.READY, false, wasBound ? "TargetOffline" : WAITING_FOR_TARGET,
                     message, generation(claim));
             // A volume once bound stays bound: its portal and IQN do not change while the target recovers.
-            return status(claim, current, wasBound ? VolumePhase.BOUND : VolumePhase.PENDING,
+            return status(client, claim, current, wasBound ? VolumePhase.BOUND : VolumePhase.PENDING,
                     wasBound ? claim.getStatus().capacityBytes() : null, wasBound ? portal : null, target);
         }
         if (claim.getStatus() == null || claim.getStatus().phase() != VolumePhase.BOUND) {
@@ -190,7 +189,7 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         current = conditions.set(current, Conditions.READY, true, BOUND, "served by " + portal + " with "
                 + served.healthyReplicas() + " of " + target.getSpec().replicationFactor() + " replicas healthy",
                 generation(claim));
-        return status(claim, current, VolumePhase.BOUND, served.capacityBytes(), portal, target);
+        return status(client, claim, current, VolumePhase.BOUND, served.capacityBytes(), portal, target);
     }
 
     @Override
@@ -220,6 +219,11 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
                 });
             }
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(interval);
+        }
+        if (!client.pods().inNamespace(namespace).withLabels(TargetServerTemplate.labels(claim)).list().getItems()
+                .isEmpty()) {
+            // The target flushes to its replicas as it stops; deleting them under it would fail its last writes.
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK_TARGET_STOPPED);
         }
         client.resources(VolumeReplica.class).inNamespace(namespace).withLabel(VolumeObjects.VOLUME_LABEL, name).delete();
         return DeleteControl.defaultDelete();
@@ -415,18 +419,51 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         return new PoolCandidate(pool.getMetadata().getName(), pool.getSpec().nodeName(), online, free, used);
     }
 
-    /** Creates the target's Deployment, or brings its pod template up to date (replicas changed). */
-    private static void ensureTargetServer(KubernetesClient client, Deployment desired) {
+    /**
+     * Creates the target's Deployment. Its arguments are only the replicas the target starts with: a
+     * serving target follows its VolumeTarget through the management API, and a new pod template would
+     * restart it and drop every initiator's session. So the template is brought up to date only when
+     * the restart costs nothing: no pod of the Deployment is ready, or the target does not serve (it
+     * does not answer, or it is Offline, for instance because it restarted with a list on which the
+     * volume cannot open).
+     */
+    private static void ensureTargetServer(KubernetesClient client, VolumeClaim claim, Deployment desired,
+                                           TargetApi api, EventRecorder events) {
         Deployment current = client.resource(desired).get();
         if (current == null) {
             client.resource(desired).create();
-        } else if (!Objects.equals(current.getSpec().getTemplate().getSpec().getContainers(),
+            return;
+        }
+        if (Objects.equals(current.getSpec().getTemplate().getSpec().getContainers(),
                 desired.getSpec().getTemplate().getSpec().getContainers())) {
-            client.apps().deployments().inNamespace(desired.getMetadata().getNamespace())
-                    .withName(desired.getMetadata().getName()).edit(d -> {
-                        d.getSpec().setTemplate(desired.getSpec().getTemplate());
-                        return d;
-                    });
+            return;
+        }
+        Optional<String> idle = notServing(current, api);
+        if (idle.isEmpty()) {
+            return;
+        }
+        client.apps().deployments().inNamespace(desired.getMetadata().getNamespace())
+                .withName(desired.getMetadata().getName()).edit(d -> {
+                    d.getSpec().setTemplate(desired.getSpec().getTemplate());
+                    return d;
+                });
+        events.normal(claim, "TargetServerUpdated", "the target starts with the VolumeTarget's replicas from now on"
+                + " (updated while " + idle.get() + ")");
+    }
+
+    /** Why restarting the target's pod would interrupt nobody, if it would not. */
+    private static Optional<String> notServing(Deployment deployment, TargetApi api) {
+        Integer ready = deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
+        if (ready == null || ready == 0) {
+            return Optional.of("no target pod is ready");
+        }
+        try {
+            TargetStatusResponse answer = api.status();
+            return answer.getHealth() == Health.OFFLINE
+                    ? Optional.of("the target is offline: " + answer.getHealthReason())
+                    : Optional.empty();
+        } catch (EngineCallException e) {
+            return Optional.of("the target does not answer");
         }
     }
 
@@ -436,31 +473,32 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
         return existing != null ? existing : client.resource(desired).create();
     }
 
-    private UpdateControl<VolumeClaim> pending(VolumeClaim claim, String reason, String message) {
+    private UpdateControl<VolumeClaim> pending(KubernetesClient client, VolumeClaim claim, String reason,
+                                               String message) {
         List<Condition> current = conditions.set(previousConditions(claim), Conditions.READY, false, reason, message,
                 generation(claim));
         VolumeClaimStatus previous = claim.getStatus();
         VolumeClaimStatus status = new VolumeClaimStatus(generation(claim), current, VolumePhase.PENDING,
                 previous == null ? null : previous.capacityBytes(), null, null, null,
                 previous == null ? null : previous.volumeTarget());
-        return patchIfChanged(claim, status);
+        return patchIfChanged(client, claim, status);
     }
 
-    private UpdateControl<VolumeClaim> status(VolumeClaim claim, List<Condition> current, VolumePhase phase,
-                                              Long capacity, String portal, VolumeTarget target) {
+    private UpdateControl<VolumeClaim> status(KubernetesClient client, VolumeClaim claim, List<Condition> current,
+                                              VolumePhase phase, Long capacity, String portal, VolumeTarget target) {
         boolean bound = phase == VolumePhase.BOUND;
         VolumeClaimStatus status = new VolumeClaimStatus(generation(claim), current, phase, capacity, portal,
                 bound ? target.getSpec().iqn() : null, bound ? VolumeObjects.chapSecretName(claim) : null,
                 target.getMetadata().getName());
-        return patchIfChanged(claim, status).rescheduleAfter(interval);
+        return patchIfChanged(client, claim, status).rescheduleAfter(interval);
     }
 
-    private static UpdateControl<VolumeClaim> patchIfChanged(VolumeClaim claim, VolumeClaimStatus status) {
+    private static UpdateControl<VolumeClaim> patchIfChanged(KubernetesClient client, VolumeClaim claim,
+                                                             VolumeClaimStatus status) {
         if (Objects.equals(claim.getStatus(), status)) {
             return UpdateControl.noUpdate();
         }
-        claim.setStatus(status);
-        return UpdateControl.patchStatus(claim);
+        return StatusWriter.write(client, claim, status);
     }
 
     private static VolumeClaimStatus withConditions(VolumeClaimStatus status, List<Condition> current) {

@@ -16,6 +16,7 @@ import io.basalt.operator.engine.EngineClients;
 import io.basalt.operator.engine.PoolApi;
 import io.basalt.operator.events.EventRecorder;
 import io.basalt.operator.status.Conditions;
+import io.basalt.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -93,8 +94,7 @@ public final class VolumeReplicaReconciler implements Reconciler<VolumeReplica>,
         if (Objects.equals(replica.getStatus(), status)) {
             return UpdateControl.<VolumeReplica>noUpdate().rescheduleAfter(interval);
         }
-        replica.setStatus(status);
-        return UpdateControl.patchStatus(replica).rescheduleAfter(interval);
+        return StatusWriter.write(context.getClient(), replica, status).rescheduleAfter(interval);
     }
 
     private VolumeReplicaStatus observe(KubernetesClient client, VolumeReplica replica) {

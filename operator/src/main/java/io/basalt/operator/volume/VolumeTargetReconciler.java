@@ -16,6 +16,7 @@ import io.basalt.operator.engine.TargetApi;
 import io.basalt.operator.events.EventRecorder;
 import io.basalt.operator.placement.Sizes;
 import io.basalt.operator.status.Conditions;
+import io.basalt.operator.status.StatusWriter;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -29,17 +30,20 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * VolumeTarget: its status follows the target's management API, polled every few seconds, and the
- * target grows to the size its spec asks for (the target grows the replicas, then the LUN).
+ * VolumeTarget: its status follows the target's management API, polled every few seconds; the
+ * target grows to the size its spec asks for (the target grows the replicas, then the LUN), and its
+ * members follow the spec's replicas through the same API, without a restart.
  */
 @ControllerConfiguration(name = "volumetarget")
 public final class VolumeTargetReconciler implements Reconciler<VolumeTarget> {
 
     static final String RESIZING = "Resizing";
+    static final String MEMBERSHIP = "MembersMatchSpec";
 
     private final EngineClients engines;
     private final Conditions conditions;
     private final Duration interval;
+    private final TargetMembership membership = new TargetMembership();
 
     public VolumeTargetReconciler(EngineClients engines, Conditions conditions, Duration interval) {
         this.engines = engines;
@@ -59,9 +63,11 @@ public final class VolumeTargetReconciler implements Reconciler<VolumeTarget> {
             String portal = ServiceAddresses.hostPort(ip.get(), TargetServerTemplate.ISCSI_PORT);
             TargetApi api = engines.target(ServiceAddresses.hostPort(ip.get(), TargetServerTemplate.MANAGEMENT_PORT));
             try {
+                EventRecorder events = new EventRecorder(client, Clock.systemUTC());
                 TargetStatusResponse answer = api.status();
-                List<Condition> resizing = resize(client, target, api, answer);
-                status = observed(target, resizing, api.status(), portal);
+                List<Condition> current = resize(target, api, answer, events);
+                current = membership(target, current, membership.reconcile(target, api, answer, events));
+                status = observed(target, current, api.status(), portal);
             } catch (EngineCallException e) {
                 status = unheard(target, "TargetUnreachable", "the target does not answer: " + e.getMessage(), portal);
             }
@@ -69,13 +75,12 @@ public final class VolumeTargetReconciler implements Reconciler<VolumeTarget> {
         if (Objects.equals(target.getStatus(), status)) {
             return UpdateControl.<VolumeTarget>noUpdate().rescheduleAfter(interval);
         }
-        target.setStatus(status);
-        return UpdateControl.patchStatus(target).rescheduleAfter(interval);
+        return StatusWriter.write(client, target, status).rescheduleAfter(interval);
     }
 
     /** Asks the target to grow when its spec is larger than the LUN; the Resizing condition says how it went. */
-    private List<Condition> resize(KubernetesClient client, VolumeTarget target, TargetApi api,
-                                   TargetStatusResponse answer) {
+    private List<Condition> resize(VolumeTarget target, TargetApi api, TargetStatusResponse answer,
+                                   EventRecorder events) {
         List<Condition> current = previous(target);
         long wanted = target.getSpec().capacityBytes();
         if (answer.getCapacityBytes() >= wanted) {
@@ -86,7 +91,7 @@ public final class VolumeTargetReconciler implements Reconciler<VolumeTarget> {
         }
         try {
             api.resize(wanted);
-            new EventRecorder(client, Clock.systemUTC()).normal(target, "Resized", "grew the replicas and the LUN from "
+            events.normal(target, "Resized", "grew the replicas and the LUN from "
                     + Sizes.human(answer.getCapacityBytes()) + " to " + Sizes.human(wanted));
             return conditions.set(current, RESIZING, false, "Resized", "the LUN serves " + Sizes.human(wanted),
                     generation(target));
@@ -98,6 +103,18 @@ public final class VolumeTargetReconciler implements Reconciler<VolumeTarget> {
                     + Sizes.human(answer.getCapacityBytes()) + " to " + Sizes.human(wanted) + " failed, retrying: "
                     + e.getMessage(), generation(target));
         }
+    }
+
+    /** The membership condition: present once a change of members first had to wait, false while one waits. */
+    private List<Condition> membership(VolumeTarget target, List<Condition> current, List<String> problems) {
+        if (problems.isEmpty()) {
+            return hasCondition(target, MEMBERSHIP)
+                    ? conditions.set(current, MEMBERSHIP, true, "InSync", "the target's members are the replicas"
+                            + " the spec names", generation(target))
+                    : current;
+        }
+        return conditions.set(current, MEMBERSHIP, false, "Reconciling", String.join("; ", problems),
+                generation(target));
     }
 
     private VolumeTargetStatus observed(VolumeTarget target, List<Condition> current, TargetStatusResponse answer,

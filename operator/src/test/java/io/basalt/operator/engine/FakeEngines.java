@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -29,9 +30,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a fake engine for each pool and target Deployment the operator creates in the mock cluster, as
  * a kubelet would run its pod: served in process under its Service's cluster IP and port, with the
- * target's replicas and secret taken from the pod's arguments and environment. A target whose
- * Deployment changes is restarted with the new arguments; a pool can be stopped and started again,
- * keeping its replicas as its directory would.
+ * target's replicas and secret taken from the pod's arguments and environment, and its Deployment's
+ * status saying whether its pod is ready. A target whose pod template changes is restarted with the new
+ * arguments; a pool can be stopped and started again, keeping its replicas as its directory would.
  */
 public final class FakeEngines implements AutoCloseable {
 
@@ -45,6 +46,7 @@ public final class FakeEngines implements AutoCloseable {
     private final Map<String, Server> servers = new HashMap<>();
     private final Map<String, FakeTarget> targets = new HashMap<>();
     private final Map<String, List<String>> targetArgs = new HashMap<>();
+    private final Map<String, Integer> targetStarts = new HashMap<>();
     private final Set<String> stopped = new HashSet<>();
     private final ScheduledExecutorService kubelet = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "fake-kubelet");
@@ -71,6 +73,21 @@ public final class FakeEngines implements AutoCloseable {
     /** The fake target of volume {@code volume}, if it runs. */
     public synchronized FakeTarget target(String volume) {
         return targets.get("target-" + volume);
+    }
+
+    /** How many times the target process of volume {@code volume} started. */
+    public synchronized int targetStarts(String volume) {
+        return targetStarts.getOrDefault("target-" + volume, 0);
+    }
+
+    /**
+     * Restarts the target of volume {@code volume} in place, as its process would restart in the same pod:
+     * with the replicas its pod's arguments name, whatever the members were.
+     */
+    public synchronized void restartTarget(String volume) {
+        String name = "target-" + volume;
+        targets.get(name).restartWith(replicasIn(targetArgs.get(name)));
+        targetStarts.merge(name, 1, Integer::sum);
     }
 
     /** Stops the pool server of StoragePool {@code pool}, as if its process was killed; it stays down. */
@@ -108,6 +125,7 @@ public final class FakeEngines implements AutoCloseable {
                 } else if ("target".equals(component)) {
                     runTarget(name, ip, deployment.getSpec().getTemplate().getSpec().getContainers().getFirst());
                 }
+                reportReadiness(deployment, servers.containsKey(name));
             }
             for (String name : List.copyOf(servers.keySet())) {
                 if (!present.contains(name)) {
@@ -130,17 +148,37 @@ public final class FakeEngines implements AutoCloseable {
             return;
         }
         stop(name);
+        FakeTarget target = new FakeTarget(args.get(args.indexOf("--volume") + 1),
+                Integer.parseInt(args.get(args.indexOf("--consistency-factor") + 1)), replicasIn(args), secret,
+                this::poolAt);
+        targets.put(name, target);
+        targetArgs.put(name, args);
+        targetStarts.merge(name, 1, Integer::sum);
+        serve(name, ip + ":9502", target);
+    }
+
+    private static List<String> replicasIn(List<String> args) {
         List<String> replicas = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).equals("--replica")) {
                 replicas.add(args.get(i + 1));
             }
         }
-        FakeTarget target = new FakeTarget(args.get(args.indexOf("--volume") + 1),
-                Integer.parseInt(args.get(args.indexOf("--consistency-factor") + 1)), replicas, secret, this::poolAt);
-        targets.put(name, target);
-        targetArgs.put(name, args);
-        serve(name, ip + ":9502", target);
+        return replicas;
+    }
+
+    /** Ready replicas 1 while the pod's engine serves, 0 otherwise, as the Deployment controller reports. */
+    private void reportReadiness(Deployment deployment, boolean serving) {
+        int ready = serving ? 1 : 0;
+        Integer reported = deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
+        if (reported != null && reported == ready) {
+            return;
+        }
+        client.apps().deployments().inNamespace(NS).withName(deployment.getMetadata().getName()).editStatus(d -> {
+            d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(ready)
+                    .withAvailableReplicas(ready).build());
+            return d;
+        });
     }
 
     private byte[] replicaSecret(Container container) {

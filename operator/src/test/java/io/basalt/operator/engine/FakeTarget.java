@@ -67,6 +67,17 @@ public final class FakeTarget extends TargetManagementGrpc.TargetManagementImplB
         this.consistencyFactor = consistencyFactor;
         this.secret = secret;
         this.poolAt = poolAt;
+        open(replicas);
+    }
+
+    /** Starts over on {@code replicas}, as a restarted target process does: the members it had are forgotten. */
+    public synchronized void restartWith(List<String> replicas) {
+        members.clear();
+        lastHealthy = -1;
+        open(replicas);
+    }
+
+    private void open(List<String> replicas) {
         for (String replica : replicas) {
             int at = replica.indexOf('@');
             members.add(new Member(replica.substring(0, at), replica.substring(at + 1), 0));

@@ -9,6 +9,7 @@ import io.basalt.api.v1alpha1.PoolPhase;
 import io.basalt.api.v1alpha1.StoragePool;
 import io.basalt.api.v1alpha1.StoragePoolCluster;
 import io.basalt.api.v1alpha1.StoragePoolClusterSpec;
+import io.basalt.api.v1alpha1.StoragePoolClusterStatus;
 import io.basalt.api.v1alpha1.StoragePoolStatus;
 import io.basalt.operator.MockCluster;
 import io.basalt.operator.status.Conditions;
@@ -86,6 +87,26 @@ class StoragePoolClusterReconcilerTest {
     }
 
     @Test
+    void poolGoingOfflineIsCountedOutAsSoonAsItsStatusSaysSo() {
+        apply(spc("fast", entry("a", "node-1"), entry("b", "node-2")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> pool("fast-b") != null);
+        reportOnline("fast-a", 100 * GIB, 40 * GIB);
+        reportOnline("fast-b", 100 * GIB, 60 * GIB);
+        await().atMost(Duration.ofSeconds(20)).until(() -> clusterStatus().poolsOnline() == 2);
+
+        // Only the pool's status changes: nothing in the cluster itself does.
+        StoragePool a = pool("fast-a");
+        a.setStatus(new StoragePoolStatus(1L, null, PoolPhase.OFFLINE, null, null, null, null, null, null));
+        client.resource(a).updateStatus();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(clusterStatus().poolsOnline()).isEqualTo(1);
+            assertThat(clusterStatus().freeBytes()).isEqualTo(60 * GIB);
+            assertThat(clusterStatus().conditions().getFirst().getMessage()).contains("fast-a on node-1 is offline");
+        });
+    }
+
+    @Test
     void poolRemovedFromTheSpecGoesAwayWithItsServer() {
         apply(spc("fast", entry("a", "node-1"), entry("b", "node-2")));
         await().atMost(Duration.ofSeconds(20)).until(() -> deployment("pool-fast-b") != null);
@@ -148,6 +169,10 @@ class StoragePoolClusterReconcilerTest {
         StoragePool pool = pool(name);
         pool.setStatus(new StoragePoolStatus(1L, null, PoolPhase.ONLINE, null, null, capacity, capacity - free, free, 0));
         client.resource(pool).updateStatus();
+    }
+
+    private StoragePoolClusterStatus clusterStatus() {
+        return client.resources(StoragePoolCluster.class).inNamespace(NS).withName("fast").get().getStatus();
     }
 
     private StoragePool pool(String name) {

@@ -11,6 +11,8 @@ import io.basalt.api.v1alpha1.VolumeClaim;
 import io.basalt.api.v1alpha1.VolumePhase;
 import io.basalt.api.v1alpha1.VolumeReplica;
 import io.basalt.operator.OperatorHarness;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -93,12 +95,71 @@ class ReplicaReplacementTest {
         });
         List<String> targetPools = harness.target("pvc-1").getSpec().replicas().stream().map(ReplicaEndpoint::pool).toList();
         assertThat(targetPools).hasSize(3).doesNotContain(lost.getSpec().pool());
-        assertThat(harness.deployment("target-pvc-1").getSpec().getTemplate().getSpec().getContainers().getFirst()
-                .getArgs()).noneMatch(a -> a.startsWith(lost.getMetadata().getName() + "@"));
-        assertThat(harness.engines().target("pvc-1").memberNames()).doesNotContain(lost.getMetadata().getName());
-        assertThat(harness.eventReasons()).contains("ReplacementPlaced", "ReplicaAdded", "ReplicaRetired", "ReplicaReplaced");
+        assertThat(harness.engines().target("pvc-1").memberNames()).doesNotContain(lost.getMetadata().getName())
+                .contains(successor().getMetadata().getName());
+        assertThat(harness.eventReasons()).contains("ReplacementPlaced", "ReplicaAdded", "ReplicaRemoved",
+                "ReplicaRetired", "ReplicaReplaced");
         assertThat(condition(harness.claim("pvc-1").getStatus().conditions(), "ReplacingReplicas").getStatus())
                 .isEqualTo("False");
+    }
+
+    @Test
+    void replacementLeavesTheServingTargetRunningWithItsPodTemplateUnchanged() {
+        PodTemplateSpec before = harness.deployment("target-pvc-1").getSpec().getTemplate();
+        int startsBefore = harness.engines().targetStarts("pvc-1");
+
+        harness.engines().stopPool(lost.getSpec().pool());
+
+        awaitReplaced();
+        assertThat(harness.engines().target("pvc-1").memberNames())
+                .containsExactlyInAnyOrderElementsOf(specReplicaNames());
+        assertThat(harness.deployment("target-pvc-1").getSpec().getTemplate()).isEqualTo(before);
+        assertThat(harness.engines().targetStarts("pvc-1")).isEqualTo(startsBefore);
+    }
+
+    @Test
+    void targetRestartedWithStaleArgumentsGetsItsMembersThroughTheManagementApi() {
+        harness.engines().stopPool(lost.getSpec().pool());
+        awaitReplaced();
+        PodTemplateSpec stale = harness.deployment("target-pvc-1").getSpec().getTemplate();
+        assertThat(stale.getSpec().getContainers().getFirst().getArgs())
+                .anyMatch(a -> a.startsWith(lost.getMetadata().getName() + "@"));
+
+        harness.engines().restartTarget("pvc-1");
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(harness.engines().target("pvc-1").memberNames())
+                    .containsExactlyInAnyOrderElementsOf(specReplicaNames());
+            assertThat(harness.target("pvc-1").getStatus().phase()).isEqualTo(TargetPhase.HEALTHY);
+        });
+        assertThat(harness.deployment("target-pvc-1").getSpec().getTemplate()).isEqualTo(stale);
+        // once for the replacement, once after the restart
+        assertThat(timesRecorded("ReplicaAdded")).isEqualTo(2);
+        assertThat(timesRecorded("ReplicaRemoved")).isEqualTo(2);
+    }
+
+    @Test
+    void offlineTargetRestartedWithStaleArgumentsIsStartedAgainWithTheCurrentReplicas() {
+        harness.engines().stopPool(lost.getSpec().pool());
+        awaitReplaced();
+        String successor = successor().getMetadata().getName();
+        VolumeReplica second = harness.replicasOf("pvc-1").stream()
+                .filter(r -> !r.getMetadata().getName().equals(successor)).findFirst().orElseThrow();
+        harness.engines().stopPool(second.getSpec().pool());
+        await().atMost(WAIT).until(() -> harness.target("pvc-1").getStatus().phase() == TargetPhase.DEGRADED);
+        int startsBefore = harness.engines().targetStarts("pvc-1");
+
+        // Of the replicas it started with, only one is left: the volume cannot open on them.
+        harness.engines().restartTarget("pvc-1");
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(harness.deployment("target-pvc-1").getSpec().getTemplate().getSpec().getContainers()
+                    .getFirst().getArgs()).anyMatch(a -> a.startsWith(successor + "@"))
+                    .noneMatch(a -> a.startsWith(lost.getMetadata().getName() + "@"));
+            assertThat(harness.engines().targetStarts("pvc-1")).isEqualTo(startsBefore + 2);
+            assertThat(harness.target("pvc-1").getStatus().phase()).isEqualTo(TargetPhase.DEGRADED);
+        });
+        assertThat(harness.eventReasons()).contains("TargetServerUpdated");
     }
 
     @Test
@@ -127,6 +188,23 @@ class ReplicaReplacementTest {
         await().atMost(WAIT).until(() -> harness.target("pvc-1").getStatus().phase() == TargetPhase.HEALTHY);
         assertThat(harness.replica(lost.getMetadata().getName())).isNotNull();
         assertThat(harness.replicasOf("pvc-1")).hasSize(3);
+    }
+
+    private void awaitReplaced() {
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(harness.replica(lost.getMetadata().getName())).isNull();
+            assertThat(harness.target("pvc-1").getStatus().phase()).isEqualTo(TargetPhase.HEALTHY);
+            assertThat(harness.target("pvc-1").getSpec().replicas()).hasSize(3);
+        });
+    }
+
+    private int timesRecorded(String reason) {
+        return harness.client().v1().events().inNamespace(OperatorHarness.NS).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).mapToInt(Event::getCount).sum();
+    }
+
+    private List<String> specReplicaNames() {
+        return harness.target("pvc-1").getSpec().replicas().stream().map(ReplicaEndpoint::replica).toList();
     }
 
     private VolumeReplica successor() {

@@ -16,6 +16,8 @@ import io.basalt.api.v1alpha1.VolumePhase;
 import io.basalt.api.v1alpha1.VolumeReplica;
 import io.basalt.api.v1alpha1.VolumeTarget;
 import io.basalt.operator.OperatorHarness;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -207,6 +209,27 @@ class VolumeClaimReconcilerTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(phase("pvc-1")).isEqualTo(VolumePhase.BOUND));
 
         harness.client().resources(VolumeClaim.class).inNamespace(NS).withName("pvc-1").delete();
+
+        await().atMost(WAIT).untilAsserted(this::nothingOfTheVolumeIsLeft);
+    }
+
+    @Test
+    void deletedVolumeKeepsItsReplicasUntilItsTargetPodHasStopped() {
+        harness.givenPools(3);
+        harness.createClaim("pvc-1", "node-1");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(phase("pvc-1")).isEqualTo(VolumePhase.BOUND));
+        Pod stopping = harness.client().pods().inNamespace(NS).resource(new PodBuilder()
+                .withNewMetadata().withName("target-pvc-1-abc").withNamespace(NS)
+                    .withLabels(harness.deployment("target-pvc-1").getSpec().getTemplate().getMetadata().getLabels())
+                .endMetadata().build()).create();
+
+        harness.client().resources(VolumeClaim.class).inNamespace(NS).withName("pvc-1").delete();
+
+        await().atMost(WAIT).until(() -> harness.deployment("target-pvc-1") == null && harness.target("pvc-1") == null);
+        assertThat(harness.replicasOf("pvc-1")).hasSize(3);
+        assertThat(harness.replicasOnPools()).hasSize(3);
+
+        harness.client().resource(stopping).delete();
 
         await().atMost(WAIT).untilAsserted(this::nothingOfTheVolumeIsLeft);
     }

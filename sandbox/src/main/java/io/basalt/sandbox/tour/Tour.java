@@ -71,7 +71,7 @@ public final class Tour {
 
         volumes.create(VOLUME, SIZE, 3, Optional.empty());
         narrator.milestone("CreateVolume " + VOLUME + " (" + SIZE / MIB + " MiB, 3 replicas): VolumeClaim "
-                + Volumes.phaseAndReason(volumes.claim(VOLUME)));
+                + Volumes.phaseAndReason(volumes.awaitReported(VOLUME, SETTLING)));
         narrator.show(List.of("vc"));
 
         recordConsumer(VOLUME);

@@ -69,6 +69,13 @@ public final class Volumes {
         new VolumeClaims(client, NAMESPACE, POLL).releaseConsumer(volume, node);
     }
 
+    /** The claim once the operator has reported on it: CreateVolume returns before it has. */
+    public VolumeClaim awaitReported(String volume, Duration limit) {
+        return Waits.until("the operator to report on VolumeClaim " + volume, limit,
+                () -> Optional.ofNullable(claim(volume)).filter(c -> c.getStatus() != null),
+                () -> "VolumeClaim " + volume + " is " + phaseAndReason(claim(volume)));
+    }
+
     public VolumeClaimStatus awaitBound(String volume, Duration limit) {
         return Waits.until("VolumeClaim " + volume + " to be Bound", limit, () -> {
             VolumeClaim claim = claim(volume);
