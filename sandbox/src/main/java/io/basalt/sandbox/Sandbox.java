@@ -102,11 +102,18 @@ public final class Sandbox implements AutoCloseable {
         return runner;
     }
 
-    /** Kills the operator with SIGKILL and starts it again, as a crashed operator pod is restarted. */
-    public void restartOperator() {
+    /**
+     * Kills the operator with SIGKILL, as a crashed node or an OOM kill ends it: no shutdown hook runs
+     * and whatever it was doing stops half done. {@link #startOperator()} brings it back.
+     */
+    public void killOperator() {
+        if (operator == null) {
+            throw new IllegalStateException("the operator is not running");
+        }
         operator.kill();
         processes.remove(operator);
-        startOperator();
+        LOG.warn("operator killed {}", kv("pid", operator.pid()));
+        operator = null;
     }
 
     @Override
@@ -120,7 +127,11 @@ public final class Sandbox implements AutoCloseable {
         api.close();
     }
 
-    private void startOperator() {
+    /** Starts the operator process; it finds whatever the one before it left and carries on from there. */
+    public void startOperator() {
+        if (operator != null) {
+            throw new IllegalStateException("the operator already runs as pid " + operator.pid());
+        }
         List<String> command = new ArrayList<>(List.of(settings.javaBinary(), "-jar",
                 settings.operatorJar().toString(), "--namespace", BasaltResources.NAMESPACE,
                 "--engine-image", "basalt/operator:sandbox"));

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The replicas a pool server holds, asked over its management API (PoolManagement.ListReplicas). */
-final class PoolReplicas {
+public final class PoolReplicas {
 
     private PoolReplicas() {
     }
 
-    static List<String> names(String host, int port) throws InterruptedException {
+    public static List<String> names(String host, int port) throws InterruptedException {
         ManagedChannel channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
         try {
             return PoolManagementGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
