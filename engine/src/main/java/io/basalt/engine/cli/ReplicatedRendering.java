@@ -10,6 +10,7 @@ import io.basalt.engine.management.v1.AddReplicaResponse;
 import io.basalt.engine.management.v1.RebuildProgress;
 import io.basalt.engine.management.v1.ReplicaMode;
 import io.basalt.engine.management.v1.ReplicaStatus;
+import io.basalt.engine.management.v1.ReplicaWithoutSnapshot;
 import io.basalt.engine.management.v1.ReplicatedBackend;
 import io.basalt.engine.management.v1.SnapshotVolumeResponse;
 import java.time.Instant;
@@ -35,6 +36,9 @@ final class ReplicatedRendering {
         if (backend.getReplicasCount() > 0) {
             out.append(String.format(Locale.ROOT, ROW, "NAME", "ADDRESS", "MODE", "EPOCH", "LAG", "REBUILD", "REASON"));
             backend.getReplicasList().forEach(replica -> out.append(row(replica)));
+            backend.getReplicasList().stream().filter(ReplicaStatus::hasLastRebuild).forEach(replica ->
+                    line(out, "Last rebuild", replica.getName() + "@" + replica.getAddress() + ": "
+                            + finished(replica.getLastRebuild())));
         }
     }
 
@@ -51,8 +55,14 @@ final class ReplicatedRendering {
     }
 
     static String text(SnapshotVolumeResponse snapshot) {
-        return "Snapshot " + snapshot.getSnapshot() + " taken at " + Instant.ofEpochMilli(snapshot.getCreatedMillis())
-                + " on " + snapshot.getReplicasCount() + " replicas: " + String.join(", ", snapshot.getReplicasList());
+        StringBuilder out = new StringBuilder("Snapshot " + snapshot.getSnapshot() + " taken at "
+                + Instant.ofEpochMilli(snapshot.getCreatedMillis()) + " on " + snapshot.getReplicasCount()
+                + " replicas: " + String.join(", ", snapshot.getReplicasList()));
+        for (ReplicaWithoutSnapshot missing : snapshot.getMissingList()) {
+            out.append(System.lineSeparator()).append("  without it: ").append(missing.getName()).append('@')
+                    .append(missing.getAddress()).append(" (").append(missing.getReason()).append(')');
+        }
+        return out.toString();
     }
 
     static String json(SnapshotVolumeResponse snapshot) {
@@ -61,6 +71,11 @@ final class ReplicatedRendering {
                 .put("created", Instant.ofEpochMilli(snapshot.getCreatedMillis()).toString());
         var replicas = node.putArray("replicas");
         snapshot.getReplicasList().forEach(replicas::add);
+        var missing = node.putArray("missing");
+        snapshot.getMissingList().forEach(without -> missing.addObject()
+                .put("name", without.getName())
+                .put("address", without.getAddress())
+                .put("reason", without.getReason()));
         return write(node);
     }
 
@@ -91,6 +106,14 @@ final class ReplicatedRendering {
         return percent + "% of " + binary(rebuild.getTotalBytes()) + (rebuild.getDelta() ? " (delta)" : " (full)");
     }
 
+    /** For example {@code copied 1.0 MiB of 1.0 MiB (delta) in 0.4 s, finished 2025-...}. */
+    static String finished(RebuildProgress rebuild) {
+        double seconds = (rebuild.getFinishedMillis() - rebuild.getStartedMillis()) / 1000.0;
+        return String.format(Locale.ROOT, "copied %s of %s%s in %.1f s, finished %s", binary(rebuild.getCopiedBytes()),
+                binary(rebuild.getTotalBytes()), rebuild.getDelta() ? " (delta)" : " (full)", seconds,
+                Instant.ofEpochMilli(rebuild.getFinishedMillis()));
+    }
+
     private static ObjectNode node(ReplicaStatus replica) {
         ObjectNode node = JSON.createObjectNode()
                 .put("name", replica.getName())
@@ -100,13 +123,19 @@ final class ReplicatedRendering {
                 .put("lag", replica.getLag())
                 .put("epoch", replica.getEpoch());
         if (replica.hasRebuild()) {
-            RebuildProgress rebuild = replica.getRebuild();
-            node.putObject("rebuild")
-                    .put("totalBytes", rebuild.getTotalBytes())
-                    .put("copiedBytes", rebuild.getCopiedBytes())
-                    .put("delta", rebuild.getDelta())
-                    .put("started", Instant.ofEpochMilli(rebuild.getStartedMillis()).toString());
+            progressNode(node.putObject("rebuild"), replica.getRebuild());
+        }
+        if (replica.hasLastRebuild()) {
+            progressNode(node.putObject("lastRebuild"), replica.getLastRebuild())
+                    .put("finished", Instant.ofEpochMilli(replica.getLastRebuild().getFinishedMillis()).toString());
         }
         return node;
+    }
+
+    private static ObjectNode progressNode(ObjectNode node, RebuildProgress rebuild) {
+        return node.put("totalBytes", rebuild.getTotalBytes())
+                .put("copiedBytes", rebuild.getCopiedBytes())
+                .put("delta", rebuild.getDelta())
+                .put("started", Instant.ofEpochMilli(rebuild.getStartedMillis()).toString());
     }
 }

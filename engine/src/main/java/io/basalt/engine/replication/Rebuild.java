@@ -174,7 +174,7 @@ final class Rebuild {
     }
 
     private void report() {
-        member.rebuild(new RebuildProgress(totalBytes, copied.get(), delta, startedMillis));
+        member.rebuild(new RebuildProgress(totalBytes, copied.get(), delta, startedMillis, 0));
     }
 
     private long paceDelayNanos() {

@@ -360,7 +360,8 @@ public final class ReplicatedBlockDevice implements BlockDevice {
     private VolumeStatus.Replica describe(Member member) {
         long lag = member.inWriteSet() ? member.outstanding() : member.missedWrites();
         return new VolumeStatus.Replica(member.endpoint(), member.mode(), member.reason(), lag,
-                member.persistedEpoch(), member.mode() == MemberMode.REBUILDING ? member.rebuild() : null);
+                member.persistedEpoch(), member.mode() == MemberMode.REBUILDING ? member.rebuild() : null,
+                member.lastRebuild());
     }
 
     @Override

@@ -137,9 +137,13 @@ public final class ReplicaClient implements AutoCloseable {
         return done(send(new Message.Flush(epoch, consistentThrough)));
     }
 
-    /** Persists {@code epoch} on the replica; refused (STALE_EPOCH) when the replica's is newer. */
-    public CompletableFuture<Void> setEpoch(long epoch) {
-        return done(send(new Message.SetEpoch(epoch)));
+    /**
+     * Persists {@code epoch} on the replica, with the write set it is given to: {@code setSize}
+     * replicas, each write acknowledged by {@code consistencyFactor}. Refused (STALE_EPOCH) when the
+     * replica's epoch is newer.
+     */
+    public CompletableFuture<Void> setEpoch(long epoch, int setSize, int consistencyFactor) {
+        return done(send(new Message.SetEpoch(epoch, setSize, consistencyFactor)));
     }
 
     public CompletableFuture<Void> ping() {
@@ -306,7 +310,8 @@ public final class ReplicaClient implements AutoCloseable {
                             }
                             return;
                         }
-                        state = new ReplicaState(welcome.sizeBytes(), welcome.epoch(), welcome.consistentThrough());
+                        state = new ReplicaState(welcome.sizeBytes(), welcome.epoch(), welcome.epochSetSize(),
+                                welcome.epochConsistencyFactor(), welcome.consistentThrough());
                         if (!connected.complete(ReplicaClient.this)) {
                             channel.close();
                         }

@@ -156,14 +156,15 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
                 writeString(m.replica(), out);
                 out.writeBytes(m.proof());
             }
-            case Message.Welcome m -> out.writeLong(m.sizeBytes()).writeLong(m.epoch()).writeLong(m.consistentThrough());
+            case Message.Welcome m -> out.writeLong(m.sizeBytes()).writeLong(m.epoch()).writeInt(m.epochSetSize())
+                    .writeInt(m.epochConsistencyFactor()).writeLong(m.consistentThrough());
             case Message.Write m -> out.writeLong(m.offset()).writeLong(m.sequence()).writeLong(m.epoch())
                     .writeBytes(m.data());
             case Message.Read m -> out.writeLong(m.offset()).writeInt(m.length());
             case Message.Unmap m -> out.writeLong(m.offset()).writeLong(m.length()).writeLong(m.sequence())
                     .writeLong(m.epoch());
             case Message.Flush m -> out.writeLong(m.epoch()).writeLong(m.consistentThrough());
-            case Message.SetEpoch m -> out.writeLong(m.epoch());
+            case Message.SetEpoch m -> out.writeLong(m.epoch()).writeInt(m.setSize()).writeInt(m.consistencyFactor());
             case Message.Ping m -> { }
             case Message.Done m -> { }
             case Message.Data m -> out.writeBytes(m.data());
@@ -205,13 +206,13 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
             return switch (opcode) {
                 case CHALLENGE -> new Message.Challenge(rest(in));
                 case HELLO -> new Message.Hello(readString(in), rest(in));
-                case WELCOME -> new Message.Welcome(in.readLong(), in.readLong(), in.readLong());
+                case WELCOME -> new Message.Welcome(in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readLong());
                 case WRITE -> new Message.Write(in.readLong(), in.readLong(), in.readLong(),
                         (flags & FLAG_FUA) != 0, rest(in));
                 case READ -> new Message.Read(in.readLong(), in.readInt());
                 case UNMAP -> new Message.Unmap(in.readLong(), in.readLong(), in.readLong(), in.readLong());
                 case FLUSH -> new Message.Flush(in.readLong(), in.readLong());
-                case SET_EPOCH -> new Message.SetEpoch(in.readLong());
+                case SET_EPOCH -> new Message.SetEpoch(in.readLong(), in.readInt(), in.readInt());
                 case PING -> new Message.Ping();
                 case DONE -> new Message.Done();
                 case DATA -> new Message.Data(rest(in));

@@ -12,8 +12,12 @@ public sealed interface Message {
     record Hello(String replica, byte[] proof) implements Message {
     }
 
-    /** The answer to a successful hello: the replica's state. */
-    record Welcome(long sizeBytes, long epoch, long consistentThrough) implements Message {
+    /**
+     * The answer to a successful hello: the replica's state. {@code epochSetSize} replicas received
+     * its epoch, each write of which {@code epochConsistencyFactor} of them acknowledged; both 0 when unknown.
+     */
+    record Welcome(long sizeBytes, long epoch, int epochSetSize, int epochConsistencyFactor, long consistentThrough)
+            implements Message {
     }
 
     /** {@code fua}: durable before the acknowledgement. */
@@ -30,7 +34,8 @@ public sealed interface Message {
     record Flush(long epoch, long consistentThrough) implements Message {
     }
 
-    record SetEpoch(long epoch) implements Message {
+    /** Persists {@code epoch}, given to a write set of {@code setSize} replicas writing with {@code consistencyFactor}. */
+    record SetEpoch(long epoch, int setSize, int consistencyFactor) implements Message {
     }
 
     record Ping() implements Message {

@@ -6,6 +6,7 @@ import io.basalt.engine.replica.protocol.ErrorCode;
 import io.basalt.engine.replica.protocol.Frame;
 import io.basalt.engine.replica.protocol.Message;
 import io.basalt.engine.replica.protocol.VolumeProof;
+import io.basalt.engine.replica.store.EpochQuorum;
 import io.basalt.engine.replica.store.Replica;
 import io.basalt.engine.replica.store.ReplicaPool;
 import io.basalt.engine.replica.store.UnknownReplicaException;
@@ -118,7 +119,9 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         replica = candidate; // published before the welcome is written, so every later request sees it
         LOG.info("replica protocol connection bound: {} {}", kv("replica", candidate.name()),
                 kv("peer", String.valueOf(ctx.channel().remoteAddress())));
-        return new Message.Welcome(candidate.size(), candidate.epoch(), candidate.consistentThrough());
+        EpochQuorum quorum = candidate.epochQuorum();
+        return new Message.Welcome(candidate.size(), candidate.epoch(), quorum.setSize(), quorum.consistencyFactor(),
+                candidate.consistentThrough());
     }
 
     private void dispatch(ChannelHandlerContext ctx, Frame frame) {
@@ -159,21 +162,22 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                     if (write.fua()) {
                         target.flush();
                     }
-                    writtenRegions.written(target.name(), write.offset(), write.data().length, write.sequence());
+                    writtenRegions.written(target, write.offset(), write.data().length, write.sequence());
                 });
                 case Message.Unmap unmap -> epochChecked(target, unmap.epoch(), () -> {
-                    target.unmap(unmap.offset(), unmap.length());
-                    writtenRegions.written(target.name(), unmap.offset(), unmap.length(), unmap.sequence());
+                    target.unmap(unmap.offset(), unmap.length(), unmap.sequence());
+                    writtenRegions.written(target, unmap.offset(), unmap.length(), unmap.sequence());
                 });
                 case Message.Flush flush -> epochChecked(target, flush.epoch(), () -> {
                     target.flush();
                     if (flush.consistentThrough() >= 0) {
                         target.markConsistentThrough(flush.consistentThrough());
-                        writtenRegions.marked(target.name(), flush.consistentThrough());
+                        writtenRegions.marked(target, flush.consistentThrough());
                     }
                 });
                 case Message.Read read -> read(target, read);
-                case Message.SetEpoch set -> epochs.advance(target, set.epoch())
+                case Message.SetEpoch set -> epochs.advance(target, set.epoch(),
+                        new EpochQuorum(set.setSize(), set.consistencyFactor()))
                         ? new Message.Done() : stale(target, set.epoch());
                 case Message.Ping ping -> new Message.Done();
                 case Message.Snapshot snapshot -> epochChecked(target, snapshot.epoch(), () -> snapshot(target,
@@ -185,7 +189,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                 });
                 case Message.Allocation allocation -> AllocationAnswer.of(target, allocation.offset(),
                         allocation.length());
-                case Message.QueryWrittenRegions query -> writtenRegions.page(target.name(), query.fromRegion());
+                case Message.QueryWrittenRegions query -> writtenRegions.page(target, query.fromRegion());
                 case Message.RegionChecksums query -> regionChecksums(target, query);
                 default -> new Message.Failure(ErrorCode.INVALID_REQUEST,
                         request.getClass().getSimpleName() + " is not a request");
