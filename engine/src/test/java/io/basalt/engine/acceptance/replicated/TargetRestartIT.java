@@ -76,7 +76,7 @@ class TargetRestartIT {
         // RF 2 with the default CF 2. The current replica's epoch was written by a set of two with CF 2,
         // so it alone holds every acknowledged write: the volume opens for reads at once, and for
         // writes once the stale one is rebuilt. The rebuild is paced so that reads meet it under way.
-        ReplicatedVolume staleAndCurrent = cluster.volume("vol-stale", List.of(0, 1), List.of("--rebuild-rate", "32Mi"));
+        ReplicatedVolume staleAndCurrent = cluster.volume("vol-stale", List.of(0, 1), List.of("--rebuild-rate", "8Mi"));
         try (ReplicaTrail trail = ReplicaTrail.follow(staleAndCurrent, cluster.replicaAddress(0), () -> 0)) {
             staleAndCurrent.start();
             qemu.io(staleAndCurrent.url(), List.of("read -P 0x22 0 " + SIZE));
