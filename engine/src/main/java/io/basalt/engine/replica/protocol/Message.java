@@ -1,9 +1,20 @@
 package io.basalt.engine.replica.protocol;
 
+import io.netty.buffer.ByteBuf;
 import java.util.List;
 
-/** Every message of the replica protocol; requests go to the pool, the rest come back. */
+/**
+ * Every message of the replica protocol; requests go to the pool, the rest come back. A
+ * {@link Write} or {@link Data} carries its bytes in a reference-counted buffer, which travels
+ * with its {@link Frame} (see there) so that data crosses from the network to the disk and back
+ * without being copied.
+ */
 public sealed interface Message {
+
+    /** The data buffer the message carries, or null. */
+    default ByteBuf carried() {
+        return null;
+    }
 
     /** Sent by the server on connect; the client proves it knows the volume's secret against {@code nonce}. */
     record Challenge(byte[] nonce) implements Message {
@@ -21,7 +32,11 @@ public sealed interface Message {
     }
 
     /** {@code fua}: durable before the acknowledgement. */
-    record Write(long offset, long sequence, long epoch, boolean fua, byte[] data) implements Message {
+    record Write(long offset, long sequence, long epoch, boolean fua, ByteBuf data) implements Message {
+        @Override
+        public ByteBuf carried() {
+            return data;
+        }
     }
 
     record Read(long offset, int length) implements Message {
@@ -77,7 +92,11 @@ public sealed interface Message {
     record Done() implements Message {
     }
 
-    record Data(byte[] data) implements Message {
+    record Data(ByteBuf data) implements Message {
+        @Override
+        public ByteBuf carried() {
+            return data;
+        }
     }
 
     record Failure(ErrorCode code, String message) implements Message {

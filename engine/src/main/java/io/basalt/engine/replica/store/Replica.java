@@ -312,7 +312,16 @@ public final class Replica {
      * a rebuild has to copy (everything else reads as zeros). A view of the moment of the call.
      */
     public Iterator<Extent> allocatedExtents() {
-        return new ExtentIterator(allocatedBlocks());
+        return new ExtentIterator(allocatedBlocks(0, Blocks.MAX_BLOCKS));
+    }
+
+    /**
+     * As {@link #allocatedExtents()}, within the blocks that [offset, offset + length) touches:
+     * only that part of each layer's map is looked at, so that a rebuild asking window by window
+     * does not go over the whole volume every time.
+     */
+    public Iterator<Extent> allocatedExtents(long offset, long length) {
+        return new ExtentIterator(allocatedBlocks(Blocks.blockOf(offset), Blocks.blocksFor(offset + length)));
     }
 
     /**
@@ -328,7 +337,8 @@ public final class Replica {
         }
         long size = size();
         requireRange(offset, Math.min(size - offset, (long) regionBytes * count));
-        RoaringBitmap allocated = allocatedBlocks();
+        RoaringBitmap allocated = allocatedBlocks(Blocks.blockOf(offset),
+                Blocks.blocksFor(offset + (long) regionBytes * count));
         int[] checksums = new int[count];
         ByteBuffer buffer = ByteBuffer.allocate(regionBytes);
         for (int i = 0; i < count; i++) {
@@ -347,15 +357,15 @@ public final class Replica {
         return checksums;
     }
 
-    /** The blocks some layer of the chain holds data for, within the replica's size. */
-    private RoaringBitmap allocatedBlocks() {
+    /** The blocks in [fromBlock, toBlock) some layer of the chain holds data for, within the replica's size. */
+    private RoaringBitmap allocatedBlocks(long fromBlock, long toBlock) {
         Lock shared = pool.lock().readLock();
         shared.lock();
         RoaringBitmap allocated = new RoaringBitmap();
         try {
             for (Layer layer : chain.reversed()) {
-                allocated.andNot(layer.map().zeroedBlocksCopy());
-                allocated.or(layer.map().writtenBlocksCopy());
+                allocated.andNot(layer.map().zeroedBlocksIn(fromBlock, toBlock));
+                allocated.or(layer.map().writtenBlocksIn(fromBlock, toBlock));
             }
             allocated.remove(Blocks.blocksFor(size()), Blocks.MAX_BLOCKS);
         } finally {
