@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 public final class EngineMain {
 
     public static void main(String[] args) {
+        CompilerDirectives.apply();
         System.exit(commandLine().execute(args));
     }
 

@@ -10,6 +10,7 @@ import io.basalt.engine.management.v1.AddReplicaResponse;
 import io.basalt.engine.management.v1.RebuildProgress;
 import io.basalt.engine.management.v1.ReplicaMode;
 import io.basalt.engine.management.v1.ReplicaStatus;
+import io.basalt.engine.management.v1.ReplicaWithoutSnapshot;
 import io.basalt.engine.management.v1.ReplicatedBackend;
 import io.basalt.engine.management.v1.ReplicaWithoutSnapshot;
 import io.basalt.engine.management.v1.SnapshotVolumeResponse;
@@ -37,6 +38,9 @@ final class ReplicatedRendering {
         if (backend.getReplicasCount() > 0) {
             out.append(String.format(Locale.ROOT, ROW, "NAME", "ADDRESS", "MODE", "EPOCH", "LAG", "REBUILD", "REASON"));
             backend.getReplicasList().forEach(replica -> out.append(row(replica)));
+            backend.getReplicasList().stream().filter(ReplicaStatus::hasLastRebuild).forEach(replica ->
+                    line(out, "Last rebuild", replica.getName() + "@" + replica.getAddress() + ": "
+                            + finished(replica.getLastRebuild())));
         }
     }
 
@@ -58,8 +62,8 @@ final class ReplicatedRendering {
                 + " replicas: " + snapshot.getHoldersList().stream()
                         .map(holder -> holder.getName() + "@" + holder.getAddress()).collect(Collectors.joining(", ")));
         for (ReplicaWithoutSnapshot missing : snapshot.getMissingList()) {
-            out.append(System.lineSeparator()).append("Not on ").append(missing.getName()).append('@')
-                    .append(missing.getAddress()).append(": ").append(missing.getReason());
+            out.append(System.lineSeparator()).append("  without it: ").append(missing.getName()).append('@')
+                    .append(missing.getAddress()).append(" (").append(missing.getReason()).append(')');
         }
         return out.toString();
     }
@@ -104,6 +108,14 @@ final class ReplicatedRendering {
         return percent + "% of " + binary(rebuild.getTotalBytes()) + (rebuild.getDelta() ? " (delta)" : " (full)");
     }
 
+    /** For example {@code copied 1.0 MiB of 1.0 MiB (delta) in 0.4 s, finished 2025-...}. */
+    static String finished(RebuildProgress rebuild) {
+        double seconds = (rebuild.getFinishedMillis() - rebuild.getStartedMillis()) / 1000.0;
+        return String.format(Locale.ROOT, "copied %s of %s%s in %.1f s, finished %s", binary(rebuild.getCopiedBytes()),
+                binary(rebuild.getTotalBytes()), rebuild.getDelta() ? " (delta)" : " (full)", seconds,
+                Instant.ofEpochMilli(rebuild.getFinishedMillis()));
+    }
+
     private static ObjectNode node(ReplicaStatus replica) {
         ObjectNode node = JSON.createObjectNode()
                 .put("name", replica.getName())
@@ -113,13 +125,19 @@ final class ReplicatedRendering {
                 .put("lag", replica.getLag())
                 .put("epoch", replica.getEpoch());
         if (replica.hasRebuild()) {
-            RebuildProgress rebuild = replica.getRebuild();
-            node.putObject("rebuild")
-                    .put("totalBytes", rebuild.getTotalBytes())
-                    .put("copiedBytes", rebuild.getCopiedBytes())
-                    .put("delta", rebuild.getDelta())
-                    .put("started", Instant.ofEpochMilli(rebuild.getStartedMillis()).toString());
+            progressNode(node.putObject("rebuild"), replica.getRebuild());
+        }
+        if (replica.hasLastRebuild()) {
+            progressNode(node.putObject("lastRebuild"), replica.getLastRebuild())
+                    .put("finished", Instant.ofEpochMilli(replica.getLastRebuild().getFinishedMillis()).toString());
         }
         return node;
+    }
+
+    private static ObjectNode progressNode(ObjectNode node, RebuildProgress rebuild) {
+        return node.put("totalBytes", rebuild.getTotalBytes())
+                .put("copiedBytes", rebuild.getCopiedBytes())
+                .put("delta", rebuild.getDelta())
+                .put("started", Instant.ofEpochMilli(rebuild.getStartedMillis()).toString());
     }
 }

@@ -46,13 +46,22 @@ final class ReplicatedStatus {
                 .setLag(replica.lag())
                 .setEpoch(Math.max(0, replica.epoch()));
         if (replica.rebuild() != null) {
-            status.setRebuild(RebuildProgress.newBuilder()
-                    .setTotalBytes(replica.rebuild().totalBytes())
-                    .setCopiedBytes(replica.rebuild().copiedBytes())
-                    .setDelta(replica.rebuild().delta())
-                    .setStartedMillis(replica.rebuild().startedMillis()));
+            status.setRebuild(progress(replica.rebuild()));
+        }
+        if (replica.lastRebuild() != null) {
+            status.setLastRebuild(progress(replica.lastRebuild()));
         }
         return status.build();
+    }
+
+    private static RebuildProgress progress(io.basalt.engine.replication.RebuildProgress rebuild) {
+        return RebuildProgress.newBuilder()
+                .setTotalBytes(rebuild.totalBytes())
+                .setCopiedBytes(rebuild.copiedBytes())
+                .setDelta(rebuild.delta())
+                .setStartedMillis(rebuild.startedMillis())
+                .setFinishedMillis(rebuild.finishedMillis())
+                .build();
     }
 
     /** A replica named {@code name} at {@code address} (HOST:PORT). */

@@ -24,6 +24,7 @@ final class Member {
     /** The epoch it left the write set at, meaningful while {@link #dirtyRegions} is tracked. */
     private long leftAtEpoch = -1;
     private volatile RebuildProgress rebuild;
+    private volatile RebuildProgress lastRebuild;
     private volatile boolean removed;
 
     Member(ReplicaEndpoint endpoint) {
@@ -143,6 +144,20 @@ final class Member {
 
     void rebuild(RebuildProgress progress) {
         rebuild = progress;
+    }
+
+    /** The rebuild under way is done: it becomes the last one, finished now. */
+    void rebuildFinished() {
+        RebuildProgress done = rebuild;
+        if (done != null) {
+            lastRebuild = done.finishedAt(System.currentTimeMillis());
+        }
+        rebuild = null;
+    }
+
+    /** The last rebuild that finished, or null. */
+    RebuildProgress lastRebuild() {
+        return lastRebuild;
     }
 
     boolean removed() {

@@ -2,10 +2,14 @@ package io.basalt.engine.replication;
 
 import io.basalt.engine.replica.client.ReplicaClient;
 import io.basalt.engine.replica.protocol.FrameCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,19 +26,31 @@ final class ReadPath {
         this.writeSet = writeSet;
     }
 
-    /** Reads [offset, offset + length) into {@code destination} at {@code destinationOffset}. */
-    CompletableFuture<Void> read(long offset, byte[] destination) {
-        List<CompletableFuture<Void>> parts = new ArrayList<>();
-        for (int start = 0; start < destination.length; start += FrameCodec.MAX_DATA_BYTES) {
-            int length = Math.min(FrameCodec.MAX_DATA_BYTES, destination.length - start);
-            int at = start;
-            parts.add(readPart(offset + start, length, writeSet.members().size() + 1)
-                    .thenAccept(data -> System.arraycopy(data, 0, destination, at, length)));
+    /**
+     * Reads [offset, offset + length) into a buffer the caller owns: the replica's answer as it
+     * arrived, or the answers of several requests joined without copying.
+     */
+    CompletableFuture<ByteBuf> read(long offset, int length) {
+        int attempts = writeSet.members().size() + 1;
+        if (length <= FrameCodec.MAX_DATA_BYTES) {
+            return readPart(offset, length, attempts);
         }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+        List<CompletableFuture<ByteBuf>> parts = new ArrayList<>();
+        for (int start = 0; start < length; start += FrameCodec.MAX_DATA_BYTES) {
+            parts.add(readPart(offset + start, Math.min(FrameCodec.MAX_DATA_BYTES, length - start), attempts));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((all, failure) -> {
+            if (failure != null) {
+                parts.stream().filter(part -> !part.isCompletedExceptionally()).forEach(part -> part.join().release());
+                throw new CompletionException(Failures.cause(failure));
+            }
+            CompositeByteBuf joined = ByteBufAllocator.DEFAULT.compositeBuffer(parts.size());
+            parts.forEach(part -> joined.addComponent(true, part.join()));
+            return joined;
+        });
     }
 
-    private CompletableFuture<byte[]> readPart(long offset, int length, int attemptsLeft) {
+    private CompletableFuture<ByteBuf> readPart(long offset, int length, int attemptsLeft) {
         Member chosen;
         ReplicaClient client = null;
         CompletableFuture<Void> wait = null;
@@ -63,14 +79,14 @@ final class ReadPath {
         }
         ReplicaClient reader = client;
         long id = chosen.sent();
-        return reader.read(offset, length).handle((data, failure) -> {
+        return reader.readBuffer(offset, length).handle((data, failure) -> {
             chosen.answered(id);
             if (failure == null) {
                 return CompletableFuture.completedFuture(data);
             }
             writeSet.eject(chosen, reader, "read failed: " + Failures.describe(failure));
             if (attemptsLeft <= 1) {
-                return CompletableFuture.<byte[]>failedFuture(Failures.cause(failure));
+                return CompletableFuture.<ByteBuf>failedFuture(Failures.cause(failure));
             }
             return readPart(offset, length, attemptsLeft - 1);
         }).thenCompose(next -> next);

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Rebuild {
 
-    static final long WINDOW_BYTES = 4L << 20;
+    static final long WINDOW_BYTES = 8L << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(Rebuild.class);
 
@@ -174,7 +174,7 @@ final class Rebuild {
     }
 
     private void report() {
-        member.rebuild(new RebuildProgress(totalBytes, copied.get(), delta, startedMillis));
+        member.rebuild(new RebuildProgress(totalBytes, copied.get(), delta, startedMillis, 0));
     }
 
     private long paceDelayNanos() {

@@ -56,9 +56,10 @@ final class RegionCopier {
                     for (long at = extent.offset(); at < extent.end(); at += FrameCodec.MAX_DATA_BYTES) {
                         int piece = (int) Math.min(FrameCodec.MAX_DATA_BYTES, extent.end() - at);
                         long pieceOffset = at;
-                        pieces.add(sourceStep(from.read(pieceOffset, piece), source).thenCompose(data ->
+                        pieces.add(sourceStep(from.readBuffer(pieceOffset, piece), source).thenCompose(data ->
                                 toEach(destinations, to, (client, sequence, epoch) ->
-                                        client.write(pieceOffset, data, sequence, epoch, false))));
+                                        client.write(pieceOffset, data.retainedDuplicate(), sequence, epoch, false))
+                                        .whenComplete((written, failure) -> data.release())));
                     }
                 } else {
                     pieces.add(toEach(destinations, to, (client, sequence, epoch) ->

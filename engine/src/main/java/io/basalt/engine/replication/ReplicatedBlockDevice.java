@@ -7,8 +7,6 @@ import io.basalt.engine.block.BlockDeviceException;
 import io.basalt.engine.replica.client.ReplicaClient;
 import io.basalt.engine.replica.client.ReplicaState;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,12 +110,11 @@ public final class ReplicatedBlockDevice implements BlockDevice {
         } catch (BlockDeviceException e) {
             return CompletableFuture.failedFuture(e);
         }
-        byte[] data = new byte[length];
-        return reads.read(offset, data).handle((ok, failure) -> {
+        return reads.read(offset, length).handle((data, failure) -> {
             if (failure != null) {
                 throw mediumError("read", failure);
             }
-            return Unpooled.wrappedBuffer(data);
+            return data;
         });
     }
 
@@ -128,8 +125,7 @@ public final class ReplicatedBlockDevice implements BlockDevice {
         } catch (BlockDeviceException e) {
             return CompletableFuture.failedFuture(e);
         }
-        byte[] bytes = ByteBufUtil.getBytes(data, data.readerIndex(), data.readableBytes(), false);
-        return failures("write", writes.write(offset, bytes, forceUnitAccess));
+        return failures("write", writes.write(offset, data, forceUnitAccess));
     }
 
     @Override
@@ -360,7 +356,8 @@ public final class ReplicatedBlockDevice implements BlockDevice {
     private VolumeStatus.Replica describe(Member member) {
         long lag = member.inWriteSet() ? member.outstanding() : member.missedWrites();
         return new VolumeStatus.Replica(member.endpoint(), member.mode(), member.reason(), lag,
-                member.persistedEpoch(), member.mode() == MemberMode.REBUILDING ? member.rebuild() : null);
+                member.persistedEpoch(), member.mode() == MemberMode.REBUILDING ? member.rebuild() : null,
+                member.lastRebuild());
     }
 
     @Override

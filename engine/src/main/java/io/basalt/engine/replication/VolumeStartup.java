@@ -15,8 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens the volume on its replicas. Only replicas of the newest epoch are trusted, and at least CF
- * of them must answer (else it waits and tries again). Among the trusted, the writes that were under
+ * Opens the volume on its replicas. Only replicas of the newest epoch are trusted, and enough of
+ * them must answer to hold every write acknowledged in that epoch (see {@link StartupQuorum}; else
+ * it waits and tries again). Fewer than CF may be enough: reads are served at once, writes once
+ * rebuilt replicas bring the write set back to CF. Among the trusted, the writes that were under
  * way when the previous target stopped may have reached some replicas and not others: every region a
  * trusted replica wrote since its last consistent mark is copied from the replica that wrote it last
  * into the others before anything is served. When a trusted replica cannot say what it wrote (its
@@ -64,15 +66,17 @@ final class VolumeStartup {
         long newestEpoch = connected.values().stream().mapToLong(client -> client.state().epoch()).max().orElse(-1);
         List<Member> trusted = connected.keySet().stream()
                 .filter(member -> connected.get(member).state().epoch() == newestEpoch).toList();
-        if (trusted.size() < writeSet.consistencyFactor()) {
+        StartupQuorum quorum = StartupQuorum.of(trusted.stream().map(member -> connected.get(member).state()).toList(),
+                writeSet.consistencyFactor());
+        if (trusted.isEmpty() || trusted.size() < quorum.needed()) {
             waitingFor = "waiting for replicas: " + trusted.size() + " of the newest epoch " + newestEpoch
-                    + " answer, " + writeSet.consistencyFactor() + " needed; " + describe();
+                    + " answer, " + quorum.needed() + " needed (" + quorum.describe() + "); " + describe();
             LOG.warn("volume cannot open yet: {} {}", kv("volume", writeSet.volume()), kv("reason", waitingFor));
             connected.values().forEach(ReplicaClient::closeAsync);
             return false;
         }
         try {
-            open(connected, trusted, newestEpoch);
+            open(connected, trusted, newestEpoch, quorum);
             return true;
         } catch (CompletionException | IllegalStateException e) {
             waitingFor = "reconciling the replicas failed: " + Failures.describe(e);
@@ -91,7 +95,8 @@ final class VolumeStartup {
         }
     }
 
-    private void open(Map<Member, ReplicaClient> connected, List<Member> trusted, long newestEpoch) {
+    private void open(Map<Member, ReplicaClient> connected, List<Member> trusted, long newestEpoch,
+            StartupQuorum quorum) {
         Map<Member, Message.WrittenRegions> logs = new LinkedHashMap<>();
         for (Member member : trusted) {
             logs.put(member, writtenRegions(connected.get(member)));
@@ -126,7 +131,7 @@ final class VolumeStartup {
                     + "content: {} {}", kv("volume", writeSet.volume()), kv("replicas", unlisted));
             Map<Member, Long> marks = new HashMap<>();
             trusted.forEach(member -> marks.put(member, connected.get(member).state().consistentThrough()));
-            new ContentReconciler(writeSet, writeSet.consistencyFactor(), step -> waitingFor = "reconciling "
+            new ContentReconciler(writeSet, quorum.holdersAmong(trusted.size()), step -> waitingFor = "reconciling "
                     + unlisted + " (they cannot list their recent writes): " + step)
                     .reconcile(trusted, logs, marks, size, newestEpoch, sequence);
         }

@@ -2,8 +2,8 @@ package io.basalt.engine.replication;
 
 import io.basalt.engine.replica.client.ReplicaClient;
 import io.basalt.engine.replica.protocol.FrameCodec;
+import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -15,6 +15,9 @@ import java.util.function.Supplier;
  */
 final class WritePipeline {
 
+    /** Writes larger than this share their bytes between the replicas' requests rather than copy them. */
+    private static final int SHARED_DATA_BYTES = 64 << 10;
+
     private final WriteSet writeSet;
     private final ReplicationSettings settings;
 
@@ -23,24 +26,40 @@ final class WritePipeline {
         this.settings = settings;
     }
 
-    /** Writes {@code data} at {@code offset}, split into frames; {@code data} is not kept. */
-    CompletableFuture<Void> write(long offset, byte[] data, boolean fua) {
-        if (data.length <= FrameCodec.MAX_DATA_BYTES) {
-            return change(offset, data.length, fua, (client, sequence, epoch) ->
-                    client.write(offset, data, sequence, epoch, fua));
+    /**
+     * Writes the readable bytes of {@code data} at {@code offset}, split into frames. Borrows
+     * {@code data} as {@link io.basalt.engine.block.BlockDevice#write} does: each replica's request
+     * gets, when the write is dispatched, bytes it owns until they are on the wire, however long
+     * after the acknowledgement. A small write's are a copy (cheap, and no reference count that the
+     * replicas' threads would contend for); a large write's are a reference to the same bytes.
+     */
+    CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
+        int length = data.readableBytes();
+        if (length <= FrameCodec.MAX_DATA_BYTES) {
+            return change(offset, length, fua, data, (client, payload, sequence, epoch) ->
+                    client.write(offset, payload, sequence, epoch, fua));
         }
         List<CompletableFuture<Void>> parts = new ArrayList<>();
-        for (int start = 0; start < data.length; start += FrameCodec.MAX_DATA_BYTES) {
-            byte[] part = Arrays.copyOfRange(data, start, Math.min(data.length, start + FrameCodec.MAX_DATA_BYTES));
+        for (int start = 0; start < length; start += FrameCodec.MAX_DATA_BYTES) {
+            ByteBuf part = data.slice(data.readerIndex() + start, Math.min(length - start, FrameCodec.MAX_DATA_BYTES));
             long partOffset = offset + start;
-            parts.add(change(partOffset, part.length, fua, (client, sequence, epoch) ->
-                    client.write(partOffset, part, sequence, epoch, fua)));
+            parts.add(change(partOffset, part.readableBytes(), fua, part, (client, payload, sequence, epoch) ->
+                    client.write(partOffset, payload, sequence, epoch, fua)));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
 
     CompletableFuture<Void> unmap(long offset, long length) {
-        return change(offset, length, false, (client, sequence, epoch) -> client.unmap(offset, length, sequence, epoch));
+        return change(offset, length, false, null,
+                (client, payload, sequence, epoch) -> client.unmap(offset, length, sequence, epoch));
+    }
+
+    /** The bytes one replica's request owns: see {@link #write}. */
+    private static ByteBuf payloadFor(ByteBuf data) {
+        if (data == null) {
+            return null;
+        }
+        return data.readableBytes() <= SHARED_DATA_BYTES ? data.copy() : data.retainedDuplicate();
     }
 
     /**
@@ -94,19 +113,22 @@ final class WritePipeline {
     }
 
     private interface SequencedSend {
-        CompletableFuture<Void> to(ReplicaClient client, long sequence, long epoch);
+        /** {@code payload}: the bytes the request takes over, or null when it carries none. */
+        CompletableFuture<Void> to(ReplicaClient client, ByteBuf payload, long sequence, long epoch);
     }
 
-    private CompletableFuture<Void> change(long offset, long length, boolean fua, SequencedSend send) {
+    /** {@code data}, when there is some, is borrowed: each replica's request gets its own payload at dispatch. */
+    private CompletableFuture<Void> change(long offset, long length, boolean fua, ByteBuf data, SequencedSend send) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        dispatch(offset, length, fua, send, result);
+        dispatch(offset, length, fua, data, send, result);
         return result;
     }
 
-    private void dispatch(long offset, long length, boolean fua, SequencedSend send, CompletableFuture<Void> result) {
+    private void dispatch(long offset, long length, boolean fua, ByteBuf data, SequencedSend send,
+            CompletableFuture<Void> result) {
         List<Runnable> sends = new ArrayList<>();
         synchronized (writeSet) {
-            if (writeSet.gate().holding(() -> dispatch(offset, length, fua, send, result))) {
+            if (writeSet.gate().holding(() -> dispatch(offset, length, fua, data, send, result))) {
                 return;
             }
             List<Member> healthy = writeSet.healthy();
@@ -130,8 +152,9 @@ final class WritePipeline {
                 ReplicaClient client = member.client();
                 boolean counts = member.mode() == MemberMode.HEALTHY;
                 CompletableFuture<Void> before = registered.earlierDoneOn(member);
+                ByteBuf payload = payloadFor(data);
                 sends.add(() -> before.thenCompose(ready -> tracked(member, client,
-                                () -> send.to(client, sequence, epoch)))
+                                () -> send.to(client, payload, sequence, epoch)))
                         .whenComplete((ok, failure) -> {
                             registered.op().perMember.get(member).complete(null);
                             quorum.answered(member, client, counts, failure);

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The volume's replicas, which of them form the write set, and the epoch. Every change of the set
  * of healthy replicas advances the epoch: new writes are held back, the writes under way finish,
- * the new epoch is persisted on every replica that stays, and only then are writes acknowledged
+ * the new epoch is persisted on every replica that stays, with the size of that set and the
+ * consistency factor (so that a start-up knows how many of them hold every acknowledged write), and
+ * only then are writes acknowledged
  * again. Acknowledgements wait for pending changes, so nothing is acknowledged on the strength of a
  * replica that is leaving. All state is guarded by this object's monitor.
  */
@@ -239,7 +241,7 @@ final class WriteSet {
         List<CompletableFuture<Void>> answers = new ArrayList<>();
         for (Member member : targets) {
             ReplicaClient client = member.client();
-            answers.add(client.setEpoch(newEpoch).handle((ok, failure) -> {
+            answers.add(client.setEpoch(newEpoch, targets.size(), consistencyFactor).handle((ok, failure) -> {
                 if (failure != null) {
                     eject(member, client, "cannot persist epoch " + newEpoch + ": " + Failures.describe(failure));
                     return null;
@@ -249,7 +251,7 @@ final class WriteSet {
                     if (member == promoted && member.client() == client) {
                         member.become(MemberMode.HEALTHY, "rebuilt; in the write set");
                         member.forgetDirty();
-                        member.rebuild(null);
+                        member.rebuildFinished();
                         LOG.info("replica rebuilt and healthy: {} {} {}", kv("volume", volume),
                                 kv("replica", member.toString()), kv("epoch", newEpoch));
                     }

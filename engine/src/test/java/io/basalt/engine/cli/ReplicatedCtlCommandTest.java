@@ -66,7 +66,7 @@ class ReplicatedCtlCommandTest {
         return commandLine.execute(all);
     }
 
-    /** Three replicas: one healthy, one rebuilding a quarter of a 64 MiB delta, one offline. */
+    /** Three replicas: one healthy after a delta rebuild of 8 MiB, one rebuilding a quarter of a 64 MiB delta, one offline. */
     private static TargetStatusResponse degradedVolume() {
         return TargetStatusResponse.newBuilder()
                 .setIqn("iqn.2026-01.io.basalt:vol1")
@@ -78,7 +78,10 @@ class ReplicatedCtlCommandTest {
                         .setVolume("vol1").setReplicationFactor(3).setConsistencyFactor(2)
                         .setEpoch(7).setSequence(123456)
                         .addReplicas(ReplicaStatus.newBuilder().setName("vol1").setAddress("10.0.0.1:9700")
-                                .setMode(ReplicaMode.REPLICA_HEALTHY).setEpoch(7))
+                                .setMode(ReplicaMode.REPLICA_HEALTHY).setEpoch(7)
+                                .setLastRebuild(RebuildProgress.newBuilder().setTotalBytes(8 * MIB)
+                                        .setCopiedBytes(8 * MIB).setDelta(true).setStartedMillis(1_700_000_000_000L)
+                                        .setFinishedMillis(1_700_000_002_500L)))
                         .addReplicas(ReplicaStatus.newBuilder().setName("vol1").setAddress("10.0.0.2:9700")
                                 .setMode(ReplicaMode.REPLICA_REBUILDING).setEpoch(7).setLag(12)
                                 .setReason("copying what it missed")
@@ -132,8 +135,6 @@ class ReplicatedCtlCommandTest {
         target.snapshot = SnapshotVolumeResponse.newBuilder().setSnapshot("s1")
                 .addHolders(SnapshotHolder.newBuilder().setName("vol1-a").setAddress("10.0.0.1:9700"))
                 .addHolders(SnapshotHolder.newBuilder().setName("vol1-b").setAddress("10.0.0.2:9700"))
-                .addMissing(ReplicaWithoutSnapshot.newBuilder().setName("vol1-c").setAddress("10.0.0.3:9700")
-                        .setReason("rebuilding"))
                 .setCreatedMillis(1_700_000_000_000L).build();
 
         assertThat(ctl("snapshot", "s1", "--json")).isZero();
@@ -143,9 +144,42 @@ class ReplicatedCtlCommandTest {
         assertThat(snapshot.get("snapshot").asText()).isEqualTo("s1");
         assertThat(snapshot.get("replicas")).extracting(replica -> replica.get("name").asText())
                 .containsExactly("vol1-a", "vol1-b");
-        assertThat(snapshot.get("missing")).singleElement()
-                .satisfies(missing -> assertThat(missing.get("reason").asText()).isEqualTo("rebuilding"));
         assertThat(snapshot.get("created").asText()).isEqualTo("2023-11-14T22:13:20Z");
+    }
+
+    @Test
+    void statusShowsHowMuchTheLastFinishedRebuildCopied() throws Exception {
+        assertThat(ctl("status")).isZero();
+        assertThat(out.toString()).contains("vol1@10.0.0.1:9700: copied 8.0 MiB of 8.0 MiB (delta) in 2.5 s, "
+                + "finished 2023-11-14T22:13:22.500Z");
+
+        assertThat(ctl("status", "--json")).isZero();
+        JsonNode replicas = JSON.readTree(out.toString()).get("backend").get("replicated").get("replicas");
+        JsonNode last = replicas.get(0).get("lastRebuild");
+        assertThat(last.get("copiedBytes").asLong()).isEqualTo(8 * MIB);
+        assertThat(last.get("finished").asText()).isEqualTo("2023-11-14T22:13:22.500Z");
+        assertThat(replicas.get(1).has("lastRebuild")).isFalse();
+    }
+
+    @Test
+    void snapshotNamesTheReplicasLeftWithoutIt() throws Exception {
+        target.snapshot = SnapshotVolumeResponse.newBuilder().setSnapshot("s1")
+                .addHolders(SnapshotHolder.newBuilder().setName("vol1").setAddress("10.0.0.1:9700"))
+                .addHolders(SnapshotHolder.newBuilder().setName("vol1").setAddress("10.0.0.2:9700"))
+                .setCreatedMillis(1_700_000_000_000L)
+                .addMissing(ReplicaWithoutSnapshot.newBuilder().setName("vol1").setAddress("10.0.0.3:9700")
+                        .setReason("rebuilding: its copy of the volume was not complete"))
+                .build();
+
+        assertThat(ctl("snapshot", "s1")).isZero();
+        assertThat(out.toString()).contains(
+                "without it: vol1@10.0.0.3:9700 (rebuilding: its copy of the volume was not complete)");
+
+        assertThat(ctl("snapshot", "s1", "--json")).isZero();
+        JsonNode missing = JSON.readTree(out.toString()).get("missing");
+        assertThat(missing).hasSize(1);
+        assertThat(missing.get(0).get("address").asText()).isEqualTo("10.0.0.3:9700");
+        assertThat(missing.get(0).get("reason").asText()).startsWith("rebuilding");
     }
 
     @Test

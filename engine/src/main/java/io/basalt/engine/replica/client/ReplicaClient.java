@@ -6,6 +6,9 @@ import io.basalt.engine.replica.protocol.Message;
 import io.basalt.engine.replica.protocol.ProtocolViolationException;
 import io.basalt.engine.replica.protocol.VolumeProof;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,6 +23,8 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -49,13 +54,36 @@ public final class ReplicaClient implements AutoCloseable {
     private volatile ReplicaState state;
     private volatile Throwable closeCause;
 
-    private record Pending(CompletableFuture<Message> answer, ScheduledFuture<?> timeout) {
+    /** A request waiting for its answer; {@code request} names it in a timeout's message. */
+    private record Pending(CompletableFuture<Message> answer, long deadlineNanos, String request) {
     }
 
     private ReplicaClient(Channel channel, String replica, Duration requestTimeout) {
         this.channel = channel;
         this.replica = replica;
         this.requestTimeout = requestTimeout;
+    }
+
+    /**
+     * Fails the requests past their deadline. One sweep at a fraction of the timeout, rather than a
+     * timer per request, which would cost two event loop hand-offs per request.
+     */
+    private void startTimeoutSweeps() {
+        long periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), requestTimeout.toNanos() / 10);
+        ScheduledFuture<?> sweeps = channel.eventLoop().scheduleAtFixedRate(this::failOverdue, periodNanos,
+                periodNanos, TimeUnit.NANOSECONDS);
+        channel.closeFuture().addListener(closed -> sweeps.cancel(false));
+    }
+
+    private void failOverdue() {
+        long now = System.nanoTime();
+        pending.forEach((id, waiting) -> {
+            if (now - waiting.deadlineNanos() > 0 && pending.remove(id, waiting)) {
+                waiting.answer().completeExceptionally(new ReplicaRequestTimeoutException(waiting.request()
+                        + " to replica '" + replica + "' at " + channel.remoteAddress() + " got no answer within "
+                        + requestTimeout));
+            }
+        });
     }
 
     /** An event loop group whose transport the clients use: epoll where available, NIO elsewhere. */
@@ -77,12 +105,16 @@ public final class ReplicaClient implements AutoCloseable {
                 .group(group)
                 .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, FrameCodec.receiveBuffers())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) requestTimeout.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         ReplicaClient client = new ReplicaClient(channel, replica, requestTimeout);
-                        channel.pipeline().addLast(new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_BYTES),
+                        client.startTimeoutSweeps();
+                        channel.pipeline().addLast(new FlushConsolidationHandler(
+                                        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
+                                new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_BYTES),
                                 client.new Responses(key, connected));
                     }
                 })
@@ -114,15 +146,41 @@ public final class ReplicaClient implements AutoCloseable {
         return replica;
     }
 
-    /** Writes {@code data} at {@code offset}; with {@code fua} it is durable when the future completes. */
-    public CompletableFuture<Void> write(long offset, byte[] data, long sequence, long epoch, boolean fua) {
-        requireDataLength(data.length);
+    /**
+     * Writes the readable bytes of {@code data} at {@code offset}; with {@code fua} it is durable when
+     * the future completes. Takes over one reference to {@code data}: it is released once sent, or
+     * when it cannot be.
+     */
+    public CompletableFuture<Void> write(long offset, ByteBuf data, long sequence, long epoch, boolean fua) {
+        try {
+            requireDataLength(data.readableBytes());
+        } catch (IllegalArgumentException e) {
+            data.release();
+            throw e;
+        }
         return done(send(new Message.Write(offset, sequence, epoch, fua, data)));
     }
 
-    public CompletableFuture<byte[]> read(long offset, int length) {
+    /** Writes {@code data} at {@code offset}; see {@link #write(long, ByteBuf, long, long, boolean)}. */
+    public CompletableFuture<Void> write(long offset, byte[] data, long sequence, long epoch, boolean fua) {
+        return write(offset, Unpooled.wrappedBuffer(data), sequence, epoch, fua);
+    }
+
+    /** Reads {@code length} bytes at {@code offset} into a buffer that the caller owns and must release. */
+    public CompletableFuture<ByteBuf> readBuffer(long offset, int length) {
         requireDataLength(length);
         return send(new Message.Read(offset, length)).thenApply(answer -> expect(Message.Data.class, answer).data());
+    }
+
+    /** Reads {@code length} bytes at {@code offset} into an array. */
+    public CompletableFuture<byte[]> read(long offset, int length) {
+        return readBuffer(offset, length).thenApply(data -> {
+            try {
+                return ByteBufUtil.getBytes(data);
+            } finally {
+                data.release();
+            }
+        });
     }
 
     public CompletableFuture<Void> unmap(long offset, long length, long sequence, long epoch) {
@@ -137,9 +195,13 @@ public final class ReplicaClient implements AutoCloseable {
         return done(send(new Message.Flush(epoch, consistentThrough)));
     }
 
-    /** Persists {@code epoch} on the replica; refused (STALE_EPOCH) when the replica's is newer. */
-    public CompletableFuture<Void> setEpoch(long epoch) {
-        return done(send(new Message.SetEpoch(epoch)));
+    /**
+     * Persists {@code epoch} on the replica, with the write set it is given to: {@code setSize}
+     * replicas, each write acknowledged by {@code consistencyFactor}. Refused (STALE_EPOCH) when the
+     * replica's epoch is newer.
+     */
+    public CompletableFuture<Void> setEpoch(long epoch, int setSize, int consistencyFactor) {
+        return done(send(new Message.SetEpoch(epoch, setSize, consistencyFactor)));
     }
 
     public CompletableFuture<Void> ping() {
@@ -220,6 +282,7 @@ public final class ReplicaClient implements AutoCloseable {
 
     private <T extends Message> T expect(Class<T> type, Message answer) {
         if (!type.isInstance(answer)) {
+            ReferenceCountUtil.release(answer.carried());
             ProtocolViolationException violation = new ProtocolViolationException("replica '" + replica
                     + "' answered with " + answer.getClass().getSimpleName() + " where " + type.getSimpleName()
                     + " was due");
@@ -233,17 +296,12 @@ public final class ReplicaClient implements AutoCloseable {
         long id = ids.incrementAndGet();
         CompletableFuture<Message> answer = new CompletableFuture<>();
         if (!channel.isActive()) {
+            ReferenceCountUtil.release(request.carried());
             answer.completeExceptionally(lost(closeCause));
             return answer;
         }
-        ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> {
-            if (pending.remove(id) != null) {
-                answer.completeExceptionally(new ReplicaRequestTimeoutException(request.getClass().getSimpleName()
-                        + " to replica '" + replica + "' at " + channel.remoteAddress() + " got no answer within "
-                        + requestTimeout));
-            }
-        }, requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        pending.put(id, new Pending(answer, timeout));
+        pending.put(id, new Pending(answer, System.nanoTime() + requestTimeout.toNanos(),
+                request.getClass().getSimpleName()));
         channel.writeAndFlush(new Frame(id, request)).addListener(written -> {
             if (!written.isSuccess()) {
                 fail(id, lost(written.cause()));
@@ -255,7 +313,6 @@ public final class ReplicaClient implements AutoCloseable {
     private void fail(long id, Throwable failure) {
         Pending waiting = pending.remove(id);
         if (waiting != null) {
-            waiting.timeout().cancel(false);
             waiting.answer().completeExceptionally(failure);
         }
     }
@@ -286,12 +343,11 @@ public final class ReplicaClient implements AutoCloseable {
             if (waiting == null) {
                 return; // its request timed out already
             }
-            waiting.timeout().cancel(false);
             if (frame.message() instanceof Message.Failure failure) {
                 waiting.answer().completeExceptionally(new ReplicaRequestFailedException(failure.code(),
                         failure.message()));
-            } else {
-                waiting.answer().complete(frame.message());
+            } else if (!waiting.answer().complete(frame.retain().message())) {
+                frame.release(); // this handler releases the frame's own reference after the read
             }
         }
 
@@ -306,7 +362,8 @@ public final class ReplicaClient implements AutoCloseable {
                             }
                             return;
                         }
-                        state = new ReplicaState(welcome.sizeBytes(), welcome.epoch(), welcome.consistentThrough());
+                        state = new ReplicaState(welcome.sizeBytes(), welcome.epoch(), welcome.epochSetSize(),
+                                welcome.epochConsistencyFactor(), welcome.consistentThrough());
                         if (!connected.complete(ReplicaClient.this)) {
                             channel.close();
                         }

@@ -2,8 +2,14 @@ package io.basalt.engine.replica.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageCodec;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.MessageToMessageEncoder;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +18,11 @@ import java.util.zip.CRC32C;
 /**
  * Encodes and decodes frames (layout in the package documentation). A frame longer than the limit,
  * an unknown version or opcode, or a payload whose CRC32C does not match is a
- * {@link ProtocolViolationException}: nothing after it can be trusted.
+ * {@link ProtocolViolationException}: nothing after it can be trusted. The data of a write or a
+ * data answer is not copied: it is written to the socket as its own buffer after the header, and a
+ * received one is a slice of the receive buffer, held by the frame.
  */
-public final class FrameCodec extends ByteToMessageCodec<Frame> {
+public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.Decoder, FrameCodec.Encoder> {
 
     public static final int VERSION = 1;
     /** Version, opcode, flags, request id, CRC32C. */
@@ -24,6 +32,12 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
     /** Room for the header and the fixed fields of a write besides its data. */
     public static final int FRAME_OVERHEAD_BYTES = 64;
     public static final int DEFAULT_MAX_FRAME_BYTES = MAX_DATA_BYTES + FRAME_OVERHEAD_BYTES;
+    /**
+     * Received data up to this size is copied into a buffer of its own rather than sliced: a slice
+     * shares the reference count of the whole receive buffer with every other frame in it, and the
+     * releases of many small frames from several threads would then contend for it.
+     */
+    static final int COPIED_DATA_BYTES = 64 << 10;
 
     private static final int FLAG_FUA = 1;
 
@@ -48,76 +62,126 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
     private static final int REGION_CHECKSUMS = 19;
     private static final int CHECKSUMS = 20;
 
-    private final int maxFrameBytes;
+    /**
+     * How connections carrying frames read from the socket: small reads while requests are small,
+     * growing to a whole data frame at once, so that a frame of data is received in few reads and
+     * seldom copied again to be reassembled.
+     */
+    public static RecvByteBufAllocator receiveBuffers() {
+        return new AdaptiveRecvByteBufAllocator(4096, 64 << 10, DEFAULT_MAX_FRAME_BYTES + Integer.BYTES);
+    }
 
     public FrameCodec(int maxFrameBytes) {
-        this.maxFrameBytes = maxFrameBytes;
+        super(new Decoder(maxFrameBytes), new Encoder(maxFrameBytes));
     }
 
-    @Override
-    protected void encode(ChannelHandlerContext ctx, Frame frame, ByteBuf out) {
-        int start = out.writerIndex();
-        out.writeInt(0);
-        out.writeByte(VERSION);
-        out.writeByte(opcode(frame.message()));
-        out.writeShort(flags(frame.message()));
-        out.writeLong(frame.requestId());
-        int crcIndex = out.writerIndex();
-        out.writeInt(0);
-        int payloadStart = out.writerIndex();
-        writePayload(frame.message(), out);
-        int length = out.writerIndex() - start - Integer.BYTES;
-        if (length > maxFrameBytes) {
-            out.writerIndex(start);
-            throw new IllegalArgumentException("frame of " + length + " bytes exceeds the limit of "
-                    + maxFrameBytes);
+    /** Writes a frame as its header and fixed fields, then its data (if any) as a buffer of its own. */
+    static final class Encoder extends MessageToMessageEncoder<Frame> {
+
+        private final int maxFrameBytes;
+
+        Encoder(int maxFrameBytes) {
+            super(Frame.class);
+            this.maxFrameBytes = maxFrameBytes;
         }
-        out.setInt(start, length);
-        out.setInt(crcIndex, crc(out, payloadStart, out.writerIndex() - payloadStart));
+
+        @Override
+        protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
+            ByteBuf data = frame.message().carried();
+            int dataBytes = data == null ? 0 : data.readableBytes();
+            ByteBuf head = ctx.alloc().ioBuffer(FRAME_OVERHEAD_BYTES);
+            try {
+                head.writeInt(0);
+                head.writeByte(VERSION);
+                head.writeByte(opcode(frame.message()));
+                head.writeShort(flags(frame.message()));
+                head.writeLong(frame.requestId());
+                int crcIndex = head.writerIndex();
+                head.writeInt(0);
+                int payloadStart = head.writerIndex();
+                writeFields(frame.message(), head);
+                long length = (long) head.writerIndex() - Integer.BYTES + dataBytes;
+                if (length > maxFrameBytes) {
+                    throw new IllegalArgumentException("frame of " + length + " bytes exceeds the limit of "
+                            + maxFrameBytes);
+                }
+                head.setInt(0, (int) length);
+                CRC32C crc = new CRC32C();
+                crc.update(head.nioBuffer(payloadStart, head.writerIndex() - payloadStart));
+                if (dataBytes > 0) {
+                    updateCrc(crc, data, data.readerIndex(), dataBytes);
+                }
+                head.setInt(crcIndex, (int) crc.getValue());
+            } catch (RuntimeException e) {
+                head.release();
+                throw e;
+            }
+            out.add(head);
+            if (dataBytes > 0) {
+                out.add(data.retainedSlice());
+            }
+        }
     }
 
-    @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (in.readableBytes() < Integer.BYTES) {
+    /** Reassembles frames from the byte stream; the data of a frame is a retained slice of it. */
+    static final class Decoder extends ByteToMessageDecoder {
+
+        private final int maxFrameBytes;
+
+        Decoder(int maxFrameBytes) {
+            this.maxFrameBytes = maxFrameBytes;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            if (in.readableBytes() < Integer.BYTES) {
+                return;
+            }
+            int length = in.getInt(in.readerIndex());
+            if (length < HEADER_BYTES || length > maxFrameBytes) {
+                throw new ProtocolViolationException("frame of " + length + " bytes is outside the allowed "
+                        + HEADER_BYTES + ".." + maxFrameBytes);
+            }
+            if (in.readableBytes() < Integer.BYTES + length) {
+                return;
+            }
+            in.skipBytes(Integer.BYTES);
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw new ProtocolViolationException("protocol version " + version + " is not " + VERSION);
+            }
+            int opcode = in.readUnsignedByte();
+            int flags = in.readUnsignedShort();
+            long requestId = in.readLong();
+            int expectedCrc = in.readInt();
+            int payloadLength = length - HEADER_BYTES;
+            CRC32C crc = new CRC32C();
+            updateCrc(crc, in, in.readerIndex(), payloadLength);
+            int actualCrc = (int) crc.getValue();
+            if (actualCrc != expectedCrc) {
+                throw new ProtocolViolationException(String.format(
+                        "payload of request %d fails its CRC32C: %08x on the wire, %08x computed",
+                        requestId, expectedCrc, actualCrc));
+            }
+            ByteBuf payload = in.readSlice(payloadLength);
+            Message message = readPayload(opcode, flags, payload);
+            if (payload.isReadable()) {
+                ReferenceCountUtil.release(message.carried());
+                throw new ProtocolViolationException("opcode " + opcode + " has " + payload.readableBytes()
+                        + " unexpected trailing bytes");
+            }
+            out.add(new Frame(requestId, message));
+        }
+    }
+
+    private static void updateCrc(CRC32C crc, ByteBuf buffer, int index, int length) {
+        if (buffer.nioBufferCount() == 1) {
+            crc.update(buffer.nioBuffer(index, length));
             return;
         }
-        int length = in.getInt(in.readerIndex());
-        if (length < HEADER_BYTES || length > maxFrameBytes) {
-            throw new ProtocolViolationException("frame of " + length + " bytes is outside the allowed "
-                    + HEADER_BYTES + ".." + maxFrameBytes);
+        for (ByteBuffer part : buffer.nioBuffers(index, length)) {
+            crc.update(part);
         }
-        if (in.readableBytes() < Integer.BYTES + length) {
-            return;
-        }
-        in.skipBytes(Integer.BYTES);
-        int version = in.readUnsignedByte();
-        if (version != VERSION) {
-            throw new ProtocolViolationException("protocol version " + version + " is not " + VERSION);
-        }
-        int opcode = in.readUnsignedByte();
-        int flags = in.readUnsignedShort();
-        long requestId = in.readLong();
-        int expectedCrc = in.readInt();
-        int payloadLength = length - HEADER_BYTES;
-        int actualCrc = crc(in, in.readerIndex(), payloadLength);
-        if (actualCrc != expectedCrc) {
-            throw new ProtocolViolationException(String.format(
-                    "payload of request %d fails its CRC32C: %08x on the wire, %08x computed",
-                    requestId, expectedCrc, actualCrc));
-        }
-        ByteBuf payload = in.readSlice(payloadLength);
-        Message message = readPayload(opcode, flags, payload);
-        if (payload.isReadable()) {
-            throw new ProtocolViolationException("opcode " + opcode + " has " + payload.readableBytes()
-                    + " unexpected trailing bytes");
-        }
-        out.add(new Frame(requestId, message));
-    }
-
-    private static int crc(ByteBuf buffer, int index, int length) {
-        CRC32C crc = new CRC32C();
-        crc.update(buffer.nioBuffer(index, length));
-        return (int) crc.getValue();
     }
 
     private static int opcode(Message message) {
@@ -149,24 +213,25 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
         return message instanceof Message.Write write && write.fua() ? FLAG_FUA : 0;
     }
 
-    private static void writePayload(Message message, ByteBuf out) {
+    /** The payload but the data, which follows it as a buffer of its own. */
+    private static void writeFields(Message message, ByteBuf out) {
         switch (message) {
             case Message.Challenge m -> out.writeBytes(m.nonce());
             case Message.Hello m -> {
                 writeString(m.replica(), out);
                 out.writeBytes(m.proof());
             }
-            case Message.Welcome m -> out.writeLong(m.sizeBytes()).writeLong(m.epoch()).writeLong(m.consistentThrough());
-            case Message.Write m -> out.writeLong(m.offset()).writeLong(m.sequence()).writeLong(m.epoch())
-                    .writeBytes(m.data());
+            case Message.Welcome m -> out.writeLong(m.sizeBytes()).writeLong(m.epoch()).writeInt(m.epochSetSize())
+                    .writeInt(m.epochConsistencyFactor()).writeLong(m.consistentThrough());
+            case Message.Write m -> out.writeLong(m.offset()).writeLong(m.sequence()).writeLong(m.epoch());
             case Message.Read m -> out.writeLong(m.offset()).writeInt(m.length());
             case Message.Unmap m -> out.writeLong(m.offset()).writeLong(m.length()).writeLong(m.sequence())
                     .writeLong(m.epoch());
             case Message.Flush m -> out.writeLong(m.epoch()).writeLong(m.consistentThrough());
-            case Message.SetEpoch m -> out.writeLong(m.epoch());
+            case Message.SetEpoch m -> out.writeLong(m.epoch()).writeInt(m.setSize()).writeInt(m.consistencyFactor());
             case Message.Ping m -> { }
             case Message.Done m -> { }
-            case Message.Data m -> out.writeBytes(m.data());
+            case Message.Data m -> { }
             case Message.Failure m -> {
                 out.writeByte(m.code().wireValue());
                 out.writeCharSequence(m.message(), StandardCharsets.UTF_8);
@@ -205,16 +270,16 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
             return switch (opcode) {
                 case CHALLENGE -> new Message.Challenge(rest(in));
                 case HELLO -> new Message.Hello(readString(in), rest(in));
-                case WELCOME -> new Message.Welcome(in.readLong(), in.readLong(), in.readLong());
+                case WELCOME -> new Message.Welcome(in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readLong());
                 case WRITE -> new Message.Write(in.readLong(), in.readLong(), in.readLong(),
-                        (flags & FLAG_FUA) != 0, rest(in));
+                        (flags & FLAG_FUA) != 0, data(in));
                 case READ -> new Message.Read(in.readLong(), in.readInt());
                 case UNMAP -> new Message.Unmap(in.readLong(), in.readLong(), in.readLong(), in.readLong());
                 case FLUSH -> new Message.Flush(in.readLong(), in.readLong());
-                case SET_EPOCH -> new Message.SetEpoch(in.readLong());
+                case SET_EPOCH -> new Message.SetEpoch(in.readLong(), in.readInt(), in.readInt());
                 case PING -> new Message.Ping();
                 case DONE -> new Message.Done();
-                case DATA -> new Message.Data(rest(in));
+                case DATA -> new Message.Data(data(in));
                 case FAILURE -> new Message.Failure(ErrorCode.fromWire(in.readUnsignedByte()),
                         in.readCharSequence(in.readableBytes(), StandardCharsets.UTF_8).toString());
                 case SNAPSHOT -> new Message.Snapshot(readString(in), in.readLong());
@@ -269,6 +334,17 @@ public final class FrameCodec extends ByteToMessageCodec<Frame> {
             throw new ProtocolViolationException(count + " entries do not fit in " + in.readableBytes() + " bytes");
         }
         return count;
+    }
+
+    /** The rest of the payload: small data copied into a pooled buffer of its own, large data sliced. */
+    private static ByteBuf data(ByteBuf in) {
+        int length = in.readableBytes();
+        if (length > COPIED_DATA_BYTES) {
+            return in.readRetainedSlice(length);
+        }
+        ByteBuf copy = in.alloc().directBuffer(length);
+        in.readBytes(copy, length);
+        return copy;
     }
 
     private static void writeString(String value, ByteBuf out) {

@@ -1,9 +1,20 @@
 package io.basalt.engine.replica.protocol;
 
+import io.netty.buffer.ByteBuf;
 import java.util.List;
 
-/** Every message of the replica protocol; requests go to the pool, the rest come back. */
+/**
+ * Every message of the replica protocol; requests go to the pool, the rest come back. A
+ * {@link Write} or {@link Data} carries its bytes in a reference-counted buffer, which travels
+ * with its {@link Frame} (see there) so that data crosses from the network to the disk and back
+ * without being copied.
+ */
 public sealed interface Message {
+
+    /** The data buffer the message carries, or null. */
+    default ByteBuf carried() {
+        return null;
+    }
 
     /** Sent by the server on connect; the client proves it knows the volume's secret against {@code nonce}. */
     record Challenge(byte[] nonce) implements Message {
@@ -12,12 +23,20 @@ public sealed interface Message {
     record Hello(String replica, byte[] proof) implements Message {
     }
 
-    /** The answer to a successful hello: the replica's state. */
-    record Welcome(long sizeBytes, long epoch, long consistentThrough) implements Message {
+    /**
+     * The answer to a successful hello: the replica's state. {@code epochSetSize} replicas received
+     * its epoch, each write of which {@code epochConsistencyFactor} of them acknowledged; both 0 when unknown.
+     */
+    record Welcome(long sizeBytes, long epoch, int epochSetSize, int epochConsistencyFactor, long consistentThrough)
+            implements Message {
     }
 
     /** {@code fua}: durable before the acknowledgement. */
-    record Write(long offset, long sequence, long epoch, boolean fua, byte[] data) implements Message {
+    record Write(long offset, long sequence, long epoch, boolean fua, ByteBuf data) implements Message {
+        @Override
+        public ByteBuf carried() {
+            return data;
+        }
     }
 
     record Read(long offset, int length) implements Message {
@@ -30,7 +49,8 @@ public sealed interface Message {
     record Flush(long epoch, long consistentThrough) implements Message {
     }
 
-    record SetEpoch(long epoch) implements Message {
+    /** Persists {@code epoch}, given to a write set of {@code setSize} replicas writing with {@code consistencyFactor}. */
+    record SetEpoch(long epoch, int setSize, int consistencyFactor) implements Message {
     }
 
     record Ping() implements Message {
@@ -72,7 +92,11 @@ public sealed interface Message {
     record Done() implements Message {
     }
 
-    record Data(byte[] data) implements Message {
+    record Data(ByteBuf data) implements Message {
+        @Override
+        public ByteBuf carried() {
+            return data;
+        }
     }
 
     record Failure(ErrorCode code, String message) implements Message {

@@ -9,5 +9,9 @@
  * naming the replica and carrying HMAC-SHA256(secret, nonce || name), so the secret never crosses the
  * wire. Every other request waits for the server's welcome. Failed requests are answered with an
  * {@link io.basalt.engine.replica.protocol.Message.Failure}; only protocol violations close the connection.
+ *
+ * <p>The data of writes and read answers is never copied on the way: it goes to the socket as a
+ * buffer of its own after the frame's header and fixed fields, and comes out of the receive buffer
+ * as a slice that its frame holds until the data is on disk or handed on.
  */
 package io.basalt.engine.replica.protocol;

@@ -25,7 +25,7 @@ final class AllocationAnswer {
         long end = offset + length;
         List<Message.Extent> extents = new ArrayList<>();
         long position = offset;
-        Iterator<Extent> allocated = replica.allocatedExtents();
+        Iterator<Extent> allocated = replica.allocatedExtents(offset, length);
         boolean truncated = false;
         while (position < end && allocated.hasNext()) {
             if (extents.size() > MAX_EXTENTS - 2) {

@@ -1,5 +1,6 @@
 package io.basalt.engine.replica.server;
 
+import io.basalt.engine.replica.store.EpochQuorum;
 import io.basalt.engine.replica.store.Replica;
 import java.io.IOException;
 import java.util.Map;
@@ -36,14 +37,14 @@ final class EpochGate {
     }
 
     /** Persists {@code epoch} after the changes under way finish; false if it is older than the replica's. */
-    boolean advance(Replica replica, long epoch) throws IOException {
+    boolean advance(Replica replica, long epoch, EpochQuorum quorum) throws IOException {
         var lock = lock(replica).writeLock();
         lock.lock();
         try {
             if (epoch < replica.epoch()) {
                 return false;
             }
-            replica.setEpoch(epoch);
+            replica.setEpoch(epoch, quorum);
             return true;
         } finally {
             lock.unlock();

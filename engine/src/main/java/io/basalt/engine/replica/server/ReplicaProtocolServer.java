@@ -17,6 +17,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -54,10 +55,13 @@ public final class ReplicaProtocolServer implements AutoCloseable {
                     .channel(channelType)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, FrameCodec.receiveBuffers())
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(new FrameCodec(limits.maxFrameBytes()),
+                            channel.pipeline().addLast(new FlushConsolidationHandler(
+                                            FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
+                                    new FrameCodec(limits.maxFrameBytes()),
                                     new ReplicaSession(pool, secrets, epochs, writtenRegions, workers, limits, maxReadBytes));
                         }
                     })

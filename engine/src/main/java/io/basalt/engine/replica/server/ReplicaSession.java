@@ -6,13 +6,16 @@ import io.basalt.engine.replica.protocol.ErrorCode;
 import io.basalt.engine.replica.protocol.Frame;
 import io.basalt.engine.replica.protocol.Message;
 import io.basalt.engine.replica.protocol.VolumeProof;
+import io.basalt.engine.replica.store.EpochQuorum;
 import io.basalt.engine.replica.store.Replica;
 import io.basalt.engine.replica.store.ReplicaPool;
 import io.basalt.engine.replica.store.UnknownReplicaException;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,12 +25,16 @@ import org.slf4j.LoggerFactory;
 /**
  * One connection: challenges the client, binds the connection to the replica it proved it may use,
  * then serves its requests on the worker executor, several at a time. Requests run concurrently, so
- * the client orders overlapping ones itself, as an initiator does with a disk. State other than the
+ * the client orders overlapping ones itself, as an initiator does with a disk. The small reads and
+ * writes that arrive together (in one read from the socket) are served by one worker task and
+ * answered together: two thread hand-offs per burst rather than per request. State other than the
  * replica is touched on the event loop only.
  */
 final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaSession.class);
+    /** Reads and (non-FUA) writes up to this size are served in bursts. */
+    private static final int SMALL_REQUEST_BYTES = 64 << 10;
 
     private final ReplicaPool pool;
     private final ReplicaSecrets secrets;
@@ -40,6 +47,8 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     private volatile Replica replica;
     private int inFlight;
     private boolean handshaking;
+    /** Small requests received since the last read from the socket completed, each retained. */
+    private final List<Frame> burst = new ArrayList<>();
 
     ReplicaSession(ReplicaPool pool, ReplicaSecrets secrets, EpochGate epochs, WrittenRegionLog writtenRegions,
             Executor workers, ServerLimits limits, int maxReadBytes) {
@@ -70,7 +79,38 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                     new Message.Failure(ErrorCode.NOT_AUTHENTICATED, "send HELLO first")));
             return;
         }
-        dispatch(ctx, frame);
+        admit(ctx);
+        frame.retain(); // held until served: it outlives this read
+        if (small(frame.message())) {
+            burst.add(frame);
+        } else {
+            dispatch(ctx, List.of(frame));
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!burst.isEmpty()) {
+            List<Frame> frames = List.copyOf(burst);
+            burst.clear();
+            dispatch(ctx, frames);
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        burst.forEach(Frame::release);
+        burst.clear();
+        ctx.fireChannelInactive();
+    }
+
+    private static boolean small(Message request) {
+        return switch (request) {
+            case Message.Write write -> !write.fua() && write.data().readableBytes() <= SMALL_REQUEST_BYTES;
+            case Message.Read read -> read.length() <= SMALL_REQUEST_BYTES;
+            default -> false;
+        };
     }
 
     /**
@@ -118,20 +158,35 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         replica = candidate; // published before the welcome is written, so every later request sees it
         LOG.info("replica protocol connection bound: {} {}", kv("replica", candidate.name()),
                 kv("peer", String.valueOf(ctx.channel().remoteAddress())));
-        return new Message.Welcome(candidate.size(), candidate.epoch(), candidate.consistentThrough());
+        EpochQuorum quorum = candidate.epochQuorum();
+        return new Message.Welcome(candidate.size(), candidate.epoch(), quorum.setSize(), quorum.consistencyFactor(),
+                candidate.consistentThrough());
     }
 
-    private void dispatch(ChannelHandlerContext ctx, Frame frame) {
+    /** Counts a request in flight; at the limit, reads nothing more from the connection until some finish. */
+    private void admit(ChannelHandlerContext ctx) {
         inFlight++;
         if (inFlight >= limits.maxInFlightPerConnection()) {
             ctx.channel().config().setAutoRead(false);
         }
+    }
+
+    /** Serves {@code frames} in order on one worker, releasing each once served, and answers them together. */
+    private void dispatch(ChannelHandlerContext ctx, List<Frame> frames) {
         try {
             workers.execute(() -> {
-                Message answer = serve(frame.message());
-                ctx.executor().execute(() -> finished(ctx, new Frame(frame.requestId(), answer)));
+                List<Frame> answers = new ArrayList<>(frames.size());
+                for (Frame frame : frames) {
+                    try {
+                        answers.add(new Frame(frame.requestId(), serve(ctx, frame.message())));
+                    } finally {
+                        frame.release();
+                    }
+                }
+                ctx.executor().execute(() -> finished(ctx, answers));
             });
         } catch (RejectedExecutionException e) {
+            frames.forEach(Frame::release);
             stopping(ctx);
         }
     }
@@ -142,38 +197,41 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         ctx.close();
     }
 
-    private void finished(ChannelHandlerContext ctx, Frame answer) {
-        ctx.writeAndFlush(answer);
-        inFlight--;
+    private void finished(ChannelHandlerContext ctx, List<Frame> answers) {
+        answers.forEach(ctx::write);
+        ctx.flush();
+        inFlight -= answers.size();
         if (inFlight < limits.maxInFlightPerConnection() && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
     }
 
-    private Message serve(Message request) {
+    private Message serve(ChannelHandlerContext ctx, Message request) {
         Replica target = replica;
         try {
             return switch (request) {
                 case Message.Write write -> epochChecked(target, write.epoch(), () -> {
-                    target.write(write.offset(), ByteBuffer.wrap(write.data()), write.sequence());
+                    int length = write.data().readableBytes();
+                    target.write(write.offset(), write.data().nioBuffer(), write.sequence());
                     if (write.fua()) {
                         target.flush();
                     }
-                    writtenRegions.written(target.name(), write.offset(), write.data().length, write.sequence());
+                    writtenRegions.written(target, write.offset(), length, write.sequence());
                 });
                 case Message.Unmap unmap -> epochChecked(target, unmap.epoch(), () -> {
-                    target.unmap(unmap.offset(), unmap.length());
-                    writtenRegions.written(target.name(), unmap.offset(), unmap.length(), unmap.sequence());
+                    target.unmap(unmap.offset(), unmap.length(), unmap.sequence());
+                    writtenRegions.written(target, unmap.offset(), unmap.length(), unmap.sequence());
                 });
                 case Message.Flush flush -> epochChecked(target, flush.epoch(), () -> {
                     target.flush();
                     if (flush.consistentThrough() >= 0) {
                         target.markConsistentThrough(flush.consistentThrough());
-                        writtenRegions.marked(target.name(), flush.consistentThrough());
+                        writtenRegions.marked(target, flush.consistentThrough());
                     }
                 });
-                case Message.Read read -> read(target, read);
-                case Message.SetEpoch set -> epochs.advance(target, set.epoch())
+                case Message.Read read -> read(ctx, target, read);
+                case Message.SetEpoch set -> epochs.advance(target, set.epoch(),
+                        new EpochQuorum(set.setSize(), set.consistencyFactor()))
                         ? new Message.Done() : stale(target, set.epoch());
                 case Message.Ping ping -> new Message.Done();
                 case Message.Snapshot snapshot -> epochChecked(target, snapshot.epoch(), () -> snapshot(target,
@@ -185,7 +243,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                 });
                 case Message.Allocation allocation -> AllocationAnswer.of(target, allocation.offset(),
                         allocation.length());
-                case Message.QueryWrittenRegions query -> writtenRegions.page(target.name(), query.fromRegion());
+                case Message.QueryWrittenRegions query -> writtenRegions.page(target, query.fromRegion());
                 case Message.RegionChecksums query -> regionChecksums(target, query);
                 default -> new Message.Failure(ErrorCode.INVALID_REQUEST,
                         request.getClass().getSimpleName() + " is not a request");
@@ -222,12 +280,21 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         }
     }
 
-    private Message read(Replica target, Message.Read read) throws IOException {
+    /** Reads into a pooled direct buffer, which the answer's frame releases once it is sent. */
+    private Message read(ChannelHandlerContext ctx, Replica target, Message.Read read) throws IOException {
         if (read.length() < 0 || read.length() > maxReadBytes) {
             return new Message.Failure(ErrorCode.INVALID_REQUEST,
                     "a read has 0 to " + maxReadBytes + " bytes, not " + read.length());
         }
-        return new Message.Data(target.read(read.offset(), read.length()));
+        ByteBuf data = ctx.alloc().directBuffer(read.length());
+        try {
+            target.read(read.offset(), data.nioBuffer(0, read.length()));
+            data.writerIndex(read.length());
+            return new Message.Data(data);
+        } catch (IOException | RuntimeException e) {
+            data.release();
+            throw e;
+        }
     }
 
     private Message epochChecked(Replica target, long epoch, EpochGate.Change change) throws IOException {

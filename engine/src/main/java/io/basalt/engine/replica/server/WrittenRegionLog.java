@@ -1,6 +1,7 @@
 package io.basalt.engine.replica.server;
 
 import io.basalt.engine.replica.protocol.Message;
+import io.basalt.engine.replica.store.Replica;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,20 +13,26 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * mark and the highest sequence number written to each. A target that restarts after a crash asks
  * every replica for this list and copies each region from the replica that wrote it last, so that
  * writes acknowledged by some replicas but not yet received by others are not lost. A replica's list
- * is complete only once a mark has been seen since the server started: earlier writes are unknown.
+ * is complete when the replica had not changed since its mark when the pool opened it (its manifest
+ * says so), or once a mark has been seen since: changes from before the server started are unknown.
  */
 final class WrittenRegionLog {
 
     private static final int MAX_REGIONS_PER_ANSWER = 32_768;
 
-    private final Map<String, ReplicaRegions> replicas = new ConcurrentHashMap<>();
+    /** By replica object, not name: a replica deleted and created again starts a new list. */
+    private final Map<Replica, ReplicaRegions> replicas = new ConcurrentHashMap<>();
 
     private static final class ReplicaRegions {
         private final ConcurrentNavigableMap<Long, Long> highestSequence = new ConcurrentSkipListMap<>();
         private volatile boolean complete;
+
+        ReplicaRegions(boolean complete) {
+            this.complete = complete;
+        }
     }
 
-    void written(String replica, long offset, long length, long sequence) {
+    void written(Replica replica, long offset, long length, long sequence) {
         if (length <= 0) {
             return;
         }
@@ -38,14 +45,14 @@ final class WrittenRegionLog {
     }
 
     /** Forgets the regions whose writes are all covered by {@code consistentThrough}; the list is complete from now on. */
-    void marked(String replica, long consistentThrough) {
+    void marked(Replica replica, long consistentThrough) {
         ReplicaRegions regions = regions(replica);
         regions.highestSequence.entrySet().removeIf(entry -> entry.getValue() <= consistentThrough);
         regions.complete = true;
     }
 
     /** The regions written since the last mark, from {@code fromRegion} on, a bounded page at a time. */
-    Message.WrittenRegions page(String replica, long fromRegion) {
+    Message.WrittenRegions page(Replica replica, long fromRegion) {
         ReplicaRegions regions = regions(replica);
         boolean complete = regions.complete;
         var tail = regions.highestSequence.tailMap(Math.max(0, fromRegion));
@@ -69,7 +76,7 @@ final class WrittenRegionLog {
         return new Message.WrittenRegions(complete, keys, sequences, next);
     }
 
-    private ReplicaRegions regions(String replica) {
-        return replicas.computeIfAbsent(replica, name -> new ReplicaRegions());
+    private ReplicaRegions regions(Replica replica) {
+        return replicas.computeIfAbsent(replica, opened -> new ReplicaRegions(!opened.writtenSinceMarkWhenOpened()));
     }
 }

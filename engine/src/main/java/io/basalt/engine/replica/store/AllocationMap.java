@@ -85,6 +85,16 @@ final class AllocationMap {
         return written.clone();
     }
 
+    /** The written blocks in [from, to), copied. */
+    synchronized RoaringBitmap writtenBlocksIn(long from, long to) {
+        return written.selectRange(from, to);
+    }
+
+    /** The zeroed blocks in [from, to), copied. */
+    synchronized RoaringBitmap zeroedBlocksIn(long from, long to) {
+        return zeroed.selectRange(from, to);
+    }
+
     synchronized RoaringBitmap zeroedBlocksCopy() {
         return zeroed.clone();
     }

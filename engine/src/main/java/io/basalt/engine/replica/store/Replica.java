@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
 import java.util.zip.CRC32C;
 import org.roaringbitmap.RoaringBitmap;
@@ -48,6 +50,11 @@ public final class Replica {
     private final ManifestWriter manifestWriter;
     private final Lock[] partialBlockLocks = new Lock[STRIPES];
     private final AtomicLong highestWrittenSequence = new AtomicLong(-1);
+    /** The highest sequence of the writes and unmaps begun: those a mark must not declare absent. */
+    private final AtomicLong highestBegunSequence = new AtomicLong(-1);
+    /** Writes check the written-since-mark flag under its read side, a mark replaces it under the write side. */
+    private final ReadWriteLock markLock = new ReentrantReadWriteLock();
+    private final boolean writtenSinceMarkWhenOpened;
     private volatile ReplicaManifest manifest;
     private Layer head;
     private List<Layer> chain;
@@ -59,6 +66,7 @@ public final class Replica {
         this.pool = pool;
         this.manifest = manifest;
         this.manifestWriter = manifestWriter;
+        this.writtenSinceMarkWhenOpened = manifest.writtenSinceMark();
         for (int i = 0; i < STRIPES; i++) {
             partialBlockLocks[i] = new ReentrantLock();
         }
@@ -82,28 +90,79 @@ public final class Replica {
         return manifest.consistentThrough();
     }
 
+    /** The write set its epoch was given to, as persisted with the epoch. */
+    public EpochQuorum epochQuorum() {
+        return manifest.epochQuorum();
+    }
+
+    /**
+     * Whether, when the pool opened it, the replica had changed since its last consistent-through
+     * mark (or cannot tell, for a manifest from before the flag existed): what changed then is not
+     * known any more. A replica created or cloned since, or closed cleanly after a mark, says false.
+     */
+    public boolean writtenSinceMarkWhenOpened() {
+        return writtenSinceMarkWhenOpened;
+    }
+
     /** The highest sequence number written since the replica was opened; -1 before any. */
     public long highestWrittenSequence() {
         return highestWrittenSequence.get();
     }
 
-    /** Persists a new epoch; epochs never go back. */
-    public void setEpoch(long epoch) throws IOException {
+    /** Persists a new epoch and the write set it was given to; epochs never go back. */
+    public void setEpoch(long epoch, EpochQuorum quorum) throws IOException {
         changeManifest(current -> {
             if (epoch < current.epoch()) {
                 throw new IllegalArgumentException("replica '" + name + "' is at epoch " + current.epoch()
                         + "; it cannot go back to " + epoch);
             }
-            return current.withEpoch(epoch);
+            return current.withEpoch(epoch, quorum);
         });
     }
 
-    /** Persists that every write up to and including {@code sequence} is held (and flushed). */
+    /**
+     * Persists that every write up to and including {@code sequence} is held (and flushed). Unless a
+     * write or unmap of a later sequence has begun, the replica is then clean: nothing written since.
+     */
     public void markConsistentThrough(long sequence) throws IOException {
         if (sequence < 0) {
             throw new IllegalArgumentException("sequence " + sequence + " is negative");
         }
-        changeManifest(current -> current.withConsistentThrough(sequence));
+        // the pool's lock before the mark lock, as writes take them
+        Lock shared = pool.lock().readLock();
+        shared.lock();
+        Lock exclusive = markLock.writeLock();
+        exclusive.lock();
+        try {
+            requireOpen();
+            update(current -> current.withMark(sequence, highestBegunSequence.get() > sequence));
+        } finally {
+            exclusive.unlock();
+            shared.unlock();
+        }
+    }
+
+    /**
+     * Before the first change after a mark, persists that the replica changed since: a restart then
+     * knows it cannot list those changes. One metadata write per mark interval at most.
+     */
+    private void beginChange(long sequence) throws IOException {
+        Lock shared = markLock.readLock();
+        shared.lock();
+        try {
+            highestBegunSequence.accumulateAndGet(sequence, Math::max);
+            if (!manifest.writtenSinceMark()) {
+                flagWrittenSinceMark();
+            }
+        } finally {
+            shared.unlock();
+        }
+    }
+
+    private synchronized void flagWrittenSinceMark() throws IOException {
+        if (!manifest.writtenSinceMark()) {
+            update(ReplicaManifest::withWrittenSinceMark);
+        }
     }
 
     /** Holds the pool's shared lock, so that the replica cannot be deleted meanwhile. */
@@ -144,6 +203,7 @@ public final class Replica {
         try {
             requireOpen();
             requireRange(offset, data.remaining());
+            beginChange(sequence);
             writeData(offset, data);
             highestWrittenSequence.accumulateAndGet(sequence, Math::max);
         } finally {
@@ -153,14 +213,15 @@ public final class Replica {
 
     /**
      * Deallocates [offset, offset + length): it reads as zeros afterwards and whole blocks go back
-     * to the filesystem. Parts of blocks are written with zeros.
+     * to the filesystem. Parts of blocks are written with zeros. {@code sequence} is the replication order.
      */
-    public void unmap(long offset, long length) throws IOException {
+    public void unmap(long offset, long length, long sequence) throws IOException {
         Lock shared = pool.lock().readLock();
         shared.lock();
         try {
             requireOpen();
             requireRange(offset, length);
+            beginChange(sequence);
             long end = offset + length;
             long firstWhole = Blocks.blocksFor(offset);
             long endWhole = Blocks.blockOf(end);
@@ -251,7 +312,16 @@ public final class Replica {
      * a rebuild has to copy (everything else reads as zeros). A view of the moment of the call.
      */
     public Iterator<Extent> allocatedExtents() {
-        return new ExtentIterator(allocatedBlocks());
+        return new ExtentIterator(allocatedBlocks(0, Blocks.MAX_BLOCKS));
+    }
+
+    /**
+     * As {@link #allocatedExtents()}, within the blocks that [offset, offset + length) touches:
+     * only that part of each layer's map is looked at, so that a rebuild asking window by window
+     * does not go over the whole volume every time.
+     */
+    public Iterator<Extent> allocatedExtents(long offset, long length) {
+        return new ExtentIterator(allocatedBlocks(Blocks.blockOf(offset), Blocks.blocksFor(offset + length)));
     }
 
     /**
@@ -267,7 +337,8 @@ public final class Replica {
         }
         long size = size();
         requireRange(offset, Math.min(size - offset, (long) regionBytes * count));
-        RoaringBitmap allocated = allocatedBlocks();
+        RoaringBitmap allocated = allocatedBlocks(Blocks.blockOf(offset),
+                Blocks.blocksFor(offset + (long) regionBytes * count));
         int[] checksums = new int[count];
         ByteBuffer buffer = ByteBuffer.allocate(regionBytes);
         for (int i = 0; i < count; i++) {
@@ -286,15 +357,15 @@ public final class Replica {
         return checksums;
     }
 
-    /** The blocks some layer of the chain holds data for, within the replica's size. */
-    private RoaringBitmap allocatedBlocks() {
+    /** The blocks in [fromBlock, toBlock) some layer of the chain holds data for, within the replica's size. */
+    private RoaringBitmap allocatedBlocks(long fromBlock, long toBlock) {
         Lock shared = pool.lock().readLock();
         shared.lock();
         RoaringBitmap allocated = new RoaringBitmap();
         try {
             for (Layer layer : chain.reversed()) {
-                allocated.andNot(layer.map().zeroedBlocksCopy());
-                allocated.or(layer.map().writtenBlocksCopy());
+                allocated.andNot(layer.map().zeroedBlocksIn(fromBlock, toBlock));
+                allocated.or(layer.map().writtenBlocksIn(fromBlock, toBlock));
             }
             allocated.remove(Blocks.blocksFor(size()), Blocks.MAX_BLOCKS);
         } finally {

@@ -7,14 +7,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything durable about a replica apart from its layers' contents: size, epoch, the sequence
- * number through which it is consistent, its writable (head) layer and its snapshots, oldest
- * first. Replaced atomically as a whole; its rename is the commit point of every change.
+ * Everything durable about a replica apart from its layers' contents: size, epoch and the write
+ * set it was given with, the sequence number through which it is consistent, whether anything was
+ * written since that mark, its writable (head) layer and its snapshots, oldest first. Replaced
+ * atomically as a whole; its rename is the commit point of every change.
  */
-record ReplicaManifest(long size, long epoch, long consistentThrough, String head, List<SnapshotRecord> snapshots) {
+record ReplicaManifest(long size, long epoch, EpochQuorum epochQuorum, long consistentThrough,
+                       boolean writtenSinceMark, String head, List<SnapshotRecord> snapshots) {
 
     ReplicaManifest {
         snapshots = List.copyOf(snapshots);
+    }
+
+    /** A new replica (or clone): epoch 0, nothing written. */
+    static ReplicaManifest fresh(long size, String head) {
+        return new ReplicaManifest(size, 0, EpochQuorum.UNKNOWN, 0, false, head, List.of());
     }
 
     /** A snapshot: the frozen layer holding the replica's content when it was taken. */
@@ -26,34 +33,41 @@ record ReplicaManifest(long size, long epoch, long consistentThrough, String hea
     }
 
     ReplicaManifest withSize(long newSize) {
-        return new ReplicaManifest(newSize, epoch, consistentThrough, head, snapshots);
+        return new ReplicaManifest(newSize, epoch, epochQuorum, consistentThrough, writtenSinceMark, head, snapshots);
     }
 
-    ReplicaManifest withEpoch(long newEpoch) {
-        return new ReplicaManifest(size, newEpoch, consistentThrough, head, snapshots);
+    ReplicaManifest withEpoch(long newEpoch, EpochQuorum quorum) {
+        return new ReplicaManifest(size, newEpoch, quorum, consistentThrough, writtenSinceMark, head, snapshots);
     }
 
-    ReplicaManifest withConsistentThrough(long sequence) {
-        return new ReplicaManifest(size, epoch, sequence, head, snapshots);
+    ReplicaManifest withMark(long sequence, boolean writtenSince) {
+        return new ReplicaManifest(size, epoch, epochQuorum, sequence, writtenSince, head, snapshots);
+    }
+
+    ReplicaManifest withWrittenSinceMark() {
+        return new ReplicaManifest(size, epoch, epochQuorum, consistentThrough, true, head, snapshots);
     }
 
     ReplicaManifest withSnapshot(SnapshotRecord snapshot, String newHead) {
         List<SnapshotRecord> more = new ArrayList<>(snapshots);
         more.add(snapshot);
-        return new ReplicaManifest(size, epoch, consistentThrough, newHead, more);
+        return new ReplicaManifest(size, epoch, epochQuorum, consistentThrough, writtenSinceMark, newHead, more);
     }
 
     ReplicaManifest withoutSnapshot(String name) {
         List<SnapshotRecord> fewer = new ArrayList<>(snapshots);
         fewer.removeIf(s -> s.name().equals(name));
-        return new ReplicaManifest(size, epoch, consistentThrough, head, fewer);
+        return new ReplicaManifest(size, epoch, epochQuorum, consistentThrough, writtenSinceMark, head, fewer);
     }
 
     byte[] encode() {
         Map<String, String> entries = new HashMap<>();
         entries.put("size", Long.toString(size));
         entries.put("epoch", Long.toString(epoch));
+        entries.put("epochSetSize", Integer.toString(epochQuorum.setSize()));
+        entries.put("epochConsistencyFactor", Integer.toString(epochQuorum.consistencyFactor()));
         entries.put("consistentThrough", Long.toString(consistentThrough));
+        entries.put("writtenSinceMark", Boolean.toString(writtenSinceMark));
         entries.put("head", head);
         entries.put("snapshots", Integer.toString(snapshots.size()));
         for (int i = 0; i < snapshots.size(); i++) {
@@ -76,7 +90,11 @@ record ReplicaManifest(long size, long epoch, long consistentThrough, String hea
             snapshots.add(new SnapshotRecord(text.text(prefix + "name"), text.text(prefix + "layer"),
                     text.number(prefix + "created"), text.number(prefix + "size")));
         }
-        return new ReplicaManifest(text.number("size"), text.number("epoch"), text.number("consistentThrough"),
-                text.text("head"), snapshots);
+        // manifests written before these keys existed: the write set unknown, recent writes unknown
+        EpochQuorum quorum = text.optionalText("epochSetSize") == null ? EpochQuorum.UNKNOWN
+                : new EpochQuorum((int) text.number("epochSetSize"), (int) text.number("epochConsistencyFactor"));
+        String writtenSince = text.optionalText("writtenSinceMark");
+        return new ReplicaManifest(text.number("size"), text.number("epoch"), quorum, text.number("consistentThrough"),
+                writtenSince == null || Boolean.parseBoolean(writtenSince), text.text("head"), snapshots);
     }
 }

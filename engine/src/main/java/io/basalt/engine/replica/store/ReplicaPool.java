@@ -94,7 +94,7 @@ public final class ReplicaPool implements AutoCloseable {
             requireUnused(name);
             Layer head = Layer.create(layersDirectory, newLayerId(), name, null, writer);
             return mutate(() -> commitNewReplica(name, head,
-                    new ReplicaManifest(size, 0, 0, head.id(), List.of())));
+                    ReplicaManifest.fresh(size, head.id())));
         } finally {
             unlockStructure();
         }
@@ -116,7 +116,7 @@ public final class ReplicaPool implements AutoCloseable {
             Layer base = layers.get(record.layer());
             Layer head = Layer.create(layersDirectory, newLayerId(), name, base, writer);
             return mutate(() -> commitNewReplica(name, head,
-                    new ReplicaManifest(record.size(), 0, 0, head.id(), List.of())));
+                    ReplicaManifest.fresh(record.size(), head.id())));
         } finally {
             unlockStructure();
         }

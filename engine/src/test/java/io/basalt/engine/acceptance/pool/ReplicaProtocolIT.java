@@ -63,7 +63,7 @@ class ReplicaProtocolIT {
         byte[] content = new byte[CHUNK * CHUNKS];
         new Random(7).nextBytes(content);
         try (ReplicaClient client = connect(SECRET)) {
-            await(client.setEpoch(2));
+            await(client.setEpoch(2, 3, 2));
             List<CompletableFuture<Void>> writes = new ArrayList<>();
             for (int i = 0; i < CHUNKS; i++) {
                 byte[] chunk = Arrays.copyOfRange(content, i * CHUNK, (i + 1) * CHUNK);
@@ -77,7 +77,7 @@ class ReplicaProtocolIT {
         pool.start();
 
         try (ReplicaClient client = connect(SECRET)) {
-            assertThat(client.state()).isEqualTo(new ReplicaState(16L << 20, 2, CHUNKS));
+            assertThat(client.state()).isEqualTo(new ReplicaState(16L << 20, 2, 3, 2, CHUNKS));
             List<CompletableFuture<byte[]>> reads = new ArrayList<>();
             for (int i = 0; i < CHUNKS; i++) {
                 reads.add(client.read((long) i * CHUNK, CHUNK));

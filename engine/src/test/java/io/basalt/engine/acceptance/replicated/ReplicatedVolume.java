@@ -94,9 +94,10 @@ public final class ReplicatedVolume implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("no replica at " + address + " in " + status()));
     }
 
-    public void awaitReplicaMode(String address, ReplicaMode mode) {
-        await().atMost(LIMIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> replica(address).getMode() == mode);
+    /** Waits until the replica at {@code address} is in {@code mode}; its status then. */
+    public ReplicaStatus awaitReplicaMode(String address, ReplicaMode mode) {
+        return await().atMost(LIMIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> replica(address), replica -> replica.getMode() == mode);
     }
 
     /** Runs {@code ctl --target} against this volume's target as a separate process, as an admin would. */

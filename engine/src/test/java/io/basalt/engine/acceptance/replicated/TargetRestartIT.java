@@ -73,10 +73,10 @@ class TargetRestartIT {
 
         cluster.pool(0).start();
         cluster.pool(1).start();
-        // Of two replicas one is current: the admin says one is enough to open on (CF 1). The rebuild is
-        // paced so that reads meet it under way.
-        ReplicatedVolume staleAndCurrent = cluster.volume("vol-stale", List.of(0, 1),
-                List.of("--consistency-factor", "1", "--rebuild-rate", "32Mi"));
+        // RF 2 with the default CF 2. The current replica's epoch was written by a set of two with CF 2,
+        // so it alone holds every acknowledged write: the volume opens for reads at once, and for
+        // writes once the stale one is rebuilt. The rebuild is paced so that reads meet it under way.
+        ReplicatedVolume staleAndCurrent = cluster.volume("vol-stale", List.of(0, 1), List.of("--rebuild-rate", "8Mi"));
         try (ReplicaTrail trail = ReplicaTrail.follow(staleAndCurrent, cluster.replicaAddress(0), () -> 0)) {
             staleAndCurrent.start();
             qemu.io(staleAndCurrent.url(), List.of("read -P 0x22 0 " + SIZE));
@@ -86,7 +86,8 @@ class TargetRestartIT {
                     .doesNotContainSequence(ReplicaMode.REPLICA_HEALTHY, ReplicaMode.REPLICA_REBUILDING);
         }
         staleAndCurrent.awaitHealth(Health.HEALTHY);
-        qemu.io(staleAndCurrent.url(), List.of("read -P 0x22 0 " + SIZE));
+        qemu.io(staleAndCurrent.url(), List.of("write -P 0x33 0 65536", "read -P 0x33 0 65536",
+                "read -P 0x22 65536 " + (SIZE - 65536)));
         staleAndCurrent.stop();
         assertThat(cluster.checksum("vol-stale", 0)).isEqualTo(cluster.checksum("vol-stale", 1));
     }

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,16 +22,16 @@ class FrameCodecTest {
         return Stream.of(
                 new Message.Challenge(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}),
                 new Message.Hello("vol-a", new byte[32]),
-                new Message.Welcome(1L << 30, 7, 12345),
-                new Message.Write(8192, 99, 3, true, new byte[] {9, 8, 7}),
-                new Message.Write(0, 1, 0, false, new byte[0]),
+                new Message.Welcome(1L << 30, 7, 3, 2, 12345),
+                new Message.Write(8192, 99, 3, true, Unpooled.wrappedBuffer(new byte[] {9, 8, 7})),
+                new Message.Write(0, 1, 0, false, Unpooled.EMPTY_BUFFER),
                 new Message.Read(4096, 512),
                 new Message.Unmap(0, 1L << 20, 100, 3),
                 new Message.Flush(3, 100),
-                new Message.SetEpoch(4),
+                new Message.SetEpoch(4, 3, 2),
                 new Message.Ping(),
                 new Message.Done(),
-                new Message.Data(new byte[] {1, 2}),
+                new Message.Data(Unpooled.wrappedBuffer(new byte[] {1, 2})),
                 new Message.Failure(ErrorCode.STALE_EPOCH, "epoch 2 is older than 3 — refused"),
                 new Message.Snapshot("daily-1", 5),
                 new Message.Resize(2L << 30, 5),
@@ -45,16 +46,17 @@ class FrameCodecTest {
     @ParameterizedTest
     @MethodSource("everyMessage")
     void everyMessageSurvivesARoundTrip(Message message) {
-        Frame sent = new Frame(42, message);
+        Frame sent = new Frame(42, message).retain(); // sending releases the frame's own reference
 
         Frame received = roundTrip(encode(sent));
 
-        assertThat(received).usingRecursiveComparison().isEqualTo(sent);
+        assertThat(received).usingRecursiveComparison()
+                .withComparatorForType(Comparator.naturalOrder(), ByteBuf.class).isEqualTo(sent);
     }
 
     @Test
     void framesSplitAcrossReadsAreReassembled() {
-        ByteBuf bytes = encode(new Frame(1, new Message.Write(0, 1, 1, false, new byte[100])));
+        ByteBuf bytes = encode(new Frame(1, new Message.Write(0, 1, 1, false, Unpooled.wrappedBuffer(new byte[100]))));
         EmbeddedChannel channel = new EmbeddedChannel(new FrameCodec(LIMIT));
 
         channel.writeInbound(bytes.readRetainedSlice(10));
@@ -62,12 +64,13 @@ class FrameCodecTest {
         channel.writeInbound(bytes);
 
         Frame frame = channel.readInbound();
-        assertThat(((Message.Write) frame.message()).data()).hasSize(100);
+        assertThat(((Message.Write) frame.message()).data().readableBytes()).isEqualTo(100);
+        frame.release();
     }
 
     @Test
     void aCorruptedPayloadIsDetectedByItsCrc() {
-        ByteBuf bytes = encode(new Frame(5, new Message.Write(0, 1, 1, false, new byte[] {1, 2, 3, 4})));
+        ByteBuf bytes = encode(new Frame(5, new Message.Write(0, 1, 1, false, Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4}))));
         int lastByte = bytes.writerIndex() - 1;
         bytes.setByte(lastByte, bytes.getByte(lastByte) ^ 0x10);
 
@@ -88,7 +91,7 @@ class FrameCodecTest {
     void aMessageLargerThanTheLimitIsNotSent() {
         EmbeddedChannel channel = new EmbeddedChannel(new FrameCodec(LIMIT));
 
-        assertThatThrownBy(() -> channel.writeOutbound(new Frame(1, new Message.Data(new byte[LIMIT]))))
+        assertThatThrownBy(() -> channel.writeOutbound(new Frame(1, new Message.Data(Unpooled.wrappedBuffer(new byte[LIMIT])))))
                 .hasMessageContaining("exceeds the limit of " + LIMIT);
     }
 
@@ -101,11 +104,31 @@ class FrameCodecTest {
                 .hasMessageContaining("protocol version 9");
     }
 
+    /** The frame's bytes as they go to the socket: its header, then its data as a buffer of its own. */
     private static ByteBuf encode(Frame frame) {
         EmbeddedChannel channel = new EmbeddedChannel(new FrameCodec(LIMIT));
         channel.writeOutbound(frame);
-        List<ByteBuf> parts = List.of((ByteBuf) channel.readOutbound());
-        return parts.getFirst();
+        ByteBuf wire = Unpooled.buffer();
+        for (ByteBuf part = channel.readOutbound(); part != null; part = channel.readOutbound()) {
+            wire.writeBytes(part);
+            part.release();
+        }
+        return wire;
+    }
+
+    @Test
+    void theDataOfAWriteGoesOutUncopiedAfterTheHeaderAndIsReleasedOnceWritten() {
+        ByteBuf data = Unpooled.directBuffer(1024).writeZero(1024);
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameCodec(LIMIT));
+
+        channel.writeOutbound(new Frame(7, new Message.Write(0, 1, 1, false, data)));
+
+        ByteBuf header = channel.readOutbound();
+        ByteBuf payload = channel.readOutbound();
+        assertThat(payload.memoryAddress()).as("the payload is the data's memory").isEqualTo(data.memoryAddress());
+        header.release();
+        payload.release();
+        assertThat(data.refCnt()).isZero();
     }
 
     private static Frame roundTrip(ByteBuf bytes) {

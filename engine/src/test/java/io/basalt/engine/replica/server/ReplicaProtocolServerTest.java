@@ -9,6 +9,7 @@ import io.basalt.engine.replica.client.ReplicaState;
 import io.basalt.engine.replica.protocol.ErrorCode;
 import io.basalt.engine.replica.protocol.FrameCodec;
 import io.basalt.engine.replica.protocol.Message;
+import io.basalt.engine.replica.store.EpochQuorum;
 import io.basalt.engine.replica.store.ReplicaPool;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -66,12 +67,12 @@ class ReplicaProtocolServerTest {
 
     @Test
     void anAuthenticatedClientLearnsTheReplicaState() throws Exception {
-        pool.replica("vol").setEpoch(3);
+        pool.replica("vol").setEpoch(3, new EpochQuorum(3, 2));
         pool.replica("vol").markConsistentThrough(41);
 
         ReplicaClient client = connect("vol", SECRET);
 
-        assertThat(client.state()).isEqualTo(new ReplicaState(SIZE, 3, 41));
+        assertThat(client.state()).isEqualTo(new ReplicaState(SIZE, 3, 3, 2, 41));
     }
 
     @Test
@@ -127,7 +128,7 @@ class ReplicaProtocolServerTest {
     void aWriteFromAnOlderEpochIsRefusedAndChangesNothing() throws Exception {
         ReplicaClient current = connect("vol", SECRET);
         ReplicaClient stale = connect("vol", SECRET);
-        await(current.setEpoch(5));
+        await(current.setEpoch(5, 2, 2));
 
         assertRefused(() -> await(stale.write(0, pattern(4096, 4), 1, 4, false)), ErrorCode.STALE_EPOCH);
         assertRefused(() -> await(stale.unmap(0, 4096, 1, 4)), ErrorCode.STALE_EPOCH);
@@ -141,9 +142,9 @@ class ReplicaProtocolServerTest {
     @Test
     void theEpochDoesNotGoBack() throws Exception {
         ReplicaClient client = connect("vol", SECRET);
-        await(client.setEpoch(9));
+        await(client.setEpoch(9, 2, 2));
 
-        assertRefused(() -> await(client.setEpoch(8)), ErrorCode.STALE_EPOCH);
+        assertRefused(() -> await(client.setEpoch(8, 2, 2)), ErrorCode.STALE_EPOCH);
         assertThat(pool.replica("vol").epoch()).isEqualTo(9);
     }
 
@@ -219,7 +220,7 @@ class ReplicaProtocolServerTest {
     @Test
     void aSnapshotFromAnOlderEpochIsRefused() throws Exception {
         ReplicaClient client = connect("vol", SECRET);
-        await(client.setEpoch(4));
+        await(client.setEpoch(4, 2, 2));
 
         assertRefused(() -> await(client.snapshot("s1", 3)), ErrorCode.STALE_EPOCH);
         assertThat(pool.replica("vol").listSnapshots()).isEmpty();
@@ -272,11 +273,61 @@ class ReplicaProtocolServerTest {
     }
 
     @Test
-    void writtenRegionsAreIncompleteUntilAMarkIsSeen() throws Exception {
+    void aNewReplicaListsEveryWriteFromTheStart() throws Exception {
         ReplicaClient client = connect("vol", SECRET);
         await(client.write(0, pattern(4096, 12), 1, 0, false));
 
-        assertThat(await(client.writtenRegions(0)).complete()).isFalse();
+        Message.WrittenRegions regions = await(client.writtenRegions(0));
+
+        assertThat(regions.complete()).isTrue();
+        assertThat(regions.regions()).containsExactly(0);
+    }
+
+    @Test
+    void givenNothingWrittenSinceTheMark_whenThePoolRestarts_thenTheListIsCompleteAndEmpty() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+        await(client.write(0, pattern(4096, 13), 1, 0, false));
+        await(client.flush(0, 1));
+
+        restartPool();
+
+        Message.WrittenRegions regions = await(connect("vol", SECRET).writtenRegions(0));
+        assertThat(regions.complete()).isTrue();
+        assertThat(regions.regions()).isEmpty();
+    }
+
+    @Test
+    void givenAWriteSinceTheMark_whenThePoolRestarts_thenTheListIsIncomplete() throws Exception {
+        ReplicaClient client = connect("vol", SECRET);
+        await(client.write(0, pattern(4096, 14), 1, 0, false));
+        await(client.flush(0, 1));
+        await(client.unmap(1L << 16, 4096, 2, 0));
+
+        restartPool();
+
+        assertThat(await(connect("vol", SECRET).writtenRegions(0)).complete()).isFalse();
+    }
+
+    @Test
+    void givenAnIncompleteListAfterARestart_whenAMarkCoversEveryWrite_thenTheListIsCompleteAgain() throws Exception {
+        await(connect("vol", SECRET).write(0, pattern(4096, 15), 1, 0, false));
+        restartPool();
+        ReplicaClient client = connect("vol", SECRET);
+
+        await(client.flush(0, 1));
+
+        assertThat(await(client.writtenRegions(0)).complete()).isTrue();
+    }
+
+    /** The pool process ends and starts again on the same directory: only what is durable remains. */
+    private void restartPool() throws Exception {
+        clients.forEach(ReplicaClient::close);
+        clients.clear();
+        server.close();
+        pool.close();
+        pool = ReplicaPool.open(dir);
+        server = ReplicaProtocolServer.start(new InetSocketAddress("127.0.0.1", 0), pool, ReplicaSecrets.open(dir),
+                new ServerLimits(2, 8, FrameCodec.DEFAULT_MAX_FRAME_BYTES));
     }
 
     private ReplicaClient connect(String replica, byte[] secret) throws Exception {

@@ -40,7 +40,7 @@ class ExtentsAndChecksumTest {
         replica.snapshot("s1");
         replica.write(4 * BLOCK, buffer(filled(2, 2 * BLOCK)), 2);
         replica.write(100 * BLOCK, buffer(filled(3, BLOCK)), 3);
-        replica.unmap(BLOCK, BLOCK);
+        replica.unmap(BLOCK, BLOCK, 0);
 
         assertThat(extents(replica)).containsExactly(
                 new Extent(0, BLOCK), new Extent(2L * BLOCK, 4L * BLOCK), new Extent(100L * BLOCK, BLOCK));
@@ -58,7 +58,7 @@ class ExtentsAndChecksumTest {
         Replica roundabout = pool.create("roundabout", SIZE);
         roundabout.write(0, buffer(pattern(9, 64 * BLOCK)), 1);
         roundabout.snapshot("s1");
-        roundabout.unmap(0, 64 * BLOCK);
+        roundabout.unmap(0, 64 * BLOCK, 0);
         roundabout.write(8 * BLOCK, buffer(pattern(1, 8 * BLOCK)), 2);
 
         assertThat(roundabout.checksum()).isEqualTo(direct.checksum());

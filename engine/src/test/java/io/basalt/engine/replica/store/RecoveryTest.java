@@ -87,13 +87,67 @@ class RecoveryTest {
     void epochAndConsistentSequenceArePersisted() throws Exception {
         try (ReplicaPool pool = ReplicaPool.open(directory)) {
             Replica replica = pool.create("vol", SIZE);
-            replica.setEpoch(3);
+            replica.setEpoch(3, new EpochQuorum(2, 2));
             replica.markConsistentThrough(1234);
         }
 
         try (ReplicaPool pool = ReplicaPool.open(directory)) {
             assertThat(pool.replica("vol").epoch()).isEqualTo(3);
+            assertThat(pool.replica("vol").epochQuorum()).isEqualTo(new EpochQuorum(2, 2));
             assertThat(pool.replica("vol").consistentThrough()).isEqualTo(1234);
+        }
+    }
+
+    @Test
+    void newReplicasAndClonesStartWithNothingWrittenSinceTheirMark() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            pool.create("vol", SIZE).snapshot("s1");
+            pool.clone("vol", "s1", "copy");
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            assertThat(pool.replica("vol").writtenSinceMarkWhenOpened()).isFalse();
+            assertThat(pool.replica("copy").writtenSinceMarkWhenOpened()).isFalse();
+        }
+    }
+
+    @Test
+    void aWriteAfterTheMarkIsRememberedAcrossACrashEvenUnflushed() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica replica = pool.create("vol", SIZE);
+            replica.markConsistentThrough(1);
+            replica.write(0, buffer(pattern(2, BLOCK)), 2);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            assertThat(pool.replica("vol").writtenSinceMarkWhenOpened()).isTrue();
+        }
+    }
+
+    @Test
+    void aMarkBehindAWriteAlreadyBegunKeepsTheReplicaMarkedAsWrittenSince() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica replica = pool.create("vol", SIZE);
+            replica.unmap(0, BLOCK, 7);
+            replica.markConsistentThrough(6);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            assertThat(pool.replica("vol").writtenSinceMarkWhenOpened()).isTrue();
+        }
+    }
+
+    @Test
+    void aMarkCoveringEveryWriteLeavesTheReplicaClean() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica replica = pool.create("vol", SIZE);
+            replica.write(0, buffer(pattern(3, BLOCK)), 7);
+            replica.flush();
+            replica.markConsistentThrough(7);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            assertThat(pool.replica("vol").writtenSinceMarkWhenOpened()).isFalse();
         }
     }
 
@@ -101,11 +155,11 @@ class RecoveryTest {
     void theEpochNeverGoesBack() throws Exception {
         try (ReplicaPool pool = ReplicaPool.open(directory)) {
             Replica replica = pool.create("vol", SIZE);
-            replica.setEpoch(5);
+            replica.setEpoch(5, EpochQuorum.UNKNOWN);
 
-            assertThatThrownBy(() -> replica.setEpoch(4)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> replica.setEpoch(4, EpochQuorum.UNKNOWN)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("epoch 5");
-            replica.setEpoch(6);
+            replica.setEpoch(6, EpochQuorum.UNKNOWN);
             assertThat(replica.epoch()).isEqualTo(6);
         }
     }
@@ -137,12 +191,11 @@ class RecoveryTest {
     @Test
     void aSnapshotInterruptedBeforeItsManifestIsRenamedNeverHappened() throws Exception {
         try (ReplicaPool pool = ReplicaPool.open(directory)) {
-            pool.create("origin", SIZE);
+            pool.create("origin", SIZE).write(0, buffer(filled(1, BLOCK)), 1);
         }
         CrashAt snapshotCrash = new CrashAt(MetadataWriter.Step.TEMP_SYNCED, "origin.manifest", 1);
         try (ReplicaPool pool = ReplicaPool.open(directory, snapshotCrash, Clock.systemUTC())) {
             Replica origin = pool.replica("origin");
-            origin.write(0, buffer(filled(1, BLOCK)), 1);
 
             assertThatThrownBy(() -> origin.snapshot("s1")).isInstanceOf(CrashAt.SimulatedCrash.class);
         }
@@ -241,7 +294,7 @@ class RecoveryTest {
             Replica origin = pool.create("origin", SIZE);
             origin.write(0, buffer(filled(1, 2 * BLOCK)), 1);
             origin.snapshot("s1");
-            origin.unmap(0, BLOCK);
+            origin.unmap(0, BLOCK, 0);
             origin.write(8 * BLOCK, buffer(filled(2, 8 * BLOCK)), 2);
             origin.snapshot("s2");
         }

@@ -191,7 +191,7 @@ class ReplicaPoolModelTest {
                 case Unmap(int r, int sector, int sectors) -> {
                     String name = replica(r);
                     Range range = range(name, sector, sectors);
-                    pool.replica(name).unmap(range.offset, range.length);
+                    pool.replica(name).unmap(range.offset, range.length, 0);
                 }
                 case Snapshot(int r) -> pool.replica(replica(r)).snapshot(nextName("s"));
                 case DeleteSnapshot(int r, int s) -> {

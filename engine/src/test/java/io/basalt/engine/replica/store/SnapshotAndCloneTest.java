@@ -134,7 +134,7 @@ class SnapshotAndCloneTest {
         origin.write(0, buffer(base), 1);
         origin.snapshot("s1");
         origin.write(3 * BLOCK, buffer(filled(5, BLOCK)), 2);
-        origin.unmap(10 * BLOCK, 2 * BLOCK);
+        origin.unmap(10 * BLOCK, 2 * BLOCK, 0);
 
         origin.deleteSnapshot("s1");
 
@@ -167,7 +167,7 @@ class SnapshotAndCloneTest {
         origin.snapshot("s1");
         origin.write(8 * BLOCK, buffer(filled(2, 4 * BLOCK)), 2);
         origin.snapshot("s2");
-        origin.unmap(0, 2 * BLOCK);
+        origin.unmap(0, 2 * BLOCK, 0);
 
         origin.deleteSnapshot("s2");
 

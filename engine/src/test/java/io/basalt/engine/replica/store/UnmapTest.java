@@ -37,7 +37,7 @@ class UnmapTest {
     void anUnmappedRangeReadsAsZeros() throws Exception {
         replica.write(0, buffer(pattern(1, 8 * BLOCK)), 1);
 
-        replica.unmap(2 * BLOCK, 3 * BLOCK);
+        replica.unmap(2 * BLOCK, 3 * BLOCK, 0);
 
         assertThat(replica.read(2 * BLOCK, 3 * BLOCK)).isEqualTo(new byte[3 * BLOCK]);
         assertThat(replica.read(0, 2 * BLOCK)).isEqualTo(java.util.Arrays.copyOf(pattern(1, 8 * BLOCK), 2 * BLOCK));
@@ -47,7 +47,7 @@ class UnmapTest {
     void unmappingPartOfABlockZeroesOnlyThatPart() throws Exception {
         replica.write(0, buffer(filled(0x33, BLOCK)), 1);
 
-        replica.unmap(512, 1024);
+        replica.unmap(512, 1024, 0);
 
         byte[] expected = filled(0x33, BLOCK);
         java.util.Arrays.fill(expected, 512, 1536, (byte) 0);
@@ -58,7 +58,7 @@ class UnmapTest {
     void unmappingAcrossABlockBoundaryWithoutAWholeBlockZeroesExactlyThatRange() throws Exception {
         replica.write(0, buffer(filled(0x34, 2 * BLOCK)), 1);
 
-        replica.unmap(BLOCK - 512, 1024);
+        replica.unmap(BLOCK - 512, 1024, 0);
 
         byte[] expected = filled(0x34, 2 * BLOCK);
         java.util.Arrays.fill(expected, BLOCK - 512, BLOCK + 512, (byte) 0);
@@ -71,7 +71,7 @@ class UnmapTest {
         replica.flush();
         long before = DiskUsage.of(directory);
 
-        replica.unmap(0, 8 * MIB);
+        replica.unmap(0, 8 * MIB, 0);
         replica.flush();
 
         assertThat(before - DiskUsage.of(directory)).isGreaterThanOrEqualTo(8L * MIB - 64 * 1024);
@@ -83,7 +83,7 @@ class UnmapTest {
         replica.write(0, buffer(filled(0x44, 4 * BLOCK)), 1);
         replica.snapshot("s1");
 
-        replica.unmap(BLOCK, 2 * BLOCK);
+        replica.unmap(BLOCK, 2 * BLOCK, 0);
 
         assertThat(replica.read(BLOCK, 2 * BLOCK)).isEqualTo(new byte[2 * BLOCK]);
         assertThat(replica.read(0, BLOCK)).isEqualTo(filled(0x44, BLOCK));
@@ -95,7 +95,7 @@ class UnmapTest {
     void aWriteAfterAnUnmapReadsBack() throws Exception {
         replica.write(0, buffer(filled(0x55, 2 * BLOCK)), 1);
         replica.snapshot("s1");
-        replica.unmap(0, 2 * BLOCK);
+        replica.unmap(0, 2 * BLOCK, 0);
 
         replica.write(512, buffer(filled(0x66, 512)), 2);
 
