@@ -12,28 +12,22 @@ import io.basalt.engine.management.v1.PoolStatusResponse;
 import io.basalt.engine.management.v1.ReplicaInfo;
 import io.basalt.engine.management.v1.ResizeReplicaRequest;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** One pool server's management API. Every failure is an {@link EngineCallException}. */
 public final class PoolApi {
 
-    private final String address;
-    private final PoolManagementBlockingStub stub;
-    private final Duration deadline;
+    private final EngineEndpoint<PoolManagementBlockingStub> endpoint;
 
     PoolApi(String address, PoolManagementBlockingStub stub, Duration deadline) {
-        this.address = address;
-        this.stub = stub;
-        this.deadline = deadline;
+        this.endpoint = new EngineEndpoint<>(address, stub, deadline);
     }
 
     public String address() {
-        return address;
+        return endpoint.address();
     }
 
     public PoolStatusResponse status() {
@@ -90,10 +84,6 @@ public final class PoolApi {
     }
 
     private <T> T call(String name, Function<PoolManagementBlockingStub, T> call) {
-        try {
-            return call.apply(stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (StatusRuntimeException e) {
-            throw new EngineCallException(address, name, e);
-        }
+        return endpoint.call(name, call);
     }
 }

@@ -10,26 +10,20 @@ import io.basalt.engine.management.v1.TargetManagementGrpc.TargetManagementBlock
 import io.basalt.engine.management.v1.TargetStatusRequest;
 import io.basalt.engine.management.v1.TargetStatusResponse;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** One volume target's management API. Every failure is an {@link EngineCallException}. */
 public final class TargetApi {
 
-    private final String address;
-    private final TargetManagementBlockingStub stub;
-    private final Duration deadline;
+    private final EngineEndpoint<TargetManagementBlockingStub> endpoint;
 
     TargetApi(String address, TargetManagementBlockingStub stub, Duration deadline) {
-        this.address = address;
-        this.stub = stub;
-        this.deadline = deadline;
+        this.endpoint = new EngineEndpoint<>(address, stub, deadline);
     }
 
     public String address() {
-        return address;
+        return endpoint.address();
     }
 
     public TargetStatusResponse status() {
@@ -67,10 +61,6 @@ public final class TargetApi {
     }
 
     private <T> T call(String name, Function<TargetManagementBlockingStub, T> call) {
-        try {
-            return call.apply(stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (StatusRuntimeException e) {
-            throw new EngineCallException(address, name, e);
-        }
+        return endpoint.call(name, call);
     }
 }
