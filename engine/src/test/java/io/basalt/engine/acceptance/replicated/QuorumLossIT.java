@@ -6,17 +6,15 @@ import static org.awaitility.Awaitility.await;
 import io.basalt.engine.acceptance.client.Cdbs;
 import io.basalt.engine.acceptance.client.IscsiTestClient;
 import io.basalt.engine.acceptance.client.IscsiTestClient.ScsiResult;
-import io.basalt.engine.acceptance.initiator.Qemu;
 import io.basalt.engine.acceptance.initiator.RecordingWriter;
-import io.basalt.engine.acceptance.process.Workspace;
 import io.basalt.engine.management.v1.Health;
 import io.basalt.engine.management.v1.TargetStatusResponse;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two pools of three killed with SIGKILL under writes: with fewer than CF (2) healthy replicas the
@@ -31,38 +29,25 @@ class QuorumLossIT {
     private static final int CHECK_CONDITION = 0x02;
     private static final int NOT_READY = 0x02;
 
-    private Workspace workspace;
-    private ReplicatedVolumeCluster cluster;
+    @RegisterExtension
+    final ReplicatedClusterExtension fixture = ReplicatedClusterExtension.threePools();
+
     private ReplicatedVolume volume;
     private RecordingWriter writer;
-    private Qemu qemu;
 
     @BeforeEach
-    void threePoolsAndATarget() {
-        workspace = Workspace.forTest("QuorumLossIT");
-        cluster = ReplicatedVolumeCluster.withPools(workspace, 3);
-        cluster.createReplicas(VOLUME, SIZE, List.of(0, 1, 2));
-        volume = cluster.volume(VOLUME, List.of(0, 1, 2), List.of()).startHealthy();
-        qemu = new Qemu(workspace.scratch(), Duration.ofMinutes(2));
-        writer = new RecordingWriter(workspace.scratch(), volume.url(), 0, REGION, (int) (SIZE / 2 / REGION), 32);
-    }
-
-    @AfterEach
-    void stopEverything() {
-        if (writer != null) {
-            writer.close();
-        }
-        cluster.close();
-        workspace.close();
+    void aVolumeOnThreePoolsAndAWriter() {
+        volume = fixture.cluster().healthyVolume(VOLUME, SIZE, List.of(0, 1, 2), List.of());
+        writer = fixture.writer(volume.url(), 0, REGION, (int) (SIZE / 2 / REGION), 32);
     }
 
     @Test
     void writesFailWithASenseWhileTwoPoolsAreDownAndTheVolumeRecoversWithEveryAcknowledgedWrite() throws Exception {
         writer.start();
-        await().atMost(Duration.ofMinutes(1)).until(() -> writer.acknowledged() >= 200);
+        writer.awaitAcknowledged(200);
 
-        cluster.pool(1).killNine();
-        cluster.pool(2).killNine();
+        fixture.cluster().pool(1).killNine();
+        fixture.cluster().pool(2).killNine();
 
         TargetStatusResponse offline = volume.awaitHealth(Health.OFFLINE);
         assertThat(offline.getHealthReason()).isNotBlank();
@@ -76,17 +61,17 @@ class QuorumLossIT {
         writer.stop();
         assertThat(writer.acknowledged()).as("writes acknowledged without quorum").isEqualTo(acknowledgedAtFirstFailure);
 
-        cluster.pool(1).start();
-        cluster.pool(2).start();
+        fixture.cluster().pool(1).start();
+        fixture.cluster().pool(2).start();
 
         volume.awaitHealth(Health.HEALTHY);
         assertThat(writeOneBlock().good()).isTrue();
-        RecordingWriter after = new RecordingWriter(workspace.scratch(), volume.url(), SIZE / 2, REGION, 16, 16)
+        RecordingWriter after = fixture.writer(volume.url(), SIZE / 2, REGION, 16, 16)
                 .writeBatches(2);
         assertThat(after.failed()).as("writes after recovery: %s", after.failures()).isZero();
         assertThat(writer.certainRegions()).isPositive();
-        writer.verify(qemu, volume.url());
-        after.verify(qemu, volume.url());
+        writer.verify(fixture.qemu(), volume.url());
+        after.verify(fixture.qemu(), volume.url());
     }
 
     /**
