@@ -87,11 +87,16 @@ public final class LoopbackVolume implements BeforeEachCallback, AfterEachCallba
 
     /** Opens the volume on the first {@code count} pools directly, with the default settings for CF 2. */
     public ReplicatedBlockDevice openOnPools(int count) throws Exception {
+        return openOnPools(count, ReplicationSettings.defaults(2));
+    }
+
+    /** Opens the volume on the first {@code count} pools directly. */
+    public ReplicatedBlockDevice openOnPools(int count, ReplicationSettings settings) throws Exception {
         List<ReplicaEndpoint> replicas = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             replicas.add(endpoint(i));
         }
-        return open(replicas, ReplicationSettings.defaults(2));
+        return open(replicas, settings);
     }
 
     /** Closes a device before the volume is closed, as when its target stops. */

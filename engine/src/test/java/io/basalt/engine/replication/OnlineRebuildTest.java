@@ -27,8 +27,7 @@ class OnlineRebuildTest {
 
     @Test
     void aRebuildNeverOverwritesAWriteOrUnmapMadeWhileItCopies() throws Exception {
-        ReplicatedBlockDevice device = volume.open(List.of(volume.endpoint(0), volume.endpoint(1)),
-                ReplicationSettings.defaults(2).withRebuildBytesPerSecond(8L << 20));
+        ReplicatedBlockDevice device = volume.openOnPools(2, ReplicationSettings.defaults(2).withRebuildBytesPerSecond(8L << 20));
         byte[] expected = pattern((int) SIZE, 1);
         write(device, 0, expected);
         // the replica to rebuild holds stale data of its own, which must not survive either

@@ -47,8 +47,7 @@ class ReplicatedReadsTest {
 
     @Test
     void aRebuildingReplicaIsNeverReadFrom() throws Exception {
-        ReplicatedBlockDevice device = volume.open(List.of(volume.endpoint(0), volume.endpoint(1)),
-                ReplicationSettings.defaults(2).withRebuildBytesPerSecond(2L << 20));
+        ReplicatedBlockDevice device = volume.openOnPools(2, ReplicationSettings.defaults(2).withRebuildBytesPerSecond(2L << 20));
         byte[] data = pattern((int) SIZE, 2);
         write(device, 0, data);
         DelayingProxy rebuilding = volume.proxy(2);

@@ -6,7 +6,6 @@ import io.basalt.engine.acceptance.initiator.RecordingWriter;
 import io.basalt.engine.management.v1.Health;
 import io.basalt.engine.management.v1.ReplicaMode;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,19 +23,12 @@ class PoolLossDuringWritesIT {
     @RegisterExtension
     final ReplicatedClusterExtension fixture = ReplicatedClusterExtension.threePools();
 
-    private ReplicatedVolume volume;
-    private RecordingWriter writer;
-
-    @BeforeEach
-    void aVolumeOnThreePoolsAndAWriter() {
-        // Paced so that the writes during the rebuild are seen.
-        volume = fixture.cluster().healthyVolume(VOLUME, SIZE, List.of(0, 1, 2), List.of("--rebuild-rate", "16Mi"));
-        writer = fixture.writer(volume.url(), 0, REGION, (int) (SIZE / REGION), 64);
-    }
-
     @Test
     void killedPoolDegradesTheVolumeWithoutAnInitiatorErrorAndRebuildsOnlineToIdenticalReplicas() throws Exception {
-        writer.start();
+        // Paced so that the writes during the rebuild are seen.
+        ReplicatedVolume volume = fixture.cluster().healthyVolume(VOLUME, SIZE, List.of(0, 1, 2),
+                List.of("--rebuild-rate", "16Mi"));
+        RecordingWriter writer = fixture.writer(volume.url(), 0, REGION, (int) (SIZE / REGION), 64).start();
         writer.awaitMoreAcknowledged(200);
 
         fixture.cluster().pool(2).killNine();

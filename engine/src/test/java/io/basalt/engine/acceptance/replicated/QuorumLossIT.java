@@ -12,7 +12,6 @@ import io.basalt.engine.management.v1.TargetStatusResponse;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,18 +31,10 @@ class QuorumLossIT {
     @RegisterExtension
     final ReplicatedClusterExtension fixture = ReplicatedClusterExtension.threePools();
 
-    private ReplicatedVolume volume;
-    private RecordingWriter writer;
-
-    @BeforeEach
-    void aVolumeOnThreePoolsAndAWriter() {
-        volume = fixture.cluster().healthyVolume(VOLUME, SIZE, List.of(0, 1, 2), List.of());
-        writer = fixture.writer(volume.url(), 0, REGION, (int) (SIZE / 2 / REGION), 32);
-    }
-
     @Test
     void writesFailWithASenseWhileTwoPoolsAreDownAndTheVolumeRecoversWithEveryAcknowledgedWrite() throws Exception {
-        writer.start();
+        ReplicatedVolume volume = fixture.cluster().healthyVolume(VOLUME, SIZE, List.of(0, 1, 2), List.of());
+        RecordingWriter writer = fixture.writer(volume.url(), 0, REGION, (int) (SIZE / 2 / REGION), 32).start();
         writer.awaitAcknowledged(200);
 
         fixture.cluster().pool(1).killNine();
@@ -53,7 +44,7 @@ class QuorumLossIT {
         assertThat(offline.getHealthReason()).isNotBlank();
         await().atMost(Duration.ofMinutes(2)).until(() -> writer.failed() > 0);
         long acknowledgedAtFirstFailure = writer.acknowledged();
-        ScsiResult refused = writeOneBlock();
+        ScsiResult refused = writeOneBlock(volume);
         assertThat(refused.status()).as("SCSI status of a WRITE(10) without quorum").isEqualTo(CHECK_CONDITION);
         assertThat(sense(refused)).as("sense key, ASC, ASCQ: NOT READY, LOGICAL UNIT NOT ACCESSIBLE, TARGET PORT "
                 + "IN UNAVAILABLE STATE").containsExactly(NOT_READY, 0x04, 0x0C);
@@ -65,7 +56,7 @@ class QuorumLossIT {
         fixture.cluster().pool(2).start();
 
         volume.awaitHealth(Health.HEALTHY);
-        assertThat(writeOneBlock().good()).isTrue();
+        assertThat(writeOneBlock(volume).good()).isTrue();
         RecordingWriter after = fixture.writer(volume.url(), SIZE / 2, REGION, 16, 16)
                 .writeBatches(2);
         assertThat(after.failed()).as("writes after recovery: %s", after.failures()).isZero();
@@ -78,7 +69,7 @@ class QuorumLossIT {
      * A WRITE(10) of the last block (which the writers leave alone) on a session of its own, after the
      * unit attentions a new session is owed; GOOD or the target's sense.
      */
-    private ScsiResult writeOneBlock() throws Exception {
+    private ScsiResult writeOneBlock(ReplicatedVolume volume) throws Exception {
         int blockSize = volume.status().getBlockSize();
         try (IscsiTestClient client = IscsiTestClient.connect("127.0.0.1", volume.iscsiPort())) {
             client.login("iqn.2026-11.io.basalt.test:quorum-probe", volume.iqn(), false);
