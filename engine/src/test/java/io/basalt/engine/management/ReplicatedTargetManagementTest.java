@@ -30,15 +30,13 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The management API of a replicated target, over gRPC on loopback, in front of three real pools. */
 class ReplicatedTargetManagementTest {
@@ -47,18 +45,12 @@ class ReplicatedTargetManagementTest {
     private static final long SIZE = 16L << 20;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final LoopbackVolume volume = new LoopbackVolume(3, SIZE);
 
-    private LoopbackVolume volume;
     private ManagementServer server;
     private ManagedChannel channel;
     private ReplicatedBlockDevice device;
-
-    @BeforeEach
-    void startPools() throws Exception {
-        volume = new LoopbackVolume(dir, 3, SIZE);
-    }
 
     @AfterEach
     void stopAll() throws Exception {
@@ -68,7 +60,6 @@ class ReplicatedTargetManagementTest {
         if (server != null) {
             server.close();
         }
-        volume.close();
     }
 
     /** Serves the management API of a target over the volume opened on the first {@code replicas} pools. */

@@ -5,32 +5,45 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A replicated volume for tests: real pools in this process on loopback, each holding one replica
  * of the volume, optional delaying proxies in front of them, and the devices opened on them.
- * Closing it closes every device, proxy and pool.
+ * Registered as an extension on a test instance, it starts its pools in a fresh temporary directory
+ * before each test; after it, it closes every device, proxy and pool and deletes the directory.
  */
-public final class LoopbackVolume implements AutoCloseable {
+public final class LoopbackVolume implements BeforeEachCallback, AfterEachCallback {
 
     public static final String VOLUME = "vol";
     public static final byte[] SECRET = "replicated-volume-secret".getBytes(StandardCharsets.UTF_8);
 
-    private final Path dir;
+    private final int poolCount;
     private final long size;
+    private Path dir;
     private final List<LoopbackPool> pools = new ArrayList<>();
     private final List<DelayingProxy> proxies = new ArrayList<>();
     private final List<ReplicatedBlockDevice> devices = new ArrayList<>();
 
-    /** Starts {@code poolCount} pools under {@code dir}, each with an empty replica of {@code size} bytes. */
-    public LoopbackVolume(Path dir, int poolCount, long size) throws Exception {
-        this.dir = dir;
+    /** {@code poolCount} pools, each with an empty replica of {@code size} bytes. */
+    public LoopbackVolume(int poolCount, long size) {
+        this.poolCount = poolCount;
         this.size = size;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        dir = Files.createTempDirectory("loopback-volume-");
         for (int i = 0; i < poolCount; i++) {
             addPool();
         }
@@ -74,11 +87,16 @@ public final class LoopbackVolume implements AutoCloseable {
 
     /** Opens the volume on the first {@code count} pools directly, with the default settings for CF 2. */
     public ReplicatedBlockDevice openOnPools(int count) throws Exception {
+        return openOnPools(count, ReplicationSettings.defaults(2));
+    }
+
+    /** Opens the volume on the first {@code count} pools directly. */
+    public ReplicatedBlockDevice openOnPools(int count, ReplicationSettings settings) throws Exception {
         List<ReplicaEndpoint> replicas = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             replicas.add(endpoint(i));
         }
-        return open(replicas, ReplicationSettings.defaults(2));
+        return open(replicas, settings);
     }
 
     /** Closes a device before the volume is closed, as when its target stops. */
@@ -112,13 +130,27 @@ public final class LoopbackVolume implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        devices.forEach(ReplicatedBlockDevice::close);
-        for (DelayingProxy proxy : proxies) {
-            proxy.close();
+    public void afterEach(ExtensionContext context) throws Exception {
+        try {
+            devices.forEach(ReplicatedBlockDevice::close);
+            for (DelayingProxy proxy : proxies) {
+                proxy.close();
+            }
+            for (LoopbackPool pool : pools) {
+                pool.close();
+            }
+        } finally {
+            if (dir != null) {
+                deleteDirectory();
+            }
         }
-        for (LoopbackPool pool : pools) {
-            pool.close();
+    }
+
+    private void deleteDirectory() throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 }

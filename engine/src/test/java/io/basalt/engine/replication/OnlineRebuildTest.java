@@ -6,18 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A rebuild copies under way while the application keeps writing. */
 class OnlineRebuildTest {
@@ -25,25 +21,12 @@ class OnlineRebuildTest {
     private static final long SIZE = 32L << 20;
     private static final int IN_FLIGHT = 16;
 
-    @TempDir
-    Path dir;
-
-    private LoopbackVolume volume;
-
-    @BeforeEach
-    void startPools() throws Exception {
-        volume = new LoopbackVolume(dir, 3, SIZE);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        volume.close();
-    }
+    @RegisterExtension
+    final LoopbackVolume volume = new LoopbackVolume(3, SIZE);
 
     @Test
     void aRebuildNeverOverwritesAWriteOrUnmapMadeWhileItCopies() throws Exception {
-        ReplicatedBlockDevice device = volume.open(List.of(volume.endpoint(0), volume.endpoint(1)),
-                ReplicationSettings.defaults(2).withRebuildBytesPerSecond(8L << 20));
+        ReplicatedBlockDevice device = volume.openOnPools(2, ReplicationSettings.defaults(2).withRebuildBytesPerSecond(8L << 20));
         byte[] expected = pattern((int) SIZE, 1);
         write(device, 0, expected);
         // the replica to rebuild holds stale data of its own, which must not survive either

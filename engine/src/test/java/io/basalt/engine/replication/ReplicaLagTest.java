@@ -6,13 +6,10 @@ import static io.basalt.engine.replication.LoopbackVolume.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A slow replica does not set the pace: it leaves the write set once it lags past the bound. */
 class ReplicaLagTest {
@@ -20,20 +17,8 @@ class ReplicaLagTest {
     private static final long SIZE = 16L << 20;
     private static final Duration LAG_BOUND = Duration.ofMillis(500);
 
-    @TempDir
-    Path dir;
-
-    private LoopbackVolume volume;
-
-    @BeforeEach
-    void startPools() throws Exception {
-        volume = new LoopbackVolume(dir, 3, SIZE);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        volume.close();
-    }
+    @RegisterExtension
+    final LoopbackVolume volume = new LoopbackVolume(3, SIZE);
 
     @Test
     void aReplicaWhoseAnswersAreDelayedPastTheBoundLeavesTheWriteSetWhileWritesAreStillAcknowledged()

@@ -6,15 +6,12 @@ import static io.basalt.engine.replication.LoopbackVolume.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Where reads go: spread over the healthy replicas, never to one that is still rebuilding. */
 class ReplicatedReadsTest {
@@ -22,20 +19,8 @@ class ReplicatedReadsTest {
     private static final long SIZE = 16L << 20;
     private static final int READ_BYTES = 64 << 10;
 
-    @TempDir
-    Path dir;
-
-    private LoopbackVolume volume;
-
-    @BeforeEach
-    void startPools() throws Exception {
-        volume = new LoopbackVolume(dir, 3, SIZE);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        volume.close();
-    }
+    @RegisterExtension
+    final LoopbackVolume volume = new LoopbackVolume(3, SIZE);
 
     @Test
     void readsAreSpreadOverEveryHealthyReplica() throws Exception {
@@ -62,8 +47,7 @@ class ReplicatedReadsTest {
 
     @Test
     void aRebuildingReplicaIsNeverReadFrom() throws Exception {
-        ReplicatedBlockDevice device = volume.open(List.of(volume.endpoint(0), volume.endpoint(1)),
-                ReplicationSettings.defaults(2).withRebuildBytesPerSecond(2L << 20));
+        ReplicatedBlockDevice device = volume.openOnPools(2, ReplicationSettings.defaults(2).withRebuildBytesPerSecond(2L << 20));
         byte[] data = pattern((int) SIZE, 2);
         write(device, 0, data);
         DelayingProxy rebuilding = volume.proxy(2);

@@ -7,33 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.engine.replica.store.Replica;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a target starting on replicas left by a crash serves. */
 class StartupReconciliationTest {
 
     private static final long SIZE = 16L << 20;
 
-    @TempDir
-    Path dir;
-
-    private LoopbackVolume volume;
-
-    @BeforeEach
-    void startPools() throws Exception {
-        volume = new LoopbackVolume(dir, 3, SIZE);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        volume.close();
-    }
+    @RegisterExtension
+    final LoopbackVolume volume = new LoopbackVolume(3, SIZE);
 
     @Test
     void afterEveryPoolRestartedTheWritesThatAQuorumHeldSurviveWhicheverReplicaIsMarkedFurthest() throws Exception {

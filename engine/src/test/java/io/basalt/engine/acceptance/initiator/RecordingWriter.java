@@ -1,5 +1,7 @@
 package io.basalt.engine.acceptance.initiator;
 
+import static org.awaitility.Awaitility.await;
+
 import io.basalt.engine.acceptance.process.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +31,7 @@ public final class RecordingWriter implements AutoCloseable {
     private static final Pattern WROTE = Pattern.compile("^wrote (\\d+)/(\\d+) bytes at offset (\\d+)");
     private static final Pattern FAILED = Pattern.compile("^write failed: (.*)");
     private static final Duration BATCH_LIMIT = Duration.ofMinutes(3);
+    private static final Duration ACKNOWLEDGE_LIMIT = Duration.ofMinutes(2);
 
     private final Path workDir;
     private final String url;
@@ -85,6 +88,16 @@ public final class RecordingWriter implements AutoCloseable {
     /** Writes acknowledged so far, including those of the batch under way. */
     public long acknowledged() {
         return acknowledged.get() + countInCurrentBatch(WROTE);
+    }
+
+    /** Waits until {@code count} writes in all have been acknowledged. */
+    public void awaitAcknowledged(long count) {
+        await().atMost(ACKNOWLEDGE_LIMIT).pollInterval(Duration.ofMillis(100)).until(() -> acknowledged() >= count);
+    }
+
+    /** Waits until {@code more} writes have been acknowledged beyond those acknowledged so far. */
+    public void awaitMoreAcknowledged(long more) {
+        awaitAcknowledged(acknowledged() + more);
     }
 
     /** Writes that failed so far, including those of the batch under way. */

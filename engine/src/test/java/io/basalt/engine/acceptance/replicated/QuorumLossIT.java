@@ -6,17 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.basalt.engine.acceptance.client.Cdbs;
 import io.basalt.engine.acceptance.client.IscsiTestClient;
 import io.basalt.engine.acceptance.client.IscsiTestClient.ScsiResult;
-import io.basalt.engine.acceptance.initiator.Qemu;
 import io.basalt.engine.acceptance.initiator.RecordingWriter;
-import io.basalt.engine.acceptance.process.Workspace;
 import io.basalt.engine.management.v1.Health;
 import io.basalt.engine.management.v1.TargetStatusResponse;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two pools of three killed with SIGKILL under writes: with fewer than CF (2) healthy replicas the
@@ -31,44 +28,23 @@ class QuorumLossIT {
     private static final int CHECK_CONDITION = 0x02;
     private static final int NOT_READY = 0x02;
 
-    private Workspace workspace;
-    private ReplicatedVolumeCluster cluster;
-    private ReplicatedVolume volume;
-    private RecordingWriter writer;
-    private Qemu qemu;
-
-    @BeforeEach
-    void threePoolsAndATarget() {
-        workspace = Workspace.forTest("QuorumLossIT");
-        cluster = ReplicatedVolumeCluster.withPools(workspace, 3);
-        cluster.createReplicas(VOLUME, SIZE, List.of(0, 1, 2));
-        volume = cluster.volume(VOLUME, List.of(0, 1, 2), List.of()).startHealthy();
-        qemu = new Qemu(workspace.scratch(), Duration.ofMinutes(2));
-        writer = new RecordingWriter(workspace.scratch(), volume.url(), 0, REGION, (int) (SIZE / 2 / REGION), 32);
-    }
-
-    @AfterEach
-    void stopEverything() {
-        if (writer != null) {
-            writer.close();
-        }
-        cluster.close();
-        workspace.close();
-    }
+    @RegisterExtension
+    final ReplicatedClusterExtension fixture = ReplicatedClusterExtension.threePools();
 
     @Test
     void writesFailWithASenseWhileTwoPoolsAreDownAndTheVolumeRecoversWithEveryAcknowledgedWrite() throws Exception {
-        writer.start();
-        await().atMost(Duration.ofMinutes(1)).until(() -> writer.acknowledged() >= 200);
+        ReplicatedVolume volume = fixture.cluster().healthyVolume(VOLUME, SIZE, List.of(0, 1, 2), List.of());
+        RecordingWriter writer = fixture.writer(volume.url(), 0, REGION, (int) (SIZE / 2 / REGION), 32).start();
+        writer.awaitAcknowledged(200);
 
-        cluster.pool(1).killNine();
-        cluster.pool(2).killNine();
+        fixture.cluster().pool(1).killNine();
+        fixture.cluster().pool(2).killNine();
 
         TargetStatusResponse offline = volume.awaitHealth(Health.OFFLINE);
         assertThat(offline.getHealthReason()).isNotBlank();
         await().atMost(Duration.ofMinutes(2)).until(() -> writer.failed() > 0);
         long acknowledgedAtFirstFailure = writer.acknowledged();
-        ScsiResult refused = writeOneBlock();
+        ScsiResult refused = writeOneBlock(volume);
         assertThat(refused.status()).as("SCSI status of a WRITE(10) without quorum").isEqualTo(CHECK_CONDITION);
         assertThat(sense(refused)).as("sense key, ASC, ASCQ: NOT READY, LOGICAL UNIT NOT ACCESSIBLE, TARGET PORT "
                 + "IN UNAVAILABLE STATE").containsExactly(NOT_READY, 0x04, 0x0C);
@@ -76,24 +52,24 @@ class QuorumLossIT {
         writer.stop();
         assertThat(writer.acknowledged()).as("writes acknowledged without quorum").isEqualTo(acknowledgedAtFirstFailure);
 
-        cluster.pool(1).start();
-        cluster.pool(2).start();
+        fixture.cluster().pool(1).start();
+        fixture.cluster().pool(2).start();
 
         volume.awaitHealth(Health.HEALTHY);
-        assertThat(writeOneBlock().good()).isTrue();
-        RecordingWriter after = new RecordingWriter(workspace.scratch(), volume.url(), SIZE / 2, REGION, 16, 16)
+        assertThat(writeOneBlock(volume).good()).isTrue();
+        RecordingWriter after = fixture.writer(volume.url(), SIZE / 2, REGION, 16, 16)
                 .writeBatches(2);
         assertThat(after.failed()).as("writes after recovery: %s", after.failures()).isZero();
         assertThat(writer.certainRegions()).isPositive();
-        writer.verify(qemu, volume.url());
-        after.verify(qemu, volume.url());
+        writer.verify(fixture.qemu(), volume.url());
+        after.verify(fixture.qemu(), volume.url());
     }
 
     /**
      * A WRITE(10) of the last block (which the writers leave alone) on a session of its own, after the
      * unit attentions a new session is owed; GOOD or the target's sense.
      */
-    private ScsiResult writeOneBlock() throws Exception {
+    private ScsiResult writeOneBlock(ReplicatedVolume volume) throws Exception {
         int blockSize = volume.status().getBlockSize();
         try (IscsiTestClient client = IscsiTestClient.connect("127.0.0.1", volume.iscsiPort())) {
             client.login("iqn.2026-11.io.basalt.test:quorum-probe", volume.iqn(), false);

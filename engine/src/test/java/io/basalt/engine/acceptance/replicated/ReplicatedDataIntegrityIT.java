@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.basalt.engine.acceptance.initiator.Qemu;
-import io.basalt.engine.acceptance.process.Workspace;
 import io.basalt.engine.acceptance.targets.ChapCredentials;
 import io.basalt.engine.management.v1.Health;
 import java.net.URLEncoder;
@@ -13,10 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Acceptance 1 of the replicated target: three pool servers and the replicated target on loopback,
@@ -31,48 +29,35 @@ class ReplicatedDataIntegrityIT {
     private static final int[] REQUEST_SIZES = {512, 4096, 65536, 1 << 20};
     private static final ChapCredentials CHAP = new ChapCredentials("basalt-it", "replicated-chap-secret");
 
-    private Workspace workspace;
-    private ReplicatedVolumeCluster cluster;
+    /** Started once for the class: both tests use its pools and the one target. */
+    @RegisterExtension
+    static final ReplicatedClusterExtension FIXTURE = ReplicatedClusterExtension.threePools(Duration.ofMinutes(5));
+
     private ReplicatedVolume volume;
-    private Qemu qemu;
 
     @BeforeAll
-    void startPoolsAndTarget() {
-        workspace = Workspace.forTest("replicated-data");
-        cluster = ReplicatedVolumeCluster.withPools(workspace, 3);
-        cluster.createReplicas(VOLUME, SIZE, List.of(0, 1, 2));
-        volume = cluster.volume(VOLUME, List.of(0, 1, 2),
-                List.of("--chap-user", CHAP.user(), "--chap-secret", CHAP.secret())).startHealthy();
-        qemu = new Qemu(workspace.scratch(), Duration.ofMinutes(5));
-    }
-
-    @AfterAll
-    void stopEverything() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (workspace != null) {
-            workspace.close();
-        }
+    void startTheTarget() {
+        volume = FIXTURE.cluster().healthyVolume(VOLUME, SIZE, List.of(0, 1, 2),
+                List.of("--chap-user", CHAP.user(), "--chap-secret", CHAP.secret()));
     }
 
     @Test
     void patternsWrittenOverTheWholeVolumeAtEachRequestSizeReadBackAndEveryReplicaHoldsThem() {
         for (int i = 0; i < REQUEST_SIZES.length; i++) {
             int pattern = 0x21 * (i + 1);
-            qemu.fill(url(CHAP.secret()), pattern, SIZE, REQUEST_SIZES[i], 16);
+            FIXTURE.qemu().fill(url(CHAP.secret()), pattern, SIZE, REQUEST_SIZES[i], 16);
 
-            qemu.io(url(CHAP.secret()), List.of(String.format("read -P 0x%02x 0 %d", pattern, SIZE)));
+            FIXTURE.qemu().io(url(CHAP.secret()), List.of(String.format("read -P 0x%02x 0 %d", pattern, SIZE)));
         }
 
         assertThat(volume.status().getHealth()).isEqualTo(Health.HEALTHY);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(IntStream.range(0, 3)
-                .mapToObj(pool -> cluster.checksum(VOLUME, pool)).distinct()).hasSize(1));
+                .mapToObj(pool -> FIXTURE.cluster().checksum(VOLUME, pool)).distinct()).hasSize(1));
     }
 
     @Test
     void aLoginWithTheWrongChapSecretIsRefused() {
-        assertThatThrownBy(() -> qemu.io(url("not-the-secret-at-all"), List.of("read 0 4k")))
+        assertThatThrownBy(() -> FIXTURE.qemu().io(url("not-the-secret-at-all"), List.of("read 0 4k")))
                 .hasMessageContaining("Authentication failure");
     }
 

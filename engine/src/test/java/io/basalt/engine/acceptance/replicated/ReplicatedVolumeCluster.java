@@ -7,9 +7,11 @@ import io.basalt.engine.acceptance.process.Workspace;
 import io.basalt.engine.acceptance.targets.ReplicatedTargetLauncher;
 import io.basalt.engine.management.v1.CloneSource;
 import io.basalt.engine.management.v1.CreateReplicaRequest;
+import io.basalt.engine.management.v1.ListReplicasRequest;
 import io.basalt.engine.management.v1.PoolManagementGrpc;
 import io.basalt.engine.management.v1.PoolManagementGrpc.PoolManagementBlockingStub;
 import io.basalt.engine.management.v1.ReplicaChecksumRequest;
+import io.basalt.engine.management.v1.ReplicaInfo;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -110,6 +112,11 @@ public final class ReplicatedVolumeCluster implements AutoCloseable {
                 .setSecret(ByteString.copyFrom(SECRET)).build()));
     }
 
+    /** The replicas pool {@code index} lists. */
+    public List<ReplicaInfo> replicasOn(int index) {
+        return poolApi(index).listReplicas(ListReplicasRequest.getDefaultInstance()).getReplicasList();
+    }
+
     /** The CRC32C of the replica {@code name}'s content on pool {@code index}. */
     public String checksum(String name, int index) {
         return poolApi(index).replicaChecksum(ReplicaChecksumRequest.newBuilder().setName(name).build()).getCrc32C();
@@ -127,6 +134,16 @@ public final class ReplicatedVolumeCluster implements AutoCloseable {
         ReplicatedVolume volume = new ReplicatedVolume(new ReplicatedTargetLauncher(jar), spec, workspace);
         volumes.add(volume);
         return volume;
+    }
+
+    /**
+     * Creates the replicas of a volume on the given pools and starts its target until every replica
+     * is healthy; {@code extraOptions} go to every start of its target.
+     */
+    public ReplicatedVolume healthyVolume(String name, long sizeBytes, List<Integer> poolIndexes,
+            List<String> extraOptions) {
+        createReplicas(name, sizeBytes, poolIndexes);
+        return volume(name, poolIndexes, extraOptions).startHealthy();
     }
 
     @Override

@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.basalt.engine.acceptance.initiator.Qemu;
-import io.basalt.engine.acceptance.process.Workspace;
 import io.basalt.engine.management.v1.DeleteReplicaRequest;
 import io.basalt.engine.management.v1.DeleteSnapshotRequest;
-import io.basalt.engine.management.v1.ListReplicasRequest;
 import io.basalt.engine.management.v1.ReplicaInfo;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A snapshot taken through the target ({@code ctl snapshot}) and a clone volume made of it on the
@@ -28,42 +23,28 @@ class SnapshotCloneIT {
     private static final long PART = 8L << 20;
     private static final List<Integer> POOLS = List.of(0, 1, 2);
 
-    private Workspace workspace;
-    private ReplicatedVolumeCluster cluster;
-    private Qemu qemu;
-
-    @BeforeEach
-    void threePools() {
-        workspace = Workspace.forTest("SnapshotCloneIT");
-        cluster = ReplicatedVolumeCluster.withPools(workspace, 3);
-        qemu = new Qemu(workspace.scratch(), Duration.ofMinutes(2));
-    }
-
-    @AfterEach
-    void stopEverything() {
-        cluster.close();
-        workspace.close();
-    }
+    @RegisterExtension
+    final ReplicatedClusterExtension fixture = ReplicatedClusterExtension.threePools();
 
     @Test
     void cloneOfASnapshotReadsItsDataApartFromTheOriginAndOutlivesSnapshotAndOrigin() throws Exception {
-        cluster.createReplicas("origin", SIZE, POOLS);
-        ReplicatedVolume origin = cluster.volume("origin", POOLS, List.of()).startHealthy();
-        qemu.io(origin.url(), List.of("write -P 0x01 0 " + PART));
+        ReplicatedVolume origin = fixture.cluster().healthyVolume("origin", SIZE, POOLS, List.of());
+        fixture.qemu().io(origin.url(), List.of("write -P 0x01 0 " + PART));
 
-        JsonNode snapshot = JSON.readTree(origin.ctl(cluster.jar(), "--json", "snapshot", "s1").requireSuccess().stdout());
+        JsonNode snapshot = JSON.readTree(origin.ctl(fixture.cluster().jar(), "--json", "snapshot", "s1")
+                .requireSuccess().stdout());
 
         assertThat(snapshot.get("snapshot").asText()).isEqualTo("s1");
         assertThat(snapshot.get("replicas")).hasSize(3);
-        qemu.io(origin.url(), List.of("write -P 0x02 0 " + PART));
-        cluster.createClones("clone", "origin", "s1", POOLS);
-        ReplicatedVolume clone = cluster.volume("clone", POOLS, List.of()).startHealthy();
-        qemu.io(clone.url(), List.of("read -P 0x01 0 " + PART));
-        qemu.io(origin.url(), List.of("read -P 0x02 0 " + PART));
+        fixture.qemu().io(origin.url(), List.of("write -P 0x02 0 " + PART));
+        fixture.cluster().createClones("clone", "origin", "s1", POOLS);
+        ReplicatedVolume clone = fixture.cluster().volume("clone", POOLS, List.of()).startHealthy();
+        fixture.qemu().io(clone.url(), List.of("read -P 0x01 0 " + PART));
+        fixture.qemu().io(origin.url(), List.of("read -P 0x02 0 " + PART));
 
-        qemu.io(clone.url(), List.of("write -P 0x03 " + PART + " " + PART));
+        fixture.qemu().io(clone.url(), List.of("write -P 0x03 " + PART + " " + PART));
 
-        qemu.io(origin.url(), List.of("read -P 0x02 0 " + PART, "read -P 0 " + PART + " " + PART));
+        fixture.qemu().io(origin.url(), List.of("read -P 0x02 0 " + PART, "read -P 0 " + PART + " " + PART));
         for (int pool : POOLS) {
             assertThat(replicaOn(pool, "clone").getUsedBytes()).as("clone's own bytes on pool %d", pool)
                     .isEqualTo(PART);
@@ -71,22 +52,22 @@ class SnapshotCloneIT {
 
         origin.stop();
         for (int pool : POOLS) {
-            cluster.poolApi(pool).deleteSnapshot(DeleteSnapshotRequest.newBuilder().setReplica("origin")
+            fixture.cluster().poolApi(pool).deleteSnapshot(DeleteSnapshotRequest.newBuilder().setReplica("origin")
                     .setSnapshot("s1").build());
-            cluster.poolApi(pool).deleteReplica(DeleteReplicaRequest.newBuilder().setName("origin").build());
+            fixture.cluster().poolApi(pool).deleteReplica(DeleteReplicaRequest.newBuilder().setName("origin").build());
         }
 
-        qemu.io(clone.url(), List.of("read -P 0x01 0 " + PART, "read -P 0x03 " + PART + " " + PART,
+        fixture.qemu().io(clone.url(), List.of("read -P 0x01 0 " + PART, "read -P 0x03 " + PART + " " + PART,
                 "read -P 0 " + 2 * PART + " " + (SIZE - 2 * PART)));
-        assertThat(cluster.poolApi(0).listReplicas(ListReplicasRequest.getDefaultInstance()).getReplicasList())
+        assertThat(fixture.cluster().replicasOn(0))
                 .extracting(ReplicaInfo::getName).containsExactly("clone");
         clone.stop();
-        assertThat(List.of(cluster.checksum("clone", 1), cluster.checksum("clone", 2)))
-                .containsOnly(cluster.checksum("clone", 0));
+        assertThat(List.of(fixture.cluster().checksum("clone", 1), fixture.cluster().checksum("clone", 2)))
+                .containsOnly(fixture.cluster().checksum("clone", 0));
     }
 
     private ReplicaInfo replicaOn(int pool, String name) {
-        return cluster.poolApi(pool).listReplicas(ListReplicasRequest.getDefaultInstance()).getReplicasList().stream()
+        return fixture.cluster().replicasOn(pool).stream()
                 .filter(replica -> replica.getName().equals(name)).findFirst().orElseThrow();
     }
 }
