@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -165,6 +166,16 @@ final class ReplicaCommands {
         }
     }
 
+    /** A snapshot of a replica, as the snapshot commands take it. */
+    static final class SnapshotOf {
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "SNAPSHOT")
+        String snapshot;
+    }
+
     @Command(name = "snapshot", mixinStandardHelpOptions = true,
             description = "Freeze a replica's current content under a snapshot name.")
     static final class Snapshot implements Callable<Integer> {
@@ -175,19 +186,16 @@ final class ReplicaCommands {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
-        @Parameters(index = "1", paramLabel = "SNAPSHOT")
-        String snapshot;
+        @Mixin
+        SnapshotOf of;
 
         @Override
         public Integer call() {
             return replica.ctl.callPool(spec, stub -> stub.createSnapshot(CreateSnapshotRequest.newBuilder()
-                            .setReplica(name).setSnapshot(snapshot).build()),
-                    taken -> "Snapshot " + snapshot + " of " + name + " taken",
+                            .setReplica(of.name).setSnapshot(of.snapshot).build()),
+                    taken -> "Snapshot " + of.snapshot + " of " + of.name + " taken",
                     taken -> StatusRendering.write(StatusRendering.JSON.createObjectNode()
-                            .put("replica", name).put("snapshot", taken.getName())
+                            .put("replica", of.name).put("snapshot", taken.getName())
                             .put("sizeBytes", taken.getSizeBytes())));
         }
     }
@@ -202,19 +210,16 @@ final class ReplicaCommands {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
-        @Parameters(index = "1", paramLabel = "SNAPSHOT")
-        String snapshot;
+        @Mixin
+        SnapshotOf of;
 
         @Override
         public Integer call() {
             return replica.ctl.callPool(spec, stub -> stub.deleteSnapshot(DeleteSnapshotRequest.newBuilder()
-                            .setReplica(name).setSnapshot(snapshot).build()),
-                    deleted -> "Snapshot " + snapshot + " of " + name + " deleted",
+                            .setReplica(of.name).setSnapshot(of.snapshot).build()),
+                    deleted -> "Snapshot " + of.snapshot + " of " + of.name + " deleted",
                     deleted -> StatusRendering.write(StatusRendering.JSON.createObjectNode()
-                            .put("replica", name).put("deletedSnapshot", snapshot)));
+                            .put("replica", of.name).put("deletedSnapshot", of.snapshot)));
         }
     }
 }

@@ -6,6 +6,7 @@ import io.basalt.engine.management.v1.ResizeTargetRequest;
 import io.basalt.engine.management.v1.SnapshotVolumeRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -21,13 +22,27 @@ final class TargetCommands {
     private TargetCommands() {
     }
 
-    /** Membership calls name the replica: a pool holds the replicas of many volumes. */
-    private static String requireName(CommandSpec spec, ReplicaAddress replica) {
-        if (replica.name() == null) {
-            throw new ParameterException(spec.commandLine(), "'" + replica.pool()
-                    + "' names no replica: give NAME@HOST:PORT");
+    /** The replica a membership call is about, named: a pool holds the replicas of many volumes. */
+    static final class Member {
+
+        @Parameters(index = "0", paramLabel = "NAME@HOST:PORT", converter = ReplicaAddress.Converter.class,
+                description = "The replica's name on its pool and the pool's replica protocol address (its --listen).")
+        ReplicaAddress replica;
+
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        String name() {
+            if (replica.name() == null) {
+                throw new ParameterException(spec.commandLine(), "'" + replica.pool()
+                        + "' names no replica: give NAME@HOST:PORT");
+            }
+            return replica.name();
         }
-        return replica.name();
+
+        String address() {
+            return replica.pool().toString();
+        }
     }
 
     @Command(name = "resize", mixinStandardHelpOptions = true,
@@ -81,18 +96,17 @@ final class TargetCommands {
         @ParentCommand
         CtlCommand ctl;
 
-        @Parameters(index = "0", paramLabel = "NAME@HOST:PORT", converter = ReplicaAddress.Converter.class,
-                description = "The replica's name on its pool and the pool's replica protocol address (its --listen).")
-        ReplicaAddress replica;
+        @Mixin
+        Member member;
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            String name = requireName(spec, replica);
+            String name = member.name();
             return ctl.callTarget(spec, stub -> stub.addReplica(AddReplicaRequest.newBuilder()
-                            .setName(name).setAddress(replica.pool().toString()).build()),
+                            .setName(name).setAddress(member.address()).build()),
                     ReplicatedRendering::text, ReplicatedRendering::json);
         }
     }
@@ -105,21 +119,20 @@ final class TargetCommands {
         @ParentCommand
         CtlCommand ctl;
 
-        @Parameters(index = "0", paramLabel = "NAME@HOST:PORT", converter = ReplicaAddress.Converter.class,
-                description = "The replica's name on its pool and the pool's replica protocol address.")
-        ReplicaAddress replica;
+        @Mixin
+        Member member;
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            String name = requireName(spec, replica);
+            String name = member.name();
             return ctl.callTarget(spec, stub -> stub.removeReplica(RemoveReplicaRequest.newBuilder()
-                            .setName(name).setAddress(replica.pool().toString()).build()),
-                    removed -> "Removed replica " + name + "@" + replica.pool(),
+                            .setName(name).setAddress(member.address()).build()),
+                    removed -> "Removed replica " + name + "@" + member.address(),
                     removed -> StatusRendering.write(StatusRendering.JSON.createObjectNode()
-                            .put("removed", name).put("address", replica.pool().toString())));
+                            .put("removed", name).put("address", member.address())));
         }
     }
 }
