@@ -32,7 +32,7 @@ public final class NativeFile implements AutoCloseable {
     /** preadv2 flag: fail with EAGAIN rather than wait for data that is not in the page cache. */
     private static final int RWF_NOWAIT = 0x08;
     /** What {@link #readCached} returns when the data is not at hand without waiting. */
-    static final int NOT_CACHED = -1;
+    public static final int NOT_CACHED = -1;
     /** Offset of st_blocks in the 64-bit Linux struct stat, and the struct's size. */
     private static final long STAT_BLOCKS_OFFSET = 64;
     private static final long STAT_SIZE = 144;
@@ -114,7 +114,7 @@ public final class NativeFile implements AutoCloseable {
      * file, 0 past it), or {@link #NOT_CACHED} when any of them would have to come from the disk,
      * or the file system cannot tell without waiting.
      */
-    int readCached(long offset, MemorySegment target) throws IOException {
+    public int readCached(long offset, MemorySegment target) throws IOException {
         if (!cachedReadsSupported) {
             return NOT_CACHED;
         }

@@ -12,6 +12,7 @@ import io.basalt.engine.management.ManagementServer;
 import io.basalt.engine.management.ServedTarget;
 import io.basalt.engine.management.TargetBackend;
 import io.basalt.engine.management.TargetManagementService;
+import io.basalt.engine.replica.client.ReplicaClient;
 import io.basalt.engine.replication.ReplicaEndpoint;
 import io.basalt.engine.replication.ReplicatedBlockDevice;
 import io.basalt.engine.replication.ReplicationSettings;
@@ -19,6 +20,7 @@ import io.basalt.engine.scsi.BlockScsiTarget;
 import io.basalt.engine.scsi.LogicalUnit;
 import io.basalt.engine.scsi.LogicalUnitConfig;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -130,7 +132,7 @@ public final class TargetCommand implements Callable<Integer> {
         CountDownLatch stop = TerminationSignals.latch();
         ServedLun lun = replicated() ? replicatedLun() : fileLun();
         LogicalUnit unit = new LogicalUnit(LogicalUnitConfig.basalt(serialNumber(iqn)), lun.device());
-        IscsiServer server = new IscsiServer(config, new BlockScsiTarget(unit));
+        IscsiServer server = new IscsiServer(config, new BlockScsiTarget(unit), lun.connectionLoops());
         ManagementServer management = null;
         try {
             if (mgmt != null) {
@@ -169,13 +171,20 @@ public final class TargetCommand implements Callable<Integer> {
             server.close();
             lun.device().flush().exceptionally(failure -> null).join();
             lun.device().close();
+            if (lun.connectionLoops() != null) {
+                lun.connectionLoops().shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            }
         }
         LOG.info("iSCSI target stopped: {}", kv("iqn", iqn));
         return 0;
     }
 
-    /** The device behind the LUN and how the management API sees it. */
-    private record ServedLun(BlockDevice device, TargetBackend backend, CompletableFuture<Void> ready) {
+    /**
+     * The device behind the LUN and how the management API sees it; {@code connectionLoops}: the
+     * event loops the initiators' connections share with the device, or null for loops of their own.
+     */
+    private record ServedLun(BlockDevice device, TargetBackend backend, CompletableFuture<Void> ready,
+                             EventLoopGroup connectionLoops) {
     }
 
     private boolean replicated() {
@@ -185,7 +194,7 @@ public final class TargetCommand implements Callable<Integer> {
     private ServedLun fileLun() throws IOException {
         FileBlockDevice device = FileBlockDevice.open(backingFile, size, BLOCK_SIZE,
                 Math.max(4, Runtime.getRuntime().availableProcessors() * 2), PooledByteBufAllocator.DEFAULT);
-        return new ServedLun(device, new TargetBackend.File(device), CompletableFuture.completedFuture(null));
+        return new ServedLun(device, new TargetBackend.File(device), CompletableFuture.completedFuture(null), null);
     }
 
     private ServedLun replicatedLun() {
@@ -193,11 +202,14 @@ public final class TargetCommand implements Callable<Integer> {
                 replica.nameOr(volume), replica.pool().host(), replica.pool().port())).toList();
         int cf = consistencyFactor != null ? consistencyFactor : endpoints.size() / 2 + 1;
         ReplicationSettings settings = ReplicationSettings.defaults(cf).withRebuildBytesPerSecond(rebuildRate == null ? 0 : rebuildRate);
+        // One event loop carries the initiators' requests to the replicas and the answers back: no
+        // request or answer changes threads inside the target.
+        EventLoopGroup loop = ReplicaClient.newEventLoopGroup(1);
         ReplicatedBlockDevice device = ReplicatedBlockDevice.open(volume, endpoints,
-                replicaSecret.getBytes(StandardCharsets.UTF_8), settings, BLOCK_SIZE);
+                replicaSecret.getBytes(StandardCharsets.UTF_8), settings, BLOCK_SIZE, loop);
         LOG.info("opening replicated volume: {} {} {}", kv("volume", volume),
                 kv("replicas", endpoints.stream().map(ReplicaEndpoint::toString).toList()), kv("consistencyFactor", cf));
-        return new ServedLun(device, new TargetBackend.Replicated(device), device.ready());
+        return new ServedLun(device, new TargetBackend.Replicated(device), device.ready(), loop);
     }
 
     /** Waits until the LUN can serve; false when told to stop first. */

@@ -33,14 +33,26 @@ public final class IscsiServer implements AutoCloseable {
     private final TargetConfig config;
     private final ScsiTarget target;
     private final SessionRegistry registry;
+    /** The connections' event loops when they are shared with the device (not closed here), else null. */
+    private final EventLoopGroup sharedConnectionLoops;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
 
+    /** A server whose connections run on event loops of its own. */
     public IscsiServer(TargetConfig config, ScsiTarget target) {
+        this(config, target, null);
+    }
+
+    /**
+     * A server whose connections run on {@code connectionLoops}, which the caller owns: a device
+     * whose I/O runs on the same loops answers without a thread hand-off.
+     */
+    public IscsiServer(TargetConfig config, ScsiTarget target, EventLoopGroup connectionLoops) {
         this.config = config;
         this.target = target;
         this.registry = new SessionRegistry(target, config.targetPortName());
+        this.sharedConnectionLoops = connectionLoops;
     }
 
     /** Whether the native epoll transport is in use rather than NIO. */
@@ -54,7 +66,7 @@ public final class IscsiServer implements AutoCloseable {
         Class<? extends ServerChannel> channelType = nativeTransport()
                 ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
-        workerGroup = new MultiThreadIoEventLoopGroup(io);
+        workerGroup = sharedConnectionLoops != null ? sharedConnectionLoops : new MultiThreadIoEventLoopGroup(io);
         serverChannel = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(channelType)
@@ -88,8 +100,10 @@ public final class IscsiServer implements AutoCloseable {
             serverChannel.close().syncUninterruptibly();
         }
         registry.closeAll();
-        if (workerGroup != null) {
-            workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        if (bossGroup != null) {
+            if (sharedConnectionLoops == null) {
+                workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+            }
             bossGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }

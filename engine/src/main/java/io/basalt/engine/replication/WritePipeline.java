@@ -15,9 +15,6 @@ import java.util.function.Supplier;
  */
 final class WritePipeline {
 
-    /** Writes larger than this share their bytes between the replicas' requests rather than copy them. */
-    private static final int SHARED_DATA_BYTES = 64 << 10;
-
     private final WriteSet writeSet;
     private final ReplicationSettings settings;
 
@@ -29,9 +26,8 @@ final class WritePipeline {
     /**
      * Writes the readable bytes of {@code data} at {@code offset}, split into frames. Borrows
      * {@code data} as {@link io.basalt.engine.block.BlockDevice#write} does: each replica's request
-     * gets, when the write is dispatched, bytes it owns until they are on the wire, however long
-     * after the acknowledgement. A small write's are a copy (cheap, and no reference count that the
-     * replicas' threads would contend for); a large write's are a reference to the same bytes.
+     * gets, when the write is dispatched, its own reference to the same bytes, held until they are
+     * on the wire, however long after the acknowledgement.
      */
     CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
         int length = data.readableBytes();
@@ -59,7 +55,7 @@ final class WritePipeline {
         if (data == null) {
             return null;
         }
-        return data.readableBytes() <= SHARED_DATA_BYTES ? data.copy() : data.retainedDuplicate();
+        return data.retainedDuplicate();
     }
 
     /**

@@ -1,8 +1,10 @@
 package io.basalt.engine.replication;
 
+import io.basalt.engine.replica.client.ReplicaClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +36,7 @@ public final class LoopbackVolume implements BeforeEachCallback, AfterEachCallba
     private final List<LoopbackPool> pools = new ArrayList<>();
     private final List<DelayingProxy> proxies = new ArrayList<>();
     private final List<ReplicatedBlockDevice> devices = new ArrayList<>();
+    private EventLoopGroup loop;
 
     /** {@code poolCount} pools, each with an empty replica of {@code size} bytes. */
     public LoopbackVolume(int poolCount, long size) {
@@ -44,6 +47,7 @@ public final class LoopbackVolume implements BeforeEachCallback, AfterEachCallba
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("loopback-volume-");
+        loop = ReplicaClient.newEventLoopGroup(1);
         for (int i = 0; i < poolCount; i++) {
             addPool();
         }
@@ -80,7 +84,7 @@ public final class LoopbackVolume implements BeforeEachCallback, AfterEachCallba
 
     /** Opens the volume on {@code replicas} in the background (see {@link ReplicatedBlockDevice#ready()}). */
     public ReplicatedBlockDevice start(List<ReplicaEndpoint> replicas, ReplicationSettings settings) {
-        ReplicatedBlockDevice device = ReplicatedBlockDevice.open(VOLUME, replicas, SECRET, settings, 512);
+        ReplicatedBlockDevice device = ReplicatedBlockDevice.open(VOLUME, replicas, SECRET, settings, 512, loop);
         devices.add(device);
         return device;
     }
@@ -133,6 +137,9 @@ public final class LoopbackVolume implements BeforeEachCallback, AfterEachCallba
     public void afterEach(ExtensionContext context) throws Exception {
         try {
             devices.forEach(ReplicatedBlockDevice::close);
+            if (loop != null) {
+                loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            }
             for (DelayingProxy proxy : proxies) {
                 proxy.close();
             }

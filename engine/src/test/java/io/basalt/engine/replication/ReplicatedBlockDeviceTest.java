@@ -36,6 +36,7 @@ class ReplicatedBlockDeviceTest {
 
     private final List<LoopbackPool> pools = new ArrayList<>();
     private final List<ReplicatedBlockDevice> devices = new ArrayList<>();
+    private final EventLoopGroup loop = ReplicaClient.newEventLoopGroup(1);
 
     @BeforeEach
     void startPools() throws Exception {
@@ -47,6 +48,7 @@ class ReplicatedBlockDeviceTest {
     @AfterEach
     void stopAll() throws Exception {
         devices.forEach(ReplicatedBlockDevice::close);
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         for (LoopbackPool pool : pools) {
             pool.close();
         }
@@ -228,7 +230,7 @@ class ReplicatedBlockDeviceTest {
     private ReplicatedBlockDevice open() throws Exception {
         List<ReplicaEndpoint> endpoints = pools.stream().map(pool -> pool.endpoint(VOLUME)).toList();
         ReplicatedBlockDevice device = ReplicatedBlockDevice.open(VOLUME, endpoints, SECRET,
-                ReplicationSettings.defaults(2), 512);
+                ReplicationSettings.defaults(2), 512, loop);
         devices.add(device);
         device.ready().get(30, TimeUnit.SECONDS);
         return device;

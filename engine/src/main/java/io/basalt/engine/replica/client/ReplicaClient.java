@@ -106,6 +106,7 @@ public final class ReplicaClient implements AutoCloseable {
                 .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, FrameCodec.receiveBuffers())
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, FrameCodec.writeBuffers())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) requestTimeout.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

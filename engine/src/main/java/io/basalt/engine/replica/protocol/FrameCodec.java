@@ -6,6 +6,7 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.MessageToMessageEncoder;
 import io.netty.util.ReferenceCountUtil;
@@ -69,6 +70,16 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
      */
     public static RecvByteBufAllocator receiveBuffers() {
         return new AdaptiveRecvByteBufAllocator(4096, 64 << 10, DEFAULT_MAX_FRAME_BYTES + Integer.BYTES);
+    }
+
+    /**
+     * How many bytes a connection carrying frames queues before it calls itself unwritable: several
+     * whole data frames. With Netty's 64 KiB default, a burst of small requests would cross the
+     * mark every few frames and each crossing would flush early, one write per handful of requests.
+     * Nothing waits on writability: requests in flight are bounded by the protocol.
+     */
+    public static WriteBufferWaterMark writeBuffers() {
+        return new WriteBufferWaterMark(4 * DEFAULT_MAX_FRAME_BYTES, 8 * DEFAULT_MAX_FRAME_BYTES);
     }
 
     public FrameCodec(int maxFrameBytes) {

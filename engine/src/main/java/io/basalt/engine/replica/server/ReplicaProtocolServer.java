@@ -56,6 +56,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.RCVBUF_ALLOCATOR, FrameCodec.receiveBuffers())
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, FrameCodec.writeBuffers())
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {

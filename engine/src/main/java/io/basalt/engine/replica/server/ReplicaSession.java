@@ -14,8 +14,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,16 +22,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection: challenges the client, binds the connection to the replica it proved it may use,
- * then serves its requests on the worker executor, several at a time. Requests run concurrently, so
- * the client orders overlapping ones itself, as an initiator does with a disk. The small reads and
- * writes that arrive together (in one read from the socket) are served by one worker task and
- * answered together: two thread hand-offs per burst rather than per request. State other than the
- * replica is touched on the event loop only.
+ * then serves its requests. Small (non-FUA) writes, and small reads the page cache holds, are
+ * served on the event loop as they arrive and answered together once the read from the socket is
+ * done: they are memory copies, which cost less than the two thread hand-offs a worker would add.
+ * A read that would wait for the disk goes to a worker, so that cold reads still run in parallel.
+ * The rest (durable writes, flushes, large transfers, snapshots, resizes, checksums) runs on the
+ * worker executor, several at a time. Requests run concurrently, so the client orders overlapping
+ * ones itself, as an initiator does with a disk. State other than the replica is touched on the
+ * event loop only.
  */
 final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaSession.class);
-    /** Reads and (non-FUA) writes up to this size are served in bursts. */
+    /** Cached reads and (non-FUA) writes up to this size are served on the event loop. */
     private static final int SMALL_REQUEST_BYTES = 64 << 10;
 
     private final ReplicaPool pool;
@@ -47,8 +48,6 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     private volatile Replica replica;
     private int inFlight;
     private boolean handshaking;
-    /** Small requests received since the last read from the socket completed, each retained. */
-    private final List<Frame> burst = new ArrayList<>();
 
     ReplicaSession(ReplicaPool pool, ReplicaSecrets secrets, EpochGate epochs, WrittenRegionLog writtenRegions,
             Executor workers, ServerLimits limits, int maxReadBytes) {
@@ -79,38 +78,49 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                     new Message.Failure(ErrorCode.NOT_AUTHENTICATED, "send HELLO first")));
             return;
         }
+        Message inline = servedInline(ctx, frame.message());
+        if (inline != null) {
+            ctx.write(new Frame(frame.requestId(), inline));
+            return;
+        }
         admit(ctx);
         frame.retain(); // held until served: it outlives this read
-        if (small(frame.message())) {
-            burst.add(frame);
-        } else {
-            dispatch(ctx, List.of(frame));
-        }
+        dispatch(ctx, frame);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!burst.isEmpty()) {
-            List<Frame> frames = List.copyOf(burst);
-            burst.clear();
-            dispatch(ctx, frames);
-        }
+        ctx.flush();
         ctx.fireChannelReadComplete();
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        burst.forEach(Frame::release);
-        burst.clear();
-        ctx.fireChannelInactive();
+    /** The answer to a request served on the event loop, or null when it is for a worker. */
+    private Message servedInline(ChannelHandlerContext ctx, Message request) {
+        return switch (request) {
+            case Message.Write write when !write.fua() && write.data().readableBytes() <= SMALL_REQUEST_BYTES ->
+                    serve(ctx, write);
+            case Message.Read read when read.length() >= 0 && read.length() <= SMALL_REQUEST_BYTES ->
+                    cachedRead(ctx, read);
+            default -> null;
+        };
     }
 
-    private static boolean small(Message request) {
-        return switch (request) {
-            case Message.Write write -> !write.fua() && write.data().readableBytes() <= SMALL_REQUEST_BYTES;
-            case Message.Read read -> read.length() <= SMALL_REQUEST_BYTES;
-            default -> false;
-        };
+    /**
+     * A read answered from the page cache, or null when some of it is not there (or anything else
+     * stands in the way): the worker then reads it and reports any error.
+     */
+    private Message cachedRead(ChannelHandlerContext ctx, Message.Read read) {
+        ByteBuf data = ctx.alloc().directBuffer(read.length());
+        try {
+            if (replica.readCached(read.offset(), data.nioBuffer(0, read.length()))) {
+                data.writerIndex(read.length());
+                return new Message.Data(data);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cached read declined: {} {}", kv("replica", replica.name()), kv("reason", e.toString()));
+        }
+        data.release();
+        return null;
     }
 
     /**
@@ -171,22 +181,20 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         }
     }
 
-    /** Serves {@code frames} in order on one worker, releasing each once served, and answers them together. */
-    private void dispatch(ChannelHandlerContext ctx, List<Frame> frames) {
+    /** Serves {@code frame} on a worker, releasing it once served, and answers it on the event loop. */
+    private void dispatch(ChannelHandlerContext ctx, Frame frame) {
         try {
             workers.execute(() -> {
-                List<Frame> answers = new ArrayList<>(frames.size());
-                for (Frame frame : frames) {
-                    try {
-                        answers.add(new Frame(frame.requestId(), serve(ctx, frame.message())));
-                    } finally {
-                        frame.release();
-                    }
+                Frame answer;
+                try {
+                    answer = new Frame(frame.requestId(), serve(ctx, frame.message()));
+                } finally {
+                    frame.release();
                 }
-                ctx.executor().execute(() -> finished(ctx, answers));
+                ctx.executor().execute(() -> finished(ctx, answer));
             });
         } catch (RejectedExecutionException e) {
-            frames.forEach(Frame::release);
+            frame.release();
             stopping(ctx);
         }
     }
@@ -197,10 +205,9 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         ctx.close();
     }
 
-    private void finished(ChannelHandlerContext ctx, List<Frame> answers) {
-        answers.forEach(ctx::write);
-        ctx.flush();
-        inFlight -= answers.size();
+    private void finished(ChannelHandlerContext ctx, Frame answer) {
+        ctx.writeAndFlush(answer);
+        inFlight--;
         if (inFlight < limits.maxInFlightPerConnection() && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }

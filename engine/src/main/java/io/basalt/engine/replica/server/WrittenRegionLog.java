@@ -5,8 +5,6 @@ import io.basalt.engine.replica.store.Replica;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Remembers, in memory, which regions of each replica were written since its last consistent-through
@@ -23,8 +21,9 @@ final class WrittenRegionLog {
     /** By replica object, not name: a replica deleted and created again starts a new list. */
     private final Map<Replica, ReplicaRegions> replicas = new ConcurrentHashMap<>();
 
+    /** Hashed rather than sorted: every write updates it, only a target starting up reads it in order. */
     private static final class ReplicaRegions {
-        private final ConcurrentNavigableMap<Long, Long> highestSequence = new ConcurrentSkipListMap<>();
+        private final Map<Long, Long> highestSequence = new ConcurrentHashMap<>();
         private volatile boolean complete;
 
         ReplicaRegions(boolean complete) {
@@ -55,25 +54,25 @@ final class WrittenRegionLog {
     Message.WrittenRegions page(Replica replica, long fromRegion) {
         ReplicaRegions regions = regions(replica);
         boolean complete = regions.complete;
-        var tail = regions.highestSequence.tailMap(Math.max(0, fromRegion));
-        long[] keys = new long[Math.min(tail.size(), MAX_REGIONS_PER_ANSWER)];
+        long[] keys = regions.highestSequence.keySet().stream().mapToLong(Long::longValue)
+                .filter(region -> region >= fromRegion).sorted().toArray();
+        long next = -1;
+        if (keys.length > MAX_REGIONS_PER_ANSWER) {
+            next = keys[MAX_REGIONS_PER_ANSWER];
+            keys = Arrays.copyOf(keys, MAX_REGIONS_PER_ANSWER);
+        }
         long[] sequences = new long[keys.length];
         int count = 0;
-        long next = -1;
-        for (var entry : tail.entrySet()) {
-            if (count == keys.length) {
-                next = entry.getKey();
-                break;
+        for (long region : keys) {
+            Long sequence = regions.highestSequence.get(region);
+            if (sequence == null) {
+                continue; // forgotten by a mark since the keys were listed
             }
-            keys[count] = entry.getKey();
-            sequences[count] = entry.getValue();
+            keys[count] = region;
+            sequences[count] = sequence;
             count++;
         }
-        if (count < keys.length) {
-            keys = Arrays.copyOf(keys, count);
-            sequences = Arrays.copyOf(sequences, count);
-        }
-        return new Message.WrittenRegions(complete, keys, sequences, next);
+        return new Message.WrittenRegions(complete, Arrays.copyOf(keys, count), Arrays.copyOf(sequences, count), next);
     }
 
     private ReplicaRegions regions(Replica replica) {

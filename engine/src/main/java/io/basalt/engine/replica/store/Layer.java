@@ -2,6 +2,7 @@ package io.basalt.engine.replica.store;
 
 import io.basalt.engine.block.NativeFile;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -129,6 +130,30 @@ final class Layer implements AutoCloseable {
             }
             position += read;
         }
+    }
+
+    /**
+     * Fills {@code destination} (a direct buffer) from the page cache only; false, with the buffer
+     * partly filled, when some of it would have to come from the disk.
+     */
+    boolean readCached(long offset, ByteBuffer destination) throws IOException {
+        if (!destination.isDirect()) {
+            return false;
+        }
+        long position = offset;
+        while (destination.hasRemaining()) {
+            int read = sparse.readCached(position, MemorySegment.ofBuffer(destination));
+            if (read == NativeFile.NOT_CACHED) {
+                return false;
+            }
+            if (read == 0) {
+                Zeros.fill(destination);
+                return true;
+            }
+            destination.position(destination.position() + read);
+            position += read;
+        }
+        return true;
     }
 
     void write(long offset, ByteBuffer source) throws IOException {

@@ -190,7 +190,27 @@ public final class Replica {
         try {
             requireOpen();
             requireRange(offset, destination.remaining());
-            readChain(offset, destination);
+            readChain(offset, destination, false);
+        } finally {
+            shared.unlock();
+        }
+    }
+
+    /**
+     * Reads as {@link #read} does, but only what is at hand without waiting: false (with
+     * {@code destination} partly filled) when part of it would come from the disk or a structural
+     * change holds the pool. For a network thread that must not block: it hands the read to a
+     * thread that may wait when this fails. {@code destination} is a direct buffer.
+     */
+    public boolean readCached(long offset, ByteBuffer destination) throws IOException {
+        Lock shared = pool.lock().readLock();
+        if (!shared.tryLock()) {
+            return false;
+        }
+        try {
+            requireOpen();
+            requireRange(offset, destination.remaining());
+            return readChain(offset, destination, true);
         } finally {
             shared.unlock();
         }
@@ -456,7 +476,8 @@ public final class Replica {
         }
     }
 
-    private void readChain(long offset, ByteBuffer destination) throws IOException {
+    /** False when {@code cachedOnly} and some of the data is not in the page cache. */
+    private boolean readChain(long offset, ByteBuffer destination, boolean cachedOnly) throws IOException {
         long position = offset;
         while (destination.hasRemaining()) {
             long block = Blocks.blockOf(position);
@@ -470,12 +491,17 @@ public final class Replica {
             ByteBuffer run = destination.slice(destination.position(), length);
             if (source == null) {
                 Zeros.fill(run);
+            } else if (cachedOnly) {
+                if (!source.readCached(position, run)) {
+                    return false;
+                }
             } else {
                 source.read(position, run);
             }
             destination.position(destination.position() + length);
             position += length;
         }
+        return true;
     }
 
     /** The layer whose data the block shows, or null when it reads as zeros. */
@@ -508,7 +534,7 @@ public final class Replica {
                 return;
             }
             ByteBuffer whole = ByteBuffer.allocate(Blocks.SIZE);
-            readChain(Blocks.offsetOf(block), whole);
+            readChain(Blocks.offsetOf(block), whole, false);
             whole.put(inBlock, part, part.position(), part.remaining());
             head.write(Blocks.offsetOf(block), whole.clear());
             head.map().markWritten(block, block + 1);
