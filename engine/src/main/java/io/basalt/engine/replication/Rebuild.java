@@ -149,12 +149,24 @@ final class Rebuild {
         LOG.info("rebuild copied everything: {} {} {} {} {}", kv("volume", writeSet.volume()),
                 kv("replica", member.toString()), kv("delta", delta), kv("copiedBytes", copied.get()),
                 kv("millis", millis));
-        writeSet.changeEpoch(member).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                finished.completeExceptionally(failure);
-            } else {
-                finished.complete(null);
+        // Durable before it counts: promoted with its copy still in the page cache, a replica whose
+        // node lost power would come back at the newest epoch without the data it was given.
+        long epoch;
+        synchronized (writeSet) {
+            epoch = writeSet.epoch();
+        }
+        client.flush(epoch, -1).whenComplete((flushed, flushFailure) -> {
+            if (flushFailure != null) {
+                fail(flushFailure);
+                return;
             }
+            writeSet.changeEpoch(member).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    finished.completeExceptionally(failure);
+                } else {
+                    finished.complete(null);
+                }
+            });
         });
     }
 
