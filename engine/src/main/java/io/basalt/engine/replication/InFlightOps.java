@@ -5,6 +5,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The writes, unmaps and rebuild copies under way, by byte range: an overlapping request waits, on
@@ -15,6 +17,8 @@ final class InFlightOps {
 
     /** One request in flight. */
     static final class Op {
+        private static final CompletableFuture<Void> NONE = CompletableFuture.completedFuture(null);
+
         final long offset;
         final long end;
         /** Completes (always normally) when the request is over on that replica, whatever the outcome. */
@@ -22,11 +26,14 @@ final class InFlightOps {
         /** Set for a rebuild copy: over on every replica at once. */
         final CompletableFuture<Void> exclusive;
         final CompletableFuture<Void> allDone = new CompletableFuture<>();
+        private final AtomicInteger unfinished = new AtomicInteger();
+        private final Consumer<Op> whenAllDone;
 
-        Op(long offset, long end, CompletableFuture<Void> exclusive) {
+        Op(long offset, long end, CompletableFuture<Void> exclusive, Consumer<Op> whenAllDone) {
             this.offset = offset;
             this.end = end;
             this.exclusive = exclusive;
+            this.whenAllDone = whenAllDone;
         }
 
         /** When this request is over on {@code member} (at once if it never went there). */
@@ -35,11 +42,18 @@ final class InFlightOps {
                 return exclusive;
             }
             CompletableFuture<Void> done = perMember.get(member);
-            return done == null ? CompletableFuture.completedFuture(null) : done;
+            return done == null ? NONE : done;
         }
 
         boolean doneOnNow(Member member) {
             return doneOn(member).isDone();
+        }
+
+        /** The request is over on {@code member}; the last member to finish ends it. */
+        void finishedOn(Member member) {
+            if (perMember.get(member).complete(null) && unfinished.decrementAndGet() == 0) {
+                whenAllDone.accept(this);
+            }
         }
     }
 
@@ -53,7 +67,7 @@ final class InFlightOps {
     /** Registers a request over [offset, end) going to {@code members}; returns it with the earlier overlapping ones. */
     Registered register(long offset, long end, List<Member> members) {
         List<Op> earlier = overlapping(offset, end);
-        Op op = new Op(offset, end, null);
+        Op op = new Op(offset, end, null, this::finish);
         for (Member member : members) {
             op.perMember.put(member, new CompletableFuture<>());
         }
@@ -64,7 +78,7 @@ final class InFlightOps {
     /** Registers a copy that excludes every other request over [offset, end) until {@code done}. */
     Registered registerExclusive(long offset, long end, CompletableFuture<Void> done) {
         List<Op> earlier = overlapping(offset, end);
-        Op op = new Op(offset, end, done);
+        Op op = new Op(offset, end, done, this::finish);
         add(op);
         return new Registered(op, earlier);
     }
@@ -73,7 +87,10 @@ final class InFlightOps {
         /** When every earlier overlapping request is over on {@code member}. */
         CompletableFuture<Void> earlierDoneOn(Member member) {
             if (earlier.isEmpty()) {
-                return CompletableFuture.completedFuture(null);
+                return Op.NONE;
+            }
+            if (earlier.size() == 1) {
+                return earlier.getFirst().doneOn(member);
             }
             return CompletableFuture.allOf(earlier.stream().map(e -> e.doneOn(member))
                     .toArray(CompletableFuture[]::new));
@@ -102,13 +119,19 @@ final class InFlightOps {
 
     private void add(Op op) {
         ops.add(op);
-        CompletableFuture<?>[] parts = op.exclusive != null ? new CompletableFuture<?>[] {op.exclusive}
-                : op.perMember.values().toArray(CompletableFuture[]::new);
-        CompletableFuture.allOf(parts).whenComplete((ignored, failure) -> {
-            synchronized (lock) {
-                ops.remove(op);
-            }
-            op.allDone.complete(null);
-        });
+        if (op.exclusive != null) {
+            op.exclusive.whenComplete((ignored, failure) -> finish(op));
+        } else if (op.perMember.isEmpty()) {
+            finish(op);
+        } else {
+            op.unfinished.set(op.perMember.size());
+        }
+    }
+
+    private void finish(Op op) {
+        synchronized (lock) {
+            ops.remove(op);
+        }
+        op.allDone.complete(null);
     }
 }

@@ -303,11 +303,13 @@ public final class ReplicaClient implements AutoCloseable {
         }
         pending.put(id, new Pending(answer, System.nanoTime() + requestTimeout.toNanos(),
                 request.getClass().getSimpleName()));
-        channel.writeAndFlush(new Frame(id, request)).addListener(written -> {
-            if (!written.isSuccess()) {
-                fail(id, lost(written.cause()));
-            }
-        });
+        // No promise per request: a write that fails closes the connection (exceptionCaught), which
+        // fails every request waiting, this one included. One that closed before this request was
+        // waiting is seen here: the channel is inactive before its waiting requests are failed.
+        channel.writeAndFlush(new Frame(id, request), channel.voidPromise());
+        if (!channel.isActive()) {
+            fail(id, lost(closeCause));
+        }
         return answer;
     }
 

@@ -80,7 +80,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         }
         Message inline = servedInline(ctx, frame.message());
         if (inline != null) {
-            ctx.write(new Frame(frame.requestId(), inline));
+            ctx.write(new Frame(frame.requestId(), inline), ctx.voidPromise());
             return;
         }
         admit(ctx);
@@ -206,7 +206,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     }
 
     private void finished(ChannelHandlerContext ctx, Frame answer) {
-        ctx.writeAndFlush(answer);
+        ctx.writeAndFlush(answer, ctx.voidPromise());
         inFlight--;
         if (inFlight < limits.maxInFlightPerConnection() && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
