@@ -4,6 +4,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.basalt.engine.replica.client.ReplicaClient;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Queue;
@@ -94,30 +95,38 @@ final class Rebuild {
         dispatchedBytes += window[1];
         CompletableFuture<Void> paced = delayNanos <= 0 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS));
-        paced.thenCompose(ready -> copyWindow(window[0], window[1], writeSet.members().size()))
+        paced.thenCompose(ready -> copyWindow(window[0], window[1], List.of()))
                 .whenComplete((ok, failure) -> windowDone(window[1], failure));
     }
 
-    private CompletableFuture<Void> copyWindow(long offset, long length, int attemptsLeft) {
-        Member source = chooseSource();
+    /**
+     * Copies a window from a healthy replica, another one when the pool being rebuilt cannot read
+     * the first: a source is judged by the target's own requests to it, not by another pool's view
+     * of it, which a network between two pools or a wrong secret on the rebuilding pool would spoil.
+     */
+    private CompletableFuture<Void> copyWindow(long offset, long length, List<Member> unreadable) {
+        Member source = chooseSource(unreadable);
         if (source == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("no healthy replica to copy from"));
+            return CompletableFuture.failedFuture(new IllegalStateException(unreadable.isEmpty()
+                    ? "no healthy replica to copy from"
+                    : "the rebuilding replica's pool could not read any healthy replica: " + unreadable));
         }
         return copier.copy(offset, length, source, List.of(member)).handle((ok, failure) -> {
             if (failure == null) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            if (Failures.cause(failure) instanceof CopyFailure copy && copy.atSource() && attemptsLeft > 1) {
-                writeSet.eject(source, copy.culprit().client(), copy.getMessage());
-                return copyWindow(offset, length, attemptsLeft - 1);
+            if (Failures.cause(failure) instanceof CopyFailure copy && copy.atSource()) {
+                List<Member> tried = new ArrayList<>(unreadable);
+                tried.add(source);
+                return copyWindow(offset, length, tried);
             }
             return CompletableFuture.<Void>failedFuture(failure);
         }).thenCompose(step -> step);
     }
 
-    private Member chooseSource() {
-        List<Member> healthy = writeSet.healthy();
-        return healthy.stream().min(Comparator.comparingInt(Member::outstanding)).orElse(null);
+    private Member chooseSource(List<Member> unreadable) {
+        return writeSet.healthy().stream().filter(candidate -> !unreadable.contains(candidate))
+                .min(Comparator.comparingInt(Member::outstanding)).orElse(null);
     }
 
     private void windowDone(long length, Throwable failure) {

@@ -1,16 +1,19 @@
 package io.basalt.engine.replication;
 
 import io.basalt.engine.replica.client.ReplicaClient;
-import io.basalt.engine.replica.protocol.FrameCodec;
-import io.basalt.engine.replica.protocol.Message;
+import io.basalt.engine.replica.client.ReplicaRequestFailedException;
+import io.basalt.engine.replica.protocol.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Copies a range from one replica to others as the source holds it: its mapped extents as data,
- * the rest deallocated. The range is locked against writes while it is copied, after the earlier
- * writes to it finished, so a copy never overwrites newer data.
+ * the rest deallocated. Each destination's pool reads the source itself (see
+ * {@link io.basalt.engine.replica.protocol.Message.CopyFrom}): the data goes from pool to pool once,
+ * not through the target, which keeps its network and CPU for the application. The range is locked
+ * against writes while it is copied, after the earlier writes to it finished, so a copy never
+ * overwrites newer data.
  */
 final class RegionCopier {
 
@@ -38,71 +41,33 @@ final class RegionCopier {
                     new IllegalStateException("not connected")));
         }
         CompletableFuture<Void> copied = registered.earlierDone()
-                .thenCompose(ready -> copyFrom(offset, offset + length, source, from, destinations, to));
+                .thenCompose(ready -> pull(offset, length, source, destinations, to));
         copied.whenComplete((ok, failure) -> done.complete(null));
         return copied;
     }
 
-    private CompletableFuture<Void> copyFrom(long position, long end, Member source, ReplicaClient from,
-            List<Member> destinations, List<ReplicaClient> to) {
-        if (position >= end) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return sourceStep(from.allocation(position, end - position), source).thenCompose(extents -> {
-            List<CompletableFuture<Void>> pieces = new ArrayList<>();
-            long reached = position;
-            for (Message.Extent extent : extents) {
-                if (extent.mapped()) {
-                    for (long at = extent.offset(); at < extent.end(); at += FrameCodec.MAX_DATA_BYTES) {
-                        int piece = (int) Math.min(FrameCodec.MAX_DATA_BYTES, extent.end() - at);
-                        long pieceOffset = at;
-                        pieces.add(sourceStep(from.readBuffer(pieceOffset, piece), source).thenCompose(data ->
-                                toEach(destinations, to, (client, sequence, epoch) ->
-                                        client.write(pieceOffset, data.retainedDuplicate(), sequence, epoch, false))
-                                        .whenComplete((written, failure) -> data.release())));
-                    }
-                } else {
-                    pieces.add(toEach(destinations, to, (client, sequence, epoch) ->
-                            client.unmap(extent.offset(), extent.length(), sequence, epoch)));
-                }
-                reached = extent.end();
-            }
-            long next = extents.isEmpty() ? end : reached;
-            return CompletableFuture.allOf(pieces.toArray(CompletableFuture[]::new))
-                    .thenCompose(ok -> copyFrom(next, end, source, from, destinations, to));
-        });
-    }
-
-    private interface Change {
-        CompletableFuture<Void> apply(ReplicaClient client, long sequence, long epoch);
-    }
-
-    private CompletableFuture<Void> toEach(List<Member> destinations, List<ReplicaClient> to, Change change) {
+    /** Has every destination copy the range from the source itself. */
+    private CompletableFuture<Void> pull(long offset, long length, Member source, List<Member> destinations,
+            List<ReplicaClient> to) {
         long sequence;
         long epoch;
         synchronized (writeSet) {
             sequence = writeSet.sequence();
             epoch = writeSet.epoch();
         }
-        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        List<CompletableFuture<Void>> copies = new ArrayList<>();
         for (int i = 0; i < to.size(); i++) {
-            Member member = destinations.get(i);
-            writes.add(change.apply(to.get(i), sequence, epoch).handle((ok, failure) -> {
-                if (failure != null) {
-                    throw new CopyFailure(member, false, failure);
-                }
-                return null;
-            }));
+            Member destination = destinations.get(i);
+            copies.add(to.get(i).copyFrom(offset, length, source.endpoint().socketAddress(), source.name(), sequence,
+                    epoch).handle((ok, failure) -> {
+                        if (failure != null) {
+                            boolean atSource = Failures.cause(failure) instanceof ReplicaRequestFailedException refused
+                                    && refused.code() == ErrorCode.SOURCE_FAILED;
+                            throw new CopyFailure(atSource ? source : destination, atSource, failure);
+                        }
+                        return null;
+                    }));
         }
-        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
-    }
-
-    private static <T> CompletableFuture<T> sourceStep(CompletableFuture<T> step, Member source) {
-        return step.handle((value, failure) -> {
-            if (failure != null) {
-                throw new CopyFailure(source, true, failure);
-            }
-            return value;
-        });
+        return CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new));
     }
 }

@@ -220,6 +220,18 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     /**
+     * Has the replica copy [offset, offset + length) from {@code source} (a replica of the same
+     * volume, named {@code sourceReplica}, on another pool) itself; see {@link Message.CopyFrom}.
+     * Fails with a {@link ReplicaRequestFailedException} of code SOURCE_FAILED when the pool could
+     * not read the source.
+     */
+    public CompletableFuture<Void> copyFrom(long offset, long length, InetSocketAddress source, String sourceReplica,
+            long sequence, long epoch) {
+        return done(send(new Message.CopyFrom(offset, length, source.getHostString(), source.getPort(), sourceReplica,
+                sequence, epoch)));
+    }
+
+    /**
      * The allocation of [offset, offset + length) as contiguous extents from {@code offset} on; a
      * long answer stops early, so continue from the end of the last extent.
      */

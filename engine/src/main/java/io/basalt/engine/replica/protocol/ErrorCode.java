@@ -8,7 +8,9 @@ public enum ErrorCode {
     STALE_EPOCH(4),
     OUT_OF_RANGE(5),
     IO_ERROR(6),
-    INVALID_REQUEST(7);
+    INVALID_REQUEST(7),
+    /** A copy could not read its source replica (see {@link Message.CopyFrom}). */
+    SOURCE_FAILED(8);
 
     private final int wireValue;
 

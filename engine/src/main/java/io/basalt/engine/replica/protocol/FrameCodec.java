@@ -62,6 +62,7 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
     private static final int WRITTEN_REGIONS = 18;
     private static final int REGION_CHECKSUMS = 19;
     private static final int CHECKSUMS = 20;
+    private static final int COPY_FROM = 21;
 
     /**
      * How connections carrying frames read from the socket: small reads while requests are small,
@@ -217,6 +218,7 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
             case Message.WrittenRegions m -> WRITTEN_REGIONS;
             case Message.RegionChecksums m -> REGION_CHECKSUMS;
             case Message.Checksums m -> CHECKSUMS;
+            case Message.CopyFrom m -> COPY_FROM;
         };
     }
 
@@ -267,6 +269,13 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
                 }
             }
             case Message.RegionChecksums m -> out.writeLong(m.fromRegion()).writeInt(m.count());
+            case Message.CopyFrom m -> {
+                out.writeLong(m.offset()).writeLong(m.length());
+                writeString(m.sourceHost(), out);
+                out.writeInt(m.sourcePort());
+                writeString(m.sourceReplica(), out);
+                out.writeLong(m.sequence()).writeLong(m.epoch());
+            }
             case Message.Checksums m -> {
                 out.writeInt(m.crcs().length);
                 for (int crc : m.crcs()) {
@@ -301,6 +310,8 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
                 case WRITTEN_REGIONS -> readWrittenRegions(in);
                 case REGION_CHECKSUMS -> new Message.RegionChecksums(in.readLong(), in.readInt());
                 case CHECKSUMS -> readChecksums(in);
+                case COPY_FROM -> new Message.CopyFrom(in.readLong(), in.readLong(), readString(in), in.readInt(),
+                        readString(in), in.readLong(), in.readLong());
                 default -> throw new ProtocolViolationException("unknown opcode " + opcode);
             };
         } catch (IndexOutOfBoundsException e) {

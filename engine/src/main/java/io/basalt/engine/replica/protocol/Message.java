@@ -64,6 +64,18 @@ public sealed interface Message {
     record Resize(long sizeBytes, long epoch) implements Message {
     }
 
+    /**
+     * Copies [offset, offset + length) into this replica from replica {@code sourceReplica} of the
+     * same volume on the pool whose replica protocol is at {@code sourceHost}:{@code sourcePort}, as
+     * that replica holds the range: its written data, the rest deallocated. The pool reads the source
+     * itself, proving the volume's secret as any client does, and applies the copy as a change of
+     * {@code sequence} under {@code epoch}. Answered with {@link Done}, or a {@link Failure} whose code
+     * is {@link ErrorCode#SOURCE_FAILED} when the source could not be read.
+     */
+    record CopyFrom(long offset, long length, String sourceHost, int sourcePort, String sourceReplica, long sequence,
+                    long epoch) implements Message {
+    }
+
     /** Asks how [offset, offset + length) is allocated; answered with {@link Extents}. */
     record Allocation(long offset, long length) implements Message {
     }

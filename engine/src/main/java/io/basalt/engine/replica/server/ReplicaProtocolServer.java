@@ -20,6 +20,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,13 +28,22 @@ import java.util.concurrent.TimeUnit;
 /** Serves the replica protocol for every replica of a pool. */
 public final class ReplicaProtocolServer implements AutoCloseable {
 
+    /**
+     * How long a pool waits for another pool it copies from to answer one request: well within the
+     * time a target gives the copy as a whole, so that the target learns that the source failed.
+     */
+    private static final Duration SOURCE_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
     private final EventLoopGroup group;
     private final ExecutorService workers;
+    private final RegionPuller puller;
     private final Channel serverChannel;
 
-    private ReplicaProtocolServer(EventLoopGroup group, ExecutorService workers, Channel serverChannel) {
+    private ReplicaProtocolServer(EventLoopGroup group, ExecutorService workers, RegionPuller puller,
+            Channel serverChannel) {
         this.group = group;
         this.workers = workers;
+        this.puller = puller;
         this.serverChannel = serverChannel;
     }
 
@@ -48,6 +58,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
                 Thread.ofPlatform().name("replica-io-", 0).daemon().factory());
         EpochGate epochs = new EpochGate();
         WrittenRegionLog writtenRegions = new WrittenRegionLog();
+        RegionPuller puller = new RegionPuller(secrets, epochs, writtenRegions, workers, SOURCE_REQUEST_TIMEOUT);
         int maxReadBytes = limits.maxFrameBytes() - FrameCodec.FRAME_OVERHEAD_BYTES;
         try {
             ChannelFuture bound = new ServerBootstrap()
@@ -63,16 +74,18 @@ public final class ReplicaProtocolServer implements AutoCloseable {
                             channel.pipeline().addLast(new FlushConsolidationHandler(
                                             FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
                                     new FrameCodec(limits.maxFrameBytes()),
-                                    new ReplicaSession(pool, secrets, epochs, writtenRegions, workers, limits, maxReadBytes));
+                                    new ReplicaSession(pool, secrets, epochs, writtenRegions, puller, workers, limits,
+                                            maxReadBytes));
                         }
                     })
                     .bind(listen).await();
             if (!bound.isSuccess()) {
                 throw new IOException("cannot listen on " + listen + ": " + bound.cause().getMessage(), bound.cause());
             }
-            return new ReplicaProtocolServer(group, workers, bound.channel());
+            return new ReplicaProtocolServer(group, workers, puller, bound.channel());
         } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            puller.close();
             workers.shutdownNow();
             throw e;
         }
@@ -89,6 +102,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         serverChannel.close().sync();
+        puller.close();
         workers.shutdown();
         workers.awaitTermination(30, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();

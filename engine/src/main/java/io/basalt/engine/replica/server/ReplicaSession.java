@@ -41,6 +41,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     private final ReplicaSecrets secrets;
     private final EpochGate epochs;
     private final WrittenRegionLog writtenRegions;
+    private final RegionPuller puller;
     private final Executor workers;
     private final ServerLimits limits;
     private final int maxReadBytes;
@@ -50,11 +51,12 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     private boolean handshaking;
 
     ReplicaSession(ReplicaPool pool, ReplicaSecrets secrets, EpochGate epochs, WrittenRegionLog writtenRegions,
-            Executor workers, ServerLimits limits, int maxReadBytes) {
+            RegionPuller puller, Executor workers, ServerLimits limits, int maxReadBytes) {
         this.pool = pool;
         this.secrets = secrets;
         this.epochs = epochs;
         this.writtenRegions = writtenRegions;
+        this.puller = puller;
         this.workers = workers;
         this.limits = limits;
         this.maxReadBytes = maxReadBytes;
@@ -84,8 +86,22 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
             return;
         }
         admit(ctx);
+        if (frame.message() instanceof Message.CopyFrom copy) {
+            long requestId = frame.requestId();
+            puller.copy(replica, copy).thenAccept(answer -> answerLater(ctx, new Frame(requestId, answer)));
+            return;
+        }
         frame.retain(); // held until served: it outlives this read
         dispatch(ctx, frame);
+    }
+
+    /** Sends an answer computed off the event loop. */
+    private void answerLater(ChannelHandlerContext ctx, Frame answer) {
+        try {
+            ctx.executor().execute(() -> finished(ctx, answer));
+        } catch (RejectedExecutionException e) {
+            answer.release();
+        }
     }
 
     @Override
@@ -191,7 +207,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                 } finally {
                     frame.release();
                 }
-                ctx.executor().execute(() -> finished(ctx, answer));
+                answerLater(ctx, answer);
             });
         } catch (RejectedExecutionException e) {
             frame.release();

@@ -12,7 +12,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +34,7 @@ class ReplicaSessionTest {
     private ReplicaPool pool;
     private ReplicaSecrets secrets;
     private final Queue<Runnable> storeCalls = new ArrayDeque<>();
+    private final List<RegionPuller> pullers = new ArrayList<>();
     private EmbeddedChannel channel;
 
     @BeforeEach
@@ -45,6 +49,7 @@ class ReplicaSessionTest {
     @AfterEach
     void close() throws Exception {
         channel.finishAndReleaseAll();
+        pullers.forEach(RegionPuller::close);
         pool.close();
     }
 
@@ -122,7 +127,11 @@ class ReplicaSessionTest {
     }
 
     private ReplicaSession newSession() {
-        return new ReplicaSession(pool, secrets, new EpochGate(), new WrittenRegionLog(), storeCalls::add,
+        EpochGate epochs = new EpochGate();
+        WrittenRegionLog regions = new WrittenRegionLog();
+        RegionPuller puller = new RegionPuller(secrets, epochs, regions, storeCalls::add, Duration.ofSeconds(5));
+        pullers.add(puller);
+        return new ReplicaSession(pool, secrets, epochs, regions, puller, storeCalls::add,
                 new ServerLimits(1, MAX_IN_FLIGHT, FrameCodec.DEFAULT_MAX_FRAME_BYTES), 1 << 20);
     }
 

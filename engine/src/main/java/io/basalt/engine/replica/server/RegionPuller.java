@@ -1,0 +1,177 @@
+package io.basalt.engine.replica.server;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.basalt.engine.replica.client.ReplicaClient;
+import io.basalt.engine.replica.protocol.ErrorCode;
+import io.basalt.engine.replica.protocol.FrameCodec;
+import io.basalt.engine.replica.protocol.Message;
+import io.basalt.engine.replica.store.Replica;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@link Message.CopyFrom}: reads a range from a replica of the same volume on another pool,
+ * as a client of that pool, and applies it to a replica here. The data crosses the network once,
+ * from pool to pool, rather than through the target, which only says what to copy. Nothing here
+ * blocks a thread: the source is read asynchronously and each store call is a task of its own on
+ * the workers.
+ */
+final class RegionPuller implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegionPuller.class);
+
+    private final EventLoopGroup group = ReplicaClient.newEventLoopGroup(1);
+    private final ReplicaSecrets secrets;
+    private final EpochGate epochs;
+    private final WrittenRegionLog writtenRegions;
+    private final Executor workers;
+    private final Duration requestTimeout;
+
+    /** A source replica as one replica here reads it: connections prove the secret of the replica here. */
+    private record Source(InetSocketAddress address, String replica, String reader) {
+    }
+
+    /** A failure of the replica here (not of the source), answered with its own code. */
+    private static final class LocalFailure extends RuntimeException {
+        private final ErrorCode code;
+
+        LocalFailure(ErrorCode code, String message, Throwable cause) {
+            super(message, cause);
+            this.code = code;
+        }
+    }
+
+    RegionPuller(ReplicaSecrets secrets, EpochGate epochs, WrittenRegionLog writtenRegions, Executor workers,
+            Duration requestTimeout) {
+        this.secrets = secrets;
+        this.epochs = epochs;
+        this.writtenRegions = writtenRegions;
+        this.workers = workers;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** Copies the range into {@code destination}; completes (normally) with the answer to send. */
+    CompletableFuture<Message> copy(Replica destination, Message.CopyFrom request) {
+        if (request.offset() < 0 || request.length() < 0 || request.offset() > destination.size() - request.length()) {
+            return CompletableFuture.completedFuture(new Message.Failure(ErrorCode.OUT_OF_RANGE, "a copy of "
+                    + request.length() + " bytes at " + request.offset() + " does not fit replica '"
+                    + destination.name() + "' of " + destination.size() + " bytes"));
+        }
+        Source source = new Source(new InetSocketAddress(request.sourceHost(), request.sourcePort()),
+                request.sourceReplica(), destination.name());
+        long end = request.offset() + request.length();
+        return connect(source)
+                .thenCompose(client -> copyFrom(client, destination, request, request.offset(), end)
+                        .whenComplete((copied, failure) -> client.closeAsync()))
+                .handle((copied, failure) -> failure == null ? new Message.Done() : answer(source, failure));
+    }
+
+    private Message answer(Source source, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof LocalFailure local) {
+            return new Message.Failure(local.code, local.getMessage());
+        }
+        LOG.warn("copy source failed: {} {} {}", kv("source", source.replica() + "@" + source.address()),
+                kv("replica", source.reader()), kv("reason", String.valueOf(cause.getMessage())));
+        return new Message.Failure(ErrorCode.SOURCE_FAILED, "reading replica '" + source.replica() + "' at "
+                + source.address() + " failed: " + cause.getMessage());
+    }
+
+    /**
+     * A connection to {@code source} for one copy, proving the secret of the replica here: a copy
+     * moves megabytes, beside which a handshake costs little, and no connection outlives its copy.
+     */
+    private CompletableFuture<ReplicaClient> connect(Source source) {
+        Optional<byte[]> secret = secrets.secret(source.reader());
+        if (secret.isEmpty()) {
+            return CompletableFuture.failedFuture(new LocalFailure(ErrorCode.UNKNOWN_REPLICA,
+                    "replica '" + source.reader() + "' has no secret to read its source with", null));
+        }
+        return ReplicaClient.connect(group, source.address(), source.replica(), secret.get(), requestTimeout);
+    }
+
+    /** Copies [position, end) window by window as the source answers for its allocation. */
+    private CompletableFuture<Void> copyFrom(ReplicaClient from, Replica destination, Message.CopyFrom request,
+            long position, long end) {
+        if (position >= end) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return from.allocation(position, end - position).thenCompose(extents -> {
+            List<CompletableFuture<Void>> pieces = new ArrayList<>();
+            long reached = position;
+            for (Message.Extent extent : extents) {
+                if (extent.mapped()) {
+                    for (long at = extent.offset(); at < extent.end(); at += FrameCodec.MAX_DATA_BYTES) {
+                        int piece = (int) Math.min(FrameCodec.MAX_DATA_BYTES, extent.end() - at);
+                        long pieceOffset = at;
+                        pieces.add(from.readBuffer(pieceOffset, piece).thenCompose(data ->
+                                write(destination, request, pieceOffset, data)));
+                    }
+                } else {
+                    pieces.add(unmap(destination, request, extent.offset(), extent.length()));
+                }
+                reached = extent.end();
+            }
+            long next = extents.isEmpty() ? end : reached;
+            return CompletableFuture.allOf(pieces.toArray(CompletableFuture[]::new))
+                    .thenCompose(done -> copyFrom(from, destination, request, next, end));
+        });
+    }
+
+    /** Writes {@code data}, which it releases once the store call is over. */
+    private CompletableFuture<Void> write(Replica destination, Message.CopyFrom request, long offset, ByteBuf data) {
+        return local(destination, request, () -> {
+            destination.write(offset, data.nioBuffer(), request.sequence());
+            writtenRegions.written(destination, offset, data.readableBytes(), request.sequence());
+        }).whenComplete((ok, failure) -> data.release());
+    }
+
+    private CompletableFuture<Void> unmap(Replica destination, Message.CopyFrom request, long offset, long length) {
+        return local(destination, request, () -> {
+            destination.unmap(offset, length, request.sequence());
+            writtenRegions.written(destination, offset, length, request.sequence());
+        });
+    }
+
+    /** One store call on a worker, under the request's epoch. */
+    private CompletableFuture<Void> local(Replica destination, Message.CopyFrom request, EpochGate.Change change) {
+        try {
+            return CompletableFuture.runAsync(() -> {
+                boolean applied;
+                try {
+                    applied = epochs.underEpoch(destination, request.epoch(), change);
+                } catch (IOException | RuntimeException e) {
+                    throw new LocalFailure(ErrorCode.IO_ERROR, "replica '" + destination.name() + "': "
+                            + e.getMessage(), e);
+                }
+                if (!applied) {
+                    throw new LocalFailure(ErrorCode.STALE_EPOCH, "replica '" + destination.name() + "' is at epoch "
+                            + destination.epoch() + "; a copy of epoch " + request.epoch() + " is refused", null);
+                }
+            }, workers);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new LocalFailure(ErrorCode.IO_ERROR, "the pool server is stopping", e));
+        }
+    }
+
+    /** Closes the connections to sources; copies under way fail. */
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
