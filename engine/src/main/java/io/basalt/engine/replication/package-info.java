@@ -8,7 +8,7 @@
  * set; every change of the set advances the epoch, persisted on the replicas that remain before more
  * writes are acknowledged. Replicas that come back rebuild online: they take new writes at once while
  * the rest is copied from a healthy replica under a range lock, so a copy never overwrites a newer
- * write. At start-up only replicas of the newest epoch are trusted, and the regions some of them wrote
+ * write; the copy goes from pool to pool, the target only saying what to copy. At start-up only replicas of the newest epoch are trusted, and the regions some of them wrote
  * since their last consistent mark are copied from whichever wrote them last; replicas that cannot
  * list those regions are compared by content, and each sector takes what a quorum of them holds.
  */
