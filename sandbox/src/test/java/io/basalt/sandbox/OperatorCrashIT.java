@@ -13,15 +13,10 @@ import io.basalt.api.v1alpha1.VolumeClaimStatus;
 import io.basalt.api.v1alpha1.VolumePhase;
 import io.basalt.api.v1alpha1.VolumeReplica;
 import io.basalt.api.v1alpha1.VolumeTarget;
-import io.basalt.sandbox.tour.CsiClient;
 import io.basalt.sandbox.tour.PoolReplicas;
-import io.basalt.sandbox.tour.QemuIo;
-import io.basalt.sandbox.tour.Volumes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +40,6 @@ import org.slf4j.LoggerFactory;
 class OperatorCrashIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(OperatorCrashIT.class);
-    private static final Path ROOT = Path.of(System.getProperty("basalt.root"));
     private static final String NAMESPACE = BasaltResources.NAMESPACE;
     private static final String VOLUME_LABEL = "basalt.io/volume";
     private static final long SIZE = 64L << 20;
@@ -54,24 +48,12 @@ class OperatorCrashIT {
     /** Short enough to catch the operator between two of the calls it makes to provision a volume. */
     private static final Duration KILL_POLL = Duration.ofMillis(5);
 
-    private Sandbox sandbox;
-    private CsiClient csi;
-    private Volumes volumes;
-    private QemuIo qemu;
+    private SandboxStack stack;
 
     @BeforeAll
     void startStackWithThreePools() throws Exception {
-        Path base = Path.of(System.getProperty("basalt.it.workdir"));
-        Files.createDirectories(base);
-        Path data = Files.createTempDirectory(base, "crash");
-        sandbox = Sandbox.start(new SandboxSettings(data, data.resolve("csi.sock"),
-                ProcessHandle.current().info().command().orElse("java"),
-                ROOT.resolve("engine/target/basalt-engine.jar"), ROOT.resolve("operator/target/basalt-operator.jar"),
-                ROOT.resolve("driver/target/basalt-driver.jar"), NODES, List.of("--status-interval=1s")));
-        csi = new CsiClient(data.resolve("csi.sock"));
-        volumes = new Volumes(sandbox.client(), csi);
-        qemu = new QemuIo(data.resolve("qemu"));
-        await().atMost(Duration.ofSeconds(60)).until(() -> pools().stream()
+        stack = SandboxStack.start("crash", NODES, List.of("--status-interval=1s"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> stack.pools().stream()
                 .filter(p -> p.getStatus() != null && p.getStatus().phase() == PoolPhase.ONLINE
                         && p.getStatus().managementEndpoint() != null)
                 .count() == NODES.size());
@@ -79,23 +61,20 @@ class OperatorCrashIT {
 
     @AfterAll
     void stopStack() throws InterruptedException {
-        if (csi != null) {
-            csi.close();
-        }
-        if (sandbox != null) {
-            sandbox.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 
     @Test
     void killedAsSoonAsTheFirstReplicaExistsTheRestartedOperatorFinishesTheVolumeWithNothingTwice() {
         String volume = "crash-early";
-        volumes.create(volume, SIZE, REPLICAS, Optional.empty());
-        volumes.recordConsumer(volume, SandboxSettings.CONSUMER_NODE);
+        stack.volumes().create(volume, SIZE, REPLICAS, Optional.empty());
+        stack.volumes().recordConsumer(volume, SandboxSettings.CONSUMER_NODE);
 
         killOperatorOnce(() -> !replicas(volume).isEmpty());
         assertNotServingYet(volume);
-        sandbox.startOperator();
+        stack.sandbox().startOperator();
 
         assertConvergedWithNothingTwice(volume, "0x5e");
     }
@@ -103,12 +82,12 @@ class OperatorCrashIT {
     @Test
     void killedRightAfterTheTargetDeploymentIsCreatedTheRestartedOperatorFinishesTheVolumeWithNothingTwice() {
         String volume = "crash-late";
-        volumes.create(volume, SIZE, REPLICAS, Optional.empty());
-        volumes.recordConsumer(volume, SandboxSettings.CONSUMER_NODE);
+        stack.volumes().create(volume, SIZE, REPLICAS, Optional.empty());
+        stack.volumes().recordConsumer(volume, SandboxSettings.CONSUMER_NODE);
 
         killOperatorOnce(() -> !deployments(volume).isEmpty());
         assertNotServingYet(volume);
-        sandbox.startOperator();
+        stack.sandbox().startOperator();
 
         assertConvergedWithNothingTwice(volume, "0x7c");
     }
@@ -117,7 +96,7 @@ class OperatorCrashIT {
     private void killOperatorOnce(BooleanSupplier state) {
         await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(KILL_POLL)
                 .until(state::getAsBoolean);
-        sandbox.killOperator();
+        stack.sandbox().killOperator();
     }
 
     /** The kill came mid-provisioning: the claim is not Bound and no target pod serves yet. */
@@ -125,20 +104,20 @@ class OperatorCrashIT {
         String left = "left by the killed operator: replicas " + names(replicas(volume)) + ", VolumeTargets "
                 + names(targets(volume)) + ", Deployments " + names(deployments(volume));
         LOG.info("operator killed mid-provisioning {} {}", kv("volume", volume), kv("left", left));
-        VolumeClaimStatus status = volumes.claim(volume).getStatus();
+        VolumeClaimStatus status = stack.volumes().claim(volume).getStatus();
         assertThat(status == null ? null : status.phase()).as(left).isNotEqualTo(VolumePhase.BOUND);
         assertThat(deployments(volume)).as(left).allMatch(d -> d.getStatus() == null
                 || d.getStatus().getReadyReplicas() == null || d.getStatus().getReadyReplicas() == 0);
     }
 
     private void assertConvergedWithNothingTwice(String volume, String pattern) {
-        VolumeClaimStatus bound = volumes.awaitBound(volume, Duration.ofSeconds(60));
+        VolumeClaimStatus bound = stack.volumes().awaitBound(volume, Duration.ofSeconds(60));
         await().atMost(Duration.ofSeconds(30)).until(() -> allReplicasHealthy(volume));
 
         List<VolumeReplica> replicas = replicas(volume);
         assertThat(replicas).hasSize(REPLICAS);
         assertThat(replicas).extracting(r -> r.getSpec().pool()).doesNotHaveDuplicates()
-                .containsExactlyInAnyOrderElementsOf(pools().stream().map(p -> p.getMetadata().getName()).toList());
+                .containsExactlyInAnyOrderElementsOf(stack.pools().stream().map(p -> p.getMetadata().getName()).toList());
         assertThat(targets(volume)).singleElement().satisfies(target -> {
             assertThat(target.getMetadata().getName()).isEqualTo(bound.volumeTarget());
             assertThat(target.getSpec().nodeName()).isEqualTo(SandboxSettings.CONSUMER_NODE);
@@ -149,22 +128,22 @@ class OperatorCrashIT {
                 .satisfies(d -> assertThat(d.getStatus().getReadyReplicas()).isEqualTo(1));
         assertThat(targetPods(volume)).singleElement()
                 .satisfies(p -> assertThat(p.getSpec().getNodeName()).isEqualTo(SandboxSettings.CONSUMER_NODE));
-        assertThat(sandbox.client().services().inNamespace(NAMESPACE).withLabel(VOLUME_LABEL, volume).list()
+        assertThat(stack.sandbox().client().services().inNamespace(NAMESPACE).withLabel(VOLUME_LABEL, volume).list()
                 .getItems()).singleElement();
-        assertThat(sandbox.client().secrets().inNamespace(NAMESPACE).withLabel(VOLUME_LABEL, volume).list()
+        assertThat(stack.sandbox().client().secrets().inNamespace(NAMESPACE).withLabel(VOLUME_LABEL, volume).list()
                 .getItems()).singleElement()
                 .satisfies(s -> assertThat(s.getMetadata().getName()).isEqualTo(bound.chapSecretName()));
         Map<String, String> replicaByPool = replicas.stream()
                 .collect(Collectors.toMap(r -> r.getSpec().pool(), r -> r.getMetadata().getName()));
-        for (StoragePool pool : pools()) {
+        for (StoragePool pool : stack.pools()) {
             assertThat(poolReplicasOf(pool, volume)).as("replicas of %s in pool %s", volume, pool.getMetadata().getName())
                     .containsExactly(replicaByPool.get(pool.getMetadata().getName()));
         }
         // The login uses the one Secret's CHAP credentials: a second Secret would have left target and
         // initiator with different passwords.
-        String url = volumes.url(bound);
-        qemu.run(url, List.of("write -P " + pattern + " 0 4M"));
-        qemu.run(url, List.of("read -P " + pattern + " 0 4M"));
+        String url = stack.volumes().url(bound);
+        stack.qemu().run(url, List.of("write -P " + pattern + " 0 4M"));
+        stack.qemu().run(url, List.of("read -P " + pattern + " 0 4M"));
     }
 
     private boolean allReplicasHealthy(String volume) {
@@ -186,27 +165,23 @@ class OperatorCrashIT {
         }
     }
 
-    private List<StoragePool> pools() {
-        return sandbox.client().resources(StoragePool.class).inNamespace(NAMESPACE).list().getItems();
-    }
-
     private List<VolumeReplica> replicas(String volume) {
-        return sandbox.client().resources(VolumeReplica.class).inNamespace(NAMESPACE)
+        return stack.sandbox().client().resources(VolumeReplica.class).inNamespace(NAMESPACE)
                 .withLabel(VOLUME_LABEL, volume).list().getItems();
     }
 
     private List<VolumeTarget> targets(String volume) {
-        return sandbox.client().resources(VolumeTarget.class).inNamespace(NAMESPACE)
+        return stack.sandbox().client().resources(VolumeTarget.class).inNamespace(NAMESPACE)
                 .withLabel(VOLUME_LABEL, volume).list().getItems();
     }
 
     private List<Deployment> deployments(String volume) {
-        return sandbox.client().apps().deployments().inNamespace(NAMESPACE).withLabel(VOLUME_LABEL, volume).list()
+        return stack.sandbox().client().apps().deployments().inNamespace(NAMESPACE).withLabel(VOLUME_LABEL, volume).list()
                 .getItems();
     }
 
     private List<Pod> targetPods(String volume) {
-        return sandbox.client().pods().inNamespace(NAMESPACE).withLabel(VOLUME_LABEL, volume).list().getItems();
+        return stack.sandbox().client().pods().inNamespace(NAMESPACE).withLabel(VOLUME_LABEL, volume).list().getItems();
     }
 
     private static List<String> names(List<? extends HasMetadata> resources) {

@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -165,11 +166,8 @@ class ReplicatedTargetManagementTest {
         await().atMost(WAIT).until(() -> api().targetStatus(TargetStatusRequest.getDefaultInstance()).getHealth()
                 == Health.OFFLINE);
 
-        assertThatThrownBy(() -> api().snapshotVolume(SnapshotVolumeRequest.newBuilder().setSnapshot("s1").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-                    assertThat(e.getStatus().getDescription()).contains("1 healthy replica(s), needs 2");
-                });
+        assertRefused(() -> api().snapshotVolume(SnapshotVolumeRequest.newBuilder().setSnapshot("s1").build()),
+                Status.Code.FAILED_PRECONDITION, "1 healthy replica(s), needs 2");
         assertThat(volume.pool(0).pool().replica(LoopbackVolume.VOLUME).listSnapshots()).isEmpty();
     }
 
@@ -186,12 +184,8 @@ class ReplicatedTargetManagementTest {
     void removingAReplicaThatIsNotAMemberIsNotFound() throws Exception {
         TargetManagementGrpc.TargetManagementBlockingStub api = serve(3, ReplicationSettings.defaults(2));
 
-        assertThatThrownBy(() -> api.removeReplica(RemoveReplicaRequest.newBuilder().setName(LoopbackVolume.VOLUME)
-                .setAddress("127.0.0.1:1").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-                    assertThat(e.getStatus().getDescription()).contains("not a member");
-                });
+        assertRefused(() -> api.removeReplica(RemoveReplicaRequest.newBuilder().setName(LoopbackVolume.VOLUME)
+                .setAddress("127.0.0.1:1").build()), Status.Code.NOT_FOUND, "not a member");
     }
 
     @Test
@@ -200,12 +194,9 @@ class ReplicatedTargetManagementTest {
         api.removeReplica(RemoveReplicaRequest.newBuilder().setName(LoopbackVolume.VOLUME)
                 .setAddress(volume.endpoint(2).address()).build());
 
-        assertThatThrownBy(() -> api().removeReplica(RemoveReplicaRequest.newBuilder()
-                .setName(LoopbackVolume.VOLUME).setAddress(volume.endpoint(1).address()).build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-                    assertThat(e.getStatus().getDescription()).contains("2 needed");
-                });
+        assertRefused(() -> api().removeReplica(RemoveReplicaRequest.newBuilder()
+                .setName(LoopbackVolume.VOLUME).setAddress(volume.endpoint(1).address()).build()),
+                Status.Code.FAILED_PRECONDITION, "2 needed");
         ReplicatedBackend backend = api().targetStatus(TargetStatusRequest.getDefaultInstance()).getReplicated();
         assertThat(backend.getReplicasList()).extracting(ReplicaStatus::getAddress)
                 .containsExactly(volume.endpoint(0).address(), volume.endpoint(1).address());
@@ -231,12 +222,8 @@ class ReplicatedTargetManagementTest {
     void addingAReplicaWhoseAddressIsNotHostAndPortIsAnInvalidArgument() throws Exception {
         TargetManagementGrpc.TargetManagementBlockingStub api = serve(3, ReplicationSettings.defaults(2));
 
-        assertThatThrownBy(() -> api.addReplica(AddReplicaRequest.newBuilder().setName(LoopbackVolume.VOLUME)
-                .setAddress("pool-without-port").build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                    assertThat(e.getStatus().getDescription()).contains("is not HOST:PORT");
-                });
+        assertRefused(() -> api.addReplica(AddReplicaRequest.newBuilder().setName(LoopbackVolume.VOLUME)
+                .setAddress("pool-without-port").build()), Status.Code.INVALID_ARGUMENT, "is not HOST:PORT");
     }
 
     @Test
@@ -251,5 +238,13 @@ class ReplicatedTargetManagementTest {
         for (int i = 0; i < 3; i++) {
             assertThat(volume.pool(i).pool().replica(LoopbackVolume.VOLUME).size()).isEqualTo(2 * SIZE);
         }
+    }
+
+    /** The call fails with {@code code} and a description that contains {@code description}. */
+    private static void assertRefused(ThrowingCallable call, Status.Code code, String description) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(code);
+            assertThat(e.getStatus().getDescription()).contains(description);
+        });
     }
 }
