@@ -14,8 +14,8 @@ import java.nio.file.Path;
 
 /**
  * A Linux file descriptor for the calls that {@link java.nio.channels.FileChannel} lacks:
- * hole punching, hole seeking, truncation, the allocated-block count and reads that never wait
- * for the disk. Linux x86-64/aarch64 only, through the Foreign Function and Memory API.
+ * hole punching, allocation ahead of writes, hole seeking, truncation, the allocated-block count
+ * and reads that never wait for the disk. Linux x86-64/aarch64 only, through the Foreign Function and Memory API.
  */
 public final class NativeFile implements AutoCloseable {
 
@@ -68,6 +68,8 @@ public final class NativeFile implements AutoCloseable {
     private final int fd;
     /** Cleared once the file system refuses RWF_NOWAIT, so that it is not asked again. */
     private volatile boolean cachedReadsSupported = true;
+    /** Cleared once the file system refuses to allocate ahead, likewise. */
+    private volatile boolean allocationSupported = true;
 
     private NativeFile(Path path, int fd) {
         this.path = path;
@@ -93,17 +95,40 @@ public final class NativeFile implements AutoCloseable {
 
     /** Frees the blocks of a range, keeping the file size; the range reads as zeroes afterwards. */
     public void punchHole(long offset, long length) throws IOException {
+        int errno = fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length);
+        if (errno != 0) {
+            throw failure("fallocate(PUNCH_HOLE)", path, errno);
+        }
+    }
+
+    /**
+     * Reserves blocks for a range without changing what it reads (holes become allocated zeros)
+     * and grows the file to cover it, never shrinking it; false where the file system cannot.
+     */
+    public boolean allocate(long offset, long length) throws IOException {
+        if (!allocationSupported) {
+            return false;
+        }
+        int errno = fallocate(0, offset, length);
+        if (errno == EOPNOTSUPP) {
+            allocationSupported = false;
+            return false;
+        }
+        if (errno != 0) {
+            throw failure("fallocate", path, errno);
+        }
+        return true;
+    }
+
+    /** 0, or the errno of the failed call. */
+    private int fallocate(int mode, long offset, long length) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc;
             do {
-                rc = (int) FALLOCATE.invokeExact(state, fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length);
+                rc = (int) FALLOCATE.invokeExact(state, fd, mode, offset, length);
             } while (rc != 0 && errno(state) == EINTR);
-            if (rc != 0) {
-                throw failure("fallocate(PUNCH_HOLE)", path, state);
-            }
-        } catch (IOException e) {
-            throw e;
+            return rc == 0 ? 0 : errno(state);
         } catch (Throwable t) {
             throw new IOException("fallocate " + path, t);
         }
@@ -232,6 +257,10 @@ public final class NativeFile implements AutoCloseable {
     }
 
     private static IOException failure(String call, Path path, MemorySegment state) {
-        return new IOException(call + " on " + path + " failed with errno " + errno(state));
+        return failure(call, path, errno(state));
+    }
+
+    private static IOException failure(String call, Path path, int errno) {
+        return new IOException(call + " on " + path + " failed with errno " + errno);
     }
 }

@@ -13,13 +13,14 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TCP proxy on loopback in front of a pool: what the target sends reaches the pool after a delay
- * the test sets (order kept), and the bytes the pool sends back are counted, so a test can slow one
- * replica down and see which replicas answered reads.
+ * the test sets (order kept), and the bytes the pool sends back and the connections are counted, so
+ * a test can slow one replica down and see which replicas answered reads and who connected how often.
  */
 final class DelayingProxy implements AutoCloseable {
 
@@ -32,6 +33,7 @@ final class DelayingProxy implements AutoCloseable {
     private final InetSocketAddress pool;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLong bytesFromPool = new AtomicLong();
+    private final AtomicInteger connections = new AtomicInteger();
     private volatile long delayNanos;
     private volatile boolean closed;
 
@@ -55,10 +57,16 @@ final class DelayingProxy implements AutoCloseable {
         return bytesFromPool.get();
     }
 
+    /** Connections accepted so far. */
+    int connections() {
+        return connections.get();
+    }
+
     private void acceptLoop() {
         while (!closed) {
             try {
                 Socket client = listener.accept();
+                connections.incrementAndGet();
                 Socket upstream = new Socket(pool.getAddress(), pool.getPort());
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);

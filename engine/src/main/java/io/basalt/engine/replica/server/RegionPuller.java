@@ -15,8 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +32,13 @@ import org.slf4j.LoggerFactory;
  * as a client of that pool, and applies it to a replica here. The data crosses the network once,
  * from pool to pool, rather than through the target, which only says what to copy. Nothing here
  * blocks a thread: the source is read asynchronously and each store call is a task of its own on
- * the workers.
+ * the workers. Connections to a source stay open a moment after a copy for the copies that follow.
  */
 final class RegionPuller implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegionPuller.class);
+    /** How long a connection to a source waits for the next copy before it is closed. */
+    static final Duration IDLE_CONNECTION = Duration.ofSeconds(2);
 
     private final EventLoopGroup group = ReplicaClient.newEventLoopGroup(1);
     private final ReplicaSecrets secrets;
@@ -40,6 +46,7 @@ final class RegionPuller implements AutoCloseable {
     private final WrittenRegionLog writtenRegions;
     private final Executor workers;
     private final Duration requestTimeout;
+    private final ConcurrentMap<Source, Queue<ReplicaClient>> idle = new ConcurrentHashMap<>();
 
     /** A source replica as one replica here reads it: connections prove the secret of the replica here. */
     private record Source(InetSocketAddress address, String replica, String reader) {
@@ -76,7 +83,7 @@ final class RegionPuller implements AutoCloseable {
         long end = request.offset() + request.length();
         return connect(source)
                 .thenCompose(client -> copyFrom(client, destination, request, request.offset(), end)
-                        .whenComplete((copied, failure) -> client.closeAsync()))
+                        .whenComplete((copied, failure) -> release(source, client, failure == null)))
                 .handle((copied, failure) -> failure == null ? new Message.Done() : answer(source, failure));
     }
 
@@ -93,8 +100,8 @@ final class RegionPuller implements AutoCloseable {
     }
 
     /**
-     * A connection to {@code source} for one copy, proving the secret of the replica here: a copy
-     * moves megabytes, beside which a handshake costs little, and no connection outlives its copy.
+     * A connection to {@code source} proving the secret of the replica here: one left idle by an
+     * earlier copy, as a rebuild sends copy after copy from the same source, else a new one.
      */
     private CompletableFuture<ReplicaClient> connect(Source source) {
         Optional<byte[]> secret = secrets.secret(source.reader());
@@ -102,7 +109,37 @@ final class RegionPuller implements AutoCloseable {
             return CompletableFuture.failedFuture(new LocalFailure(ErrorCode.UNKNOWN_REPLICA,
                     "replica '" + source.reader() + "' has no secret to read its source with", null));
         }
+        Queue<ReplicaClient> waiting = idle.get(source);
+        for (ReplicaClient client = waiting == null ? null : waiting.poll(); client != null; client = waiting.poll()) {
+            if (client.isOpen()) {
+                return CompletableFuture.completedFuture(client);
+            }
+        }
         return ReplicaClient.connect(group, source.address(), source.replica(), secret.get(), requestTimeout);
+    }
+
+    /**
+     * Keeps the connection of a successful copy for the next one, for {@link #IDLE_CONNECTION}
+     * at most; a connection a copy failed on is closed, whatever went wrong with it.
+     */
+    private void release(Source source, ReplicaClient client, boolean reusable) {
+        if (!reusable || group.isShuttingDown()) {
+            client.closeAsync();
+            return;
+        }
+        Queue<ReplicaClient> waiting = idle.computeIfAbsent(source, key -> new ConcurrentLinkedQueue<>());
+        waiting.add(client);
+        try {
+            group.schedule(() -> {
+                if (waiting.remove(client)) {
+                    client.closeAsync();
+                }
+                idle.computeIfPresent(source, (key, queue) -> queue.isEmpty() ? null : queue);
+            }, IDLE_CONNECTION.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            waiting.remove(client);
+            client.closeAsync();
+        }
     }
 
     /** Copies [position, end) window by window as the source answers for its allocation. */
@@ -136,7 +173,7 @@ final class RegionPuller implements AutoCloseable {
     /** Writes {@code data}, which it releases once the store call is over. */
     private CompletableFuture<Void> write(Replica destination, Message.CopyFrom request, long offset, ByteBuf data) {
         return local(destination, request, () -> {
-            destination.write(offset, data.nioBuffer(), request.sequence());
+            destination.writeUncached(offset, data.nioBuffer(), request.sequence());
             writtenRegions.written(destination, offset, data.readableBytes(), request.sequence());
         }).whenComplete((ok, failure) -> data.release());
     }

@@ -37,6 +37,9 @@ final class Layer implements AutoCloseable {
     private NativeFile sparse;
     private AllocationMap map;
     private long persistedMapVersion;
+    /** The data file opened for direct writes on first use; null before, or where the filesystem refuses. */
+    private UncachedWriter uncached;
+    private boolean uncachedOpened;
 
     private Layer(String id, Path directory, MetadataWriter writer, LayerMeta meta, FileChannel data,
             NativeFile sparse, AllocationMap map, long persistedMapVersion) {
@@ -163,6 +166,29 @@ final class Layer implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code source} around the page cache (see {@link UncachedWriter}); false, writing
+     * nothing, where the filesystem or the alignment does not allow it.
+     */
+    boolean writeUncached(long offset, ByteBuffer source) throws IOException {
+        UncachedWriter writer = uncachedWriter();
+        if (writer == null) {
+            return false;
+        }
+        // Allocated beforehand (which also grows the file), the blocks take the direct write as an
+        // overwrite, which the filesystem lets run beside others rather than one at a time.
+        sparse.allocate(offset, source.remaining());
+        return writer.write(offset, source);
+    }
+
+    private synchronized UncachedWriter uncachedWriter() throws IOException {
+        if (!uncachedOpened) {
+            uncached = UncachedWriter.open(dataFile());
+            uncachedOpened = true;
+        }
+        return uncached;
+    }
+
     void punch(long offset, long length) throws IOException {
         sparse.punchHole(offset, length);
     }
@@ -256,11 +282,12 @@ final class Layer implements AutoCloseable {
         deleteDirectory(directory);
     }
 
-    private void closeFiles() throws IOException {
-        try {
+    private synchronized void closeFiles() throws IOException {
+        try (NativeFile closingSparse = sparse; UncachedWriter closingUncached = uncached) {
             data.close();
         } finally {
-            sparse.close();
+            uncached = null;
+            uncachedOpened = false;
         }
     }
 

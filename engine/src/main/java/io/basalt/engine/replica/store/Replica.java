@@ -218,13 +218,32 @@ public final class Replica {
 
     /** Writes {@code data}'s remaining bytes at {@code offset}; {@code sequence} is the replication order. */
     public void write(long offset, ByteBuffer data, long sequence) throws IOException {
+        write(offset, data, sequence, false);
+    }
+
+    /**
+     * Writes as {@link #write} does, but around the page cache where the filesystem allows it and
+     * the data covers whole blocks: for bulk data nobody reads soon, such as a rebuild's copy,
+     * which should neither evict the application's cached data nor leave itself to a long flush.
+     */
+    public void writeUncached(long offset, ByteBuffer data, long sequence) throws IOException {
+        write(offset, data, sequence, true);
+    }
+
+    private void write(long offset, ByteBuffer data, long sequence, boolean uncached) throws IOException {
         Lock shared = pool.lock().readLock();
         shared.lock();
         try {
             requireOpen();
             requireRange(offset, data.remaining());
             beginChange(sequence);
-            writeData(offset, data);
+            int length = data.remaining();
+            if (uncached && offset % Blocks.SIZE == 0 && length % Blocks.SIZE == 0
+                    && head.writeUncached(offset, data)) {
+                head.map().markWritten(Blocks.blockOf(offset), Blocks.blockOf(offset + length));
+            } else {
+                writeData(offset, data);
+            }
             highestWrittenSequence.accumulateAndGet(sequence, Math::max);
         } finally {
             shared.unlock();

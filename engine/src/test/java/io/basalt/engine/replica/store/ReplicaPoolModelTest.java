@@ -39,7 +39,8 @@ class ReplicaPoolModelTest {
             CrashDuring {
     }
 
-    record Write(int replica, int sector, int sectors, int seed) implements Op {
+    /** {@code uncached}: written as a rebuild's copy is, around the page cache where that is possible. */
+    record Write(int replica, int sector, int sectors, int seed, boolean uncached) implements Op {
     }
 
     record Unmap(int replica, int sector, int sectors) implements Op {
@@ -86,8 +87,12 @@ class ReplicaPoolModelTest {
         Arbitrary<Integer> index = Arbitraries.integers().between(0, 7);
         Arbitrary<Integer> sector = Arbitraries.integers().between(0, 8 * INITIAL_BLOCKS * 2);
         Arbitrary<Integer> sectors = Arbitraries.integers().between(1, 8 * 3);
-        Arbitrary<Op> write = Combinators.combine(index, sector, sectors, Arbitraries.integers().between(1, 250))
-                .as(Write::new);
+        Arbitrary<Integer> seed = Arbitraries.integers().between(1, 250);
+        Arbitrary<Op> write = Combinators.combine(index, sector, sectors, seed)
+                .as((replica, first, count, data) -> new Write(replica, first, count, data, false));
+        Arbitrary<Op> uncachedWrite = Combinators.combine(index, Arbitraries.integers().between(0, INITIAL_BLOCKS * 2),
+                Arbitraries.integers().between(1, 3), seed)
+                .as((replica, block, blocks, data) -> new Write(replica, block * 8, blocks * 8, data, true));
         Arbitrary<Op> unmap = Combinators.combine(index, sector, Arbitraries.integers().between(1, 8 * 8))
                 .as(Unmap::new);
         Arbitrary<Op> snapshot = index.map(Snapshot::new);
@@ -100,7 +105,7 @@ class ReplicaPoolModelTest {
         Arbitrary<Op> crash = Combinators.combine(structural, Arbitraries.integers().between(1, 5))
                 .as(CrashDuring::new);
         return Arbitraries.frequencyOf(
-                Tuple.of(6, write), Tuple.of(3, unmap), Tuple.of(4, snapshot), Tuple.of(4, deleteSnapshot),
+                Tuple.of(6, write), Tuple.of(3, uncachedWrite), Tuple.of(3, unmap), Tuple.of(4, snapshot), Tuple.of(4, deleteSnapshot),
                 Tuple.of(1, clone), Tuple.of(1, deleteReplica), Tuple.of(1, resize), Tuple.of(1, reopen),
                 Tuple.of(3, crash))
                 .list().ofMinSize(5).ofMaxSize(30).withSizeDistribution(RandomDistribution.uniform());
@@ -183,10 +188,15 @@ class ReplicaPoolModelTest {
 
         private void applyToStore(Op op) throws IOException {
             switch (op) {
-                case Write(int r, int sector, int sectors, int seed) -> {
+                case Write(int r, int sector, int sectors, int seed, boolean uncached) -> {
                     String name = replica(r);
                     Range range = range(name, sector, sectors);
-                    pool.replica(name).write(range.offset, ByteBuffer.wrap(data(seed, range.length)), seed);
+                    ByteBuffer data = ByteBuffer.wrap(data(seed, range.length));
+                    if (uncached) {
+                        pool.replica(name).writeUncached(range.offset, data, seed);
+                    } else {
+                        pool.replica(name).write(range.offset, data, seed);
+                    }
                 }
                 case Unmap(int r, int sector, int sectors) -> {
                     String name = replica(r);
@@ -224,7 +234,7 @@ class ReplicaPoolModelTest {
         /** The model after {@code op}; names are derived the same way as for the store. */
         private Map<String, ModelReplica> applyToModel(Map<String, ModelReplica> state, Op op) {
             switch (op) {
-                case Write(int r, int sector, int sectors, int seed) -> {
+                case Write(int r, int sector, int sectors, int seed, boolean uncached) -> {
                     String name = replica(r);
                     Range range = range(name, sector, sectors);
                     System.arraycopy(data(seed, range.length), 0, state.get(name).content(), (int) range.offset,

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ReplicaReadWriteTest {
 
@@ -56,11 +58,17 @@ class ReplicaReadWriteTest {
         assertThat(replica.read(4 * BLOCK, BLOCK)).isEqualTo(new byte[BLOCK]);
     }
 
-    @Test
-    void aWriteOfPartOfABlockKeepsTheRestOfTheBlock() throws Exception {
+    /** Around the page cache or through it: a part of a block always goes through it. */
+    @ParameterizedTest(name = "uncached: {0}")
+    @ValueSource(booleans = {false, true})
+    void aWriteOfPartOfABlockKeepsTheRestOfTheBlock(boolean uncached) throws Exception {
         replica.write(0, buffer(filled(0x11, 2 * BLOCK)), 1);
 
-        replica.write(BLOCK - 512, buffer(filled(0x22, 1024)), 2);
+        if (uncached) {
+            replica.writeUncached(BLOCK - 512, buffer(filled(0x22, 1024)), 2);
+        } else {
+            replica.write(BLOCK - 512, buffer(filled(0x22, 1024)), 2);
+        }
 
         byte[] expected = filled(0x11, 2 * BLOCK);
         System.arraycopy(filled(0x22, 1024), 0, expected, BLOCK - 512, 1024);
@@ -190,6 +198,52 @@ class ReplicaReadWriteTest {
         boolean served = replica.readCached(0, ByteBuffer.allocate(BLOCK));
 
         assertThat(served).isFalse();
+    }
+
+    @Test
+    void anUncachedWriteReadsBackWithoutPassingThroughThePageCache() throws Exception {
+        Replica large = pool.create("large", 512 * BLOCK);
+        byte[] written = pattern(8, 300 * BLOCK); // more than one staging buffer of the writing thread
+
+        large.writeUncached(100 * BLOCK, buffer(written), 1);
+
+        assertThat(large.readCached(100 * BLOCK, ByteBuffer.allocateDirect(BLOCK))).isFalse();
+        assertThat(large.read(100 * BLOCK, written.length)).isEqualTo(written);
+        assertThat(large.highestWrittenSequence()).isEqualTo(1);
+    }
+
+    @Test
+    void anUncachedWriteFromAnAlignedBufferReadsBack() throws Exception {
+        byte[] written = pattern(9, 4 * BLOCK);
+        ByteBuffer aligned = ByteBuffer.allocateDirect(5 * BLOCK).alignedSlice(BLOCK).put(written).flip();
+
+        replica.writeUncached(8 * BLOCK, aligned, 1);
+
+        assertThat(replica.read(8 * BLOCK, written.length)).isEqualTo(written);
+    }
+
+    @Test
+    void anUncachedWriteOverCachedDataReplacesIt() throws Exception {
+        replica.write(0, buffer(filled(0x33, 4 * BLOCK)), 1);
+        assertThat(replica.read(0, 4 * BLOCK)).isEqualTo(filled(0x33, 4 * BLOCK));
+
+        replica.writeUncached(BLOCK, buffer(filled(0x44, 2 * BLOCK)), 2);
+
+        byte[] expected = filled(0x33, 4 * BLOCK);
+        System.arraycopy(filled(0x44, 2 * BLOCK), 0, expected, BLOCK, 2 * BLOCK);
+        assertThat(replica.read(0, 4 * BLOCK)).isEqualTo(expected);
+    }
+
+    @Test
+    void anUncachedWriteSurvivesAFlushAndAReopen() throws Exception {
+        byte[] written = pattern(10, 6 * BLOCK);
+        replica.writeUncached(20 * BLOCK, buffer(written), 1);
+        replica.flush();
+
+        pool.close();
+        pool = ReplicaPool.open(directory);
+
+        assertThat(pool.replica("vol").read(20 * BLOCK, written.length)).isEqualTo(written);
     }
 
     private static byte[] bytes(ByteBuffer filled) {
