@@ -14,8 +14,9 @@ import java.nio.file.Path;
 
 /**
  * A Linux file descriptor for the calls that {@link java.nio.channels.FileChannel} lacks:
- * hole punching, allocation ahead of writes, hole seeking, truncation, the allocated-block count
- * and reads that never wait for the disk. Linux x86-64/aarch64 only, through the Foreign Function and Memory API.
+ * hole punching, allocation ahead of writes, writeback started early, hole seeking, truncation,
+ * the allocated-block count and reads that never wait for the disk. Linux x86-64/aarch64 only,
+ * through the Foreign Function and Memory API.
  */
 public final class NativeFile implements AutoCloseable {
 
@@ -23,6 +24,7 @@ public final class NativeFile implements AutoCloseable {
     private static final int O_CLOEXEC = 0x80000;
     private static final int FALLOC_FL_KEEP_SIZE = 0x01;
     private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    private static final int SYNC_FILE_RANGE_WRITE = 2;
     private static final int SEEK_DATA = 3;
     private static final int SEEK_HOLE = 4;
     private static final int ENXIO = 6;
@@ -54,6 +56,9 @@ public final class NativeFile implements AutoCloseable {
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
     private static final MethodHandle FTRUNCATE = function("ftruncate",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    private static final MethodHandle SYNC_FILE_RANGE = function("sync_file_range",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT));
     private static final MethodHandle PREADV2 = function("preadv2",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
                     ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
@@ -118,6 +123,15 @@ public final class NativeFile implements AutoCloseable {
             throw failure("fallocate", path, errno);
         }
         return true;
+    }
+
+    /**
+     * Starts writing back the dirty pages of a range without waiting for them: a later fsync then
+     * finds them written or under way.
+     */
+    public void startWriteback(long offset, long length) throws IOException {
+        call("sync_file_range", state -> (int) SYNC_FILE_RANGE.invokeExact(state, fd, offset, length,
+                SYNC_FILE_RANGE_WRITE));
     }
 
     /** 0, or the errno of the failed call. */
@@ -198,16 +212,30 @@ public final class NativeFile implements AutoCloseable {
 
     /** Sets the file's size. */
     void truncate(long size) throws IOException {
+        call("ftruncate", state -> (int) FTRUNCATE.invokeExact(state, fd, size));
+    }
+
+    /** A call that returns 0, or -1 with errno in {@code state}. */
+    @FunctionalInterface
+    private interface Call {
+        int invoke(MemorySegment state) throws Throwable;
+    }
+
+    /** Runs {@code call}, again when a signal interrupted it; any other failure throws with its errno. */
+    private void call(String name, Call call) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) FTRUNCATE.invokeExact(state, fd, size);
+            int rc;
+            do {
+                rc = call.invoke(state);
+            } while (rc != 0 && errno(state) == EINTR);
             if (rc != 0) {
-                throw failure("ftruncate", path, state);
+                throw failure(name, path, state);
             }
         } catch (IOException e) {
             throw e;
         } catch (Throwable t) {
-            throw new IOException("ftruncate " + path, t);
+            throw new IOException(name + " " + path, t);
         }
     }
 

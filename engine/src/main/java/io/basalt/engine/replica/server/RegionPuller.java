@@ -150,39 +150,41 @@ final class RegionPuller implements AutoCloseable {
         }
         return from.allocation(position, end - position).thenCompose(extents -> {
             List<CompletableFuture<Void>> pieces = new ArrayList<>();
-            long reached = position;
-            for (Message.Extent extent : extents) {
-                if (extent.mapped()) {
-                    for (long at = extent.offset(); at < extent.end(); at += FrameCodec.MAX_DATA_BYTES) {
-                        int piece = (int) Math.min(FrameCodec.MAX_DATA_BYTES, extent.end() - at);
-                        long pieceOffset = at;
-                        pieces.add(from.readBuffer(pieceOffset, piece).thenCompose(data ->
-                                write(destination, request, pieceOffset, data)));
-                    }
-                } else {
-                    pieces.add(unmap(destination, request, extent.offset(), extent.length()));
-                }
-                reached = extent.end();
+            for (CopyPiece piece : CopyPiece.cut(extents, FrameCodec.MAX_DATA_BYTES)) {
+                pieces.add(copy(from, destination, request, piece));
             }
-            long next = extents.isEmpty() ? end : reached;
+            long next = extents.isEmpty() ? end : extents.getLast().end();
             return CompletableFuture.allOf(pieces.toArray(CompletableFuture[]::new))
                     .thenCompose(done -> copyFrom(from, destination, request, next, end));
         });
     }
 
-    /** Writes {@code data}, which it releases once the store call is over. */
-    private CompletableFuture<Void> write(Replica destination, Message.CopyFrom request, long offset, ByteBuf data) {
-        return local(destination, request, () -> {
-            destination.writeUncached(offset, data.nioBuffer(), request.sequence());
-            writtenRegions.written(destination, offset, data.readableBytes(), request.sequence());
-        }).whenComplete((ok, failure) -> data.release());
+    /** Reads the piece's span, if it has one, and applies its extents in one task on a worker. */
+    private CompletableFuture<Void> copy(ReplicaClient from, Replica destination, Message.CopyFrom request,
+            CopyPiece piece) {
+        CompletableFuture<ByteBuf> read = piece.readLength() == 0 ? CompletableFuture.completedFuture(null)
+                : from.readBuffer(piece.readOffset(), piece.readLength());
+        return read.thenCompose(data -> local(destination, request, () -> apply(destination, request, piece, data))
+                .whenComplete((ok, failure) -> {
+                    if (data != null) {
+                        data.release();
+                    }
+                }));
     }
 
-    private CompletableFuture<Void> unmap(Replica destination, Message.CopyFrom request, long offset, long length) {
-        return local(destination, request, () -> {
-            destination.unmap(offset, length, request.sequence());
-            writtenRegions.written(destination, offset, length, request.sequence());
-        });
+    /** Writes the mapped extents from {@code data} (the piece's span) and deallocates the others. */
+    private void apply(Replica destination, Message.CopyFrom request, CopyPiece piece, ByteBuf data)
+            throws IOException {
+        for (Message.Extent extent : piece.extents()) {
+            if (extent.mapped()) {
+                int at = data.readerIndex() + (int) (extent.offset() - piece.readOffset());
+                destination.writeUncached(extent.offset(), data.nioBuffer(at, (int) extent.length()),
+                        request.sequence());
+            } else {
+                destination.unmap(extent.offset(), extent.length(), request.sequence());
+            }
+            writtenRegions.written(destination, extent.offset(), extent.length(), request.sequence());
+        }
     }
 
     /** One store call on a worker, under the request's epoch. */

@@ -168,22 +168,21 @@ final class Layer implements AutoCloseable {
 
     /**
      * Writes {@code source} around the page cache (see {@link UncachedWriter}); false, writing
-     * nothing, where the filesystem or the alignment does not allow it.
+     * nothing, where the filesystem, the size or the alignment does not allow it.
      */
     boolean writeUncached(long offset, ByteBuffer source) throws IOException {
         UncachedWriter writer = uncachedWriter();
-        if (writer == null) {
-            return false;
-        }
-        // Allocated beforehand (which also grows the file), the blocks take the direct write as an
-        // overwrite, which the filesystem lets run beside others rather than one at a time.
-        sparse.allocate(offset, source.remaining());
-        return writer.write(offset, source);
+        return writer != null && writer.write(offset, source);
+    }
+
+    /** Starts writing back the range's dirty pages; {@link #flush()} then has less left to wait for. */
+    void startWriteback(long offset, long length) throws IOException {
+        sparse.startWriteback(offset, length);
     }
 
     private synchronized UncachedWriter uncachedWriter() throws IOException {
         if (!uncachedOpened) {
-            uncached = UncachedWriter.open(dataFile());
+            uncached = UncachedWriter.open(dataFile(), sparse);
             uncachedOpened = true;
         }
         return uncached;

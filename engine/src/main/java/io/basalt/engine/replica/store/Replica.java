@@ -223,7 +223,8 @@ public final class Replica {
 
     /**
      * Writes as {@link #write} does, but around the page cache where the filesystem allows it and
-     * the data covers whole blocks: for bulk data nobody reads soon, such as a rebuild's copy,
+     * the data covers whole blocks, {@link UncachedWriter#MIN_BYTES} at least, and otherwise with
+     * its writeback started at once: for bulk data nobody reads soon, such as a rebuild's copy,
      * which should neither evict the application's cached data nor leave itself to a long flush.
      */
     public void writeUncached(long offset, ByteBuffer data, long sequence) throws IOException {
@@ -243,6 +244,9 @@ public final class Replica {
                 head.map().markWritten(Blocks.blockOf(offset), Blocks.blockOf(offset + length));
             } else {
                 writeData(offset, data);
+                if (uncached) {
+                    head.startWriteback(offset, length);
+                }
             }
             highestWrittenSequence.accumulateAndGet(sequence, Math::max);
         } finally {

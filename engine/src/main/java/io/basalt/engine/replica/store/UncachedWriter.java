@@ -1,6 +1,7 @@
 package io.basalt.engine.replica.store;
 
 import com.sun.nio.file.ExtendedOpenOption;
+import io.basalt.engine.block.NativeFile;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -17,11 +18,16 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>Direct I/O needs the file offset, the length and the memory address aligned to the
  * filesystem's block size; data at an unaligned address is staged through an aligned buffer of the
- * writing thread. Where the filesystem refuses direct I/O, or a write is not block-aligned in the
- * file, {@link #write} declines and the caller writes through the page cache.
+ * writing thread. Where the filesystem refuses direct I/O, or a write is small or not block-aligned
+ * in the file, {@link #write} declines and the caller writes through the page cache.
  */
 final class UncachedWriter implements AutoCloseable {
 
+    /**
+     * The least data written around the page cache: each direct write waits for the disk, which
+     * for a few blocks costs more than the copy into the page cache that it saves.
+     */
+    static final int MIN_BYTES = 128 << 10;
     /** Bytes staged per system call when the data's address is not aligned. */
     private static final int STAGING_BYTES = 1 << 20;
     /** The largest filesystem block size served; larger ones (none in use) decline direct I/O. */
@@ -30,37 +36,46 @@ final class UncachedWriter implements AutoCloseable {
     private static final ThreadLocal<ByteBuffer> STAGING = new ThreadLocal<>();
 
     private final FileChannel channel;
+    private final NativeFile file;
     private final int alignment;
 
-    private UncachedWriter(FileChannel channel, int alignment) {
+    private UncachedWriter(FileChannel channel, NativeFile file, int alignment) {
         this.channel = channel;
+        this.file = file;
         this.alignment = alignment;
     }
 
-    /** Opens {@code file} for direct writes; null where its filesystem does not do direct I/O. */
-    static UncachedWriter open(Path file) throws IOException {
-        long blockSize = Files.getFileStore(file).getBlockSize();
+    /**
+     * Opens {@code path} for direct writes, {@code file} being the same file as its layer holds it
+     * (which stays the layer's to close); null where the filesystem does not do direct I/O.
+     */
+    static UncachedWriter open(Path path, NativeFile file) throws IOException {
+        long blockSize = Files.getFileStore(path).getBlockSize();
         if (blockSize <= 0 || blockSize > MAX_ALIGNMENT || Integer.bitCount((int) blockSize) != 1) {
             return null;
         }
         FileChannel channel;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+            channel = FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
         } catch (UnsupportedOperationException | IOException e) {
             return null; // EINVAL from open: this filesystem has no direct I/O
         }
-        return new UncachedWriter(channel, (int) blockSize);
+        return new UncachedWriter(channel, file, (int) blockSize);
     }
 
     /**
      * Writes {@code source}'s remaining bytes at {@code offset}, consuming them; false, writing
-     * nothing, when the offset or the length is not a multiple of the filesystem's block size.
+     * nothing, when the offset or the length is not a multiple of the filesystem's block size, or
+     * the data is under {@link #MIN_BYTES}.
      */
     boolean write(long offset, ByteBuffer source) throws IOException {
         int length = source.remaining();
-        if (offset % alignment != 0 || length % alignment != 0) {
+        if (length < MIN_BYTES || offset % alignment != 0 || length % alignment != 0) {
             return false;
         }
+        // Allocated beforehand (which also grows the file), the blocks take the direct write as an
+        // overwrite, which the filesystem lets run beside others rather than one at a time.
+        file.allocate(offset, length);
         if (source.isDirect() && MemorySegment.ofBuffer(source).address() % alignment == 0) {
             writeFully(offset, source);
             return true;

@@ -18,7 +18,8 @@
  *
  * <h2>Durability and crash safety</h2>
  * Data writes go to the page cache, except a rebuild's copy, which goes around it where the
- * filesystem allows ({@code writeUncached}); {@code flush()} copies the allocation map, fsyncs the data,
+ * filesystem allows, or else has its writeback started at once ({@code writeUncached});
+ * {@code flush()} copies the allocation map, fsyncs the data,
  * then persists the copy, so a persisted map never names a block whose data was not synced first.
  * Unflushed writes may be lost after a crash, block by block, but never show garbage. Metadata
  * (manifests, layer metadata, maps) is replaced atomically (temporary file, fsync, rename, fsync of

@@ -86,6 +86,22 @@ class RegionCopyTest {
     }
 
     @Test
+    void aFragmentedRangeEndsUpWithTheSameRunsAndHolesAsTheSource() throws Exception {
+        for (long run = 0; run < 256; run++) { // runs of three blocks, each followed by a hole of one
+            sourcePool.replica("vol").write(run * 16384, ByteBuffer.wrap(pattern(3 * 4096, run + 10)), run + 1);
+        }
+        destinationPool.replica("vol").write(0, ByteBuffer.wrap(pattern(4 * MIB, 4)), 1);
+        ReplicaClient client = connect(destination.address());
+
+        client.copyFrom(0, 4L * MIB, source.address(), "vol", 300, 0).get(30, TimeUnit.SECONDS);
+
+        assertThat(destinationPool.replica("vol").read(0, 4 * MIB))
+                .isEqualTo(sourcePool.replica("vol").read(0, 4 * MIB));
+        assertThat(client.allocation(0, 4L * MIB).get(30, TimeUnit.SECONDS))
+                .isEqualTo(connect(source.address()).allocation(0, 4L * MIB).get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aSourceThatCannotBeReachedIsReportedAsTheSourceFailing() throws Exception {
         InetSocketAddress nobody;
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -214,29 +214,41 @@ class ReplicaReadWriteTest {
 
     @Test
     void anUncachedWriteFromAnAlignedBufferReadsBack() throws Exception {
-        byte[] written = pattern(9, 4 * BLOCK);
-        ByteBuffer aligned = ByteBuffer.allocateDirect(5 * BLOCK).alignedSlice(BLOCK).put(written).flip();
+        byte[] written = pattern(9, 48 * BLOCK);
+        ByteBuffer aligned = ByteBuffer.allocateDirect(49 * BLOCK).alignedSlice(BLOCK).put(written).flip();
 
         replica.writeUncached(8 * BLOCK, aligned, 1);
 
+        assertThat(replica.readCached(8 * BLOCK, ByteBuffer.allocateDirect(BLOCK))).isFalse();
         assertThat(replica.read(8 * BLOCK, written.length)).isEqualTo(written);
     }
 
     @Test
+    void aSmallUncachedWriteGoesThroughThePageCache() throws Exception {
+        byte[] written = pattern(11, 4 * BLOCK);
+
+        replica.writeUncached(8 * BLOCK, buffer(written), 1);
+
+        ByteBuffer cached = ByteBuffer.allocateDirect(written.length);
+        assertThat(replica.readCached(8 * BLOCK, cached)).isTrue();
+        assertThat(bytes(cached)).isEqualTo(written);
+    }
+
+    @Test
     void anUncachedWriteOverCachedDataReplacesIt() throws Exception {
-        replica.write(0, buffer(filled(0x33, 4 * BLOCK)), 1);
-        assertThat(replica.read(0, 4 * BLOCK)).isEqualTo(filled(0x33, 4 * BLOCK));
+        replica.write(0, buffer(filled(0x33, 64 * BLOCK)), 1);
+        assertThat(replica.read(0, 64 * BLOCK)).isEqualTo(filled(0x33, 64 * BLOCK));
 
-        replica.writeUncached(BLOCK, buffer(filled(0x44, 2 * BLOCK)), 2);
+        replica.writeUncached(16 * BLOCK, buffer(filled(0x44, 32 * BLOCK)), 2);
 
-        byte[] expected = filled(0x33, 4 * BLOCK);
-        System.arraycopy(filled(0x44, 2 * BLOCK), 0, expected, BLOCK, 2 * BLOCK);
-        assertThat(replica.read(0, 4 * BLOCK)).isEqualTo(expected);
+        byte[] expected = filled(0x33, 64 * BLOCK);
+        System.arraycopy(filled(0x44, 32 * BLOCK), 0, expected, 16 * BLOCK, 32 * BLOCK);
+        assertThat(replica.read(0, 64 * BLOCK)).isEqualTo(expected);
     }
 
     @Test
     void anUncachedWriteSurvivesAFlushAndAReopen() throws Exception {
-        byte[] written = pattern(10, 6 * BLOCK);
+        byte[] written = pattern(10, 40 * BLOCK);
         replica.writeUncached(20 * BLOCK, buffer(written), 1);
         replica.flush();
 
