@@ -18,18 +18,19 @@ public final class ReplicaTrail implements AutoCloseable {
     }
 
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
+    private final ReplicatedVolume volume;
+    private final String address;
+    private final LongSupplier counter;
     private final Thread poller;
     private volatile boolean running = true;
 
     private ReplicaTrail(ReplicatedVolume volume, String address, LongSupplier counter) {
+        this.volume = volume;
+        this.address = address;
+        this.counter = counter;
         poller = Thread.ofPlatform().daemon().name("replica-trail").start(() -> {
             while (running) {
-                try {
-                    long value = counter.getAsLong();
-                    samples.add(new Sample(volume.replica(address), value));
-                } catch (RuntimeException | AssertionError unavailable) {
-                    // The target is (re)starting or the replica not yet listed: nothing to record.
-                }
+                sample();
                 try {
                     Thread.sleep(10);
                 } catch (InterruptedException e) {
@@ -37,6 +38,15 @@ public final class ReplicaTrail implements AutoCloseable {
                 }
             }
         });
+    }
+
+    private void sample() {
+        try {
+            long value = counter.getAsLong();
+            samples.add(new Sample(volume.replica(address), value));
+        } catch (RuntimeException | AssertionError unavailable) {
+            // The target is (re)starting or the replica not yet listed: nothing to record.
+        }
     }
 
     /** Starts following the replica whose pool listens on {@code address}. */
@@ -63,9 +73,17 @@ public final class ReplicaTrail implements AutoCloseable {
         return samples.stream().filter(sample -> sample.replica().getMode() == mode).toList();
     }
 
+    /**
+     * Stops following after one last sample, so that the trail ends with what the test saw last
+     * (a poll may otherwise be between two samples when the test stops it).
+     */
     @Override
     public void close() throws InterruptedException {
+        if (!running) {
+            return;
+        }
         running = false;
         poller.join();
+        sample();
     }
 }
