@@ -108,21 +108,18 @@ public final class NativeFile implements AutoCloseable {
 
     /**
      * Reserves blocks for a range without changing what it reads (holes become allocated zeros)
-     * and grows the file to cover it, never shrinking it; false where the file system cannot.
+     * and grows the file to cover it, never shrinking it; nothing where the file system cannot.
      */
-    public boolean allocate(long offset, long length) throws IOException {
+    public void allocate(long offset, long length) throws IOException {
         if (!allocationSupported) {
-            return false;
+            return;
         }
         int errno = fallocate(0, offset, length);
         if (errno == EOPNOTSUPP) {
             allocationSupported = false;
-            return false;
-        }
-        if (errno != 0) {
+        } else if (errno != 0) {
             throw failure("fallocate", path, errno);
         }
-        return true;
     }
 
     /**
@@ -136,16 +133,7 @@ public final class NativeFile implements AutoCloseable {
 
     /** 0, or the errno of the failed call. */
     private int fallocate(int mode, long offset, long length) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int rc;
-            do {
-                rc = (int) FALLOCATE.invokeExact(state, fd, mode, offset, length);
-            } while (rc != 0 && errno(state) == EINTR);
-            return rc == 0 ? 0 : errno(state);
-        } catch (Throwable t) {
-            throw new IOException("fallocate " + path, t);
-        }
+        return errnoOf("fallocate", state -> (int) FALLOCATE.invokeExact(state, fd, mode, offset, length));
     }
 
     /**
@@ -223,17 +211,21 @@ public final class NativeFile implements AutoCloseable {
 
     /** Runs {@code call}, again when a signal interrupted it; any other failure throws with its errno. */
     private void call(String name, Call call) throws IOException {
+        int errno = errnoOf(name, call);
+        if (errno != 0) {
+            throw failure(name, path, errno);
+        }
+    }
+
+    /** Runs {@code call}, again when a signal interrupted it: 0, or the errno it failed with. */
+    private int errnoOf(String name, Call call) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int rc;
             do {
                 rc = call.invoke(state);
             } while (rc != 0 && errno(state) == EINTR);
-            if (rc != 0) {
-                throw failure(name, path, state);
-            }
-        } catch (IOException e) {
-            throw e;
+            return rc == 0 ? 0 : errno(state);
         } catch (Throwable t) {
             throw new IOException(name + " " + path, t);
         }
