@@ -173,6 +173,31 @@ public final class ReplicaClient implements AutoCloseable {
         return send(new Message.Read(offset, length)).thenApply(answer -> expect(Message.Data.class, answer).data());
     }
 
+    /**
+     * Reads {@code length} bytes at {@code offset} for a copy, leaving out whole blocks of zeros
+     * (see {@link Message.SparseData}); the caller owns the answer's data and must release it.
+     */
+    public CompletableFuture<Message.SparseData> readSparse(long offset, int length) {
+        requireDataLength(length);
+        return send(new Message.ReadSparse(offset, length)).thenApply(answer -> {
+            Message.SparseData sparse = expect(Message.SparseData.class, answer);
+            long next = offset;
+            for (Message.Extent run : sparse.runs()) {
+                if (run.offset() != next || run.length() <= 0) {
+                    break;
+                }
+                next = run.end();
+            }
+            if (next != offset + length) {
+                sparse.data().release();
+                channel.close();
+                throw new ProtocolViolationException("replica '" + replica + "' answered a read of " + length
+                        + " bytes at " + offset + " with runs " + sparse.runs());
+            }
+            return sparse;
+        });
+    }
+
     /** Reads {@code length} bytes at {@code offset} into an array. */
     public CompletableFuture<byte[]> read(long offset, int length) {
         return readBuffer(offset, length).thenApply(data -> {

@@ -63,6 +63,8 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
     private static final int REGION_CHECKSUMS = 19;
     private static final int CHECKSUMS = 20;
     private static final int COPY_FROM = 21;
+    private static final int READ_SPARSE = 22;
+    private static final int SPARSE_DATA = 23;
 
     /**
      * How connections carrying frames read from the socket: small reads while requests are small,
@@ -219,6 +221,8 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
             case Message.RegionChecksums m -> REGION_CHECKSUMS;
             case Message.Checksums m -> CHECKSUMS;
             case Message.CopyFrom m -> COPY_FROM;
+            case Message.ReadSparse m -> READ_SPARSE;
+            case Message.SparseData m -> SPARSE_DATA;
         };
     }
 
@@ -255,12 +259,9 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
             }
             case Message.Resize m -> out.writeLong(m.sizeBytes()).writeLong(m.epoch());
             case Message.Allocation m -> out.writeLong(m.offset()).writeLong(m.length());
-            case Message.Extents m -> {
-                out.writeInt(m.extents().size());
-                for (Message.Extent extent : m.extents()) {
-                    out.writeLong(extent.offset()).writeLong(extent.length()).writeBoolean(extent.mapped());
-                }
-            }
+            case Message.Extents m -> writeExtents(m.extents(), out);
+            case Message.ReadSparse m -> out.writeLong(m.offset()).writeInt(m.length());
+            case Message.SparseData m -> writeExtents(m.runs(), out);
             case Message.QueryWrittenRegions m -> out.writeLong(m.fromRegion());
             case Message.WrittenRegions m -> {
                 out.writeBoolean(m.complete()).writeLong(m.nextRegion()).writeInt(m.regions().length);
@@ -285,6 +286,13 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
         }
     }
 
+    private static void writeExtents(List<Message.Extent> extents, ByteBuf out) {
+        out.writeInt(extents.size());
+        for (Message.Extent extent : extents) {
+            out.writeLong(extent.offset()).writeLong(extent.length()).writeBoolean(extent.mapped());
+        }
+    }
+
     private static Message readPayload(int opcode, int flags, ByteBuf in) {
         try {
             return switch (opcode) {
@@ -305,7 +313,9 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
                 case SNAPSHOT -> new Message.Snapshot(readString(in), in.readLong());
                 case RESIZE -> new Message.Resize(in.readLong(), in.readLong());
                 case ALLOCATION -> new Message.Allocation(in.readLong(), in.readLong());
-                case EXTENTS -> readExtents(in);
+                case EXTENTS -> new Message.Extents(readExtents(in));
+                case READ_SPARSE -> new Message.ReadSparse(in.readLong(), in.readInt());
+                case SPARSE_DATA -> readSparseData(in);
                 case QUERY_WRITTEN_REGIONS -> new Message.QueryWrittenRegions(in.readLong());
                 case WRITTEN_REGIONS -> readWrittenRegions(in);
                 case REGION_CHECKSUMS -> new Message.RegionChecksums(in.readLong(), in.readInt());
@@ -319,13 +329,31 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
         }
     }
 
-    private static Message.Extents readExtents(ByteBuf in) {
+    private static List<Message.Extent> readExtents(ByteBuf in) {
         int count = readCount(in, Long.BYTES * 2 + 1);
         List<Message.Extent> extents = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             extents.add(new Message.Extent(in.readLong(), in.readLong(), in.readBoolean()));
         }
-        return new Message.Extents(extents);
+        return extents;
+    }
+
+    /** Runs, then the data of the mapped ones, which must be exactly what follows. */
+    private static Message.SparseData readSparseData(ByteBuf in) {
+        List<Message.Extent> runs = readExtents(in);
+        long mappedBytes = 0;
+        for (Message.Extent run : runs) {
+            if (run.length() < 0 || run.mapped() && run.length() > in.readableBytes() - mappedBytes) {
+                throw new ProtocolViolationException("a run of " + run.length() + " bytes at " + run.offset()
+                        + " does not fit the " + in.readableBytes() + " bytes of data that follow");
+            }
+            mappedBytes += run.mapped() ? run.length() : 0;
+        }
+        if (mappedBytes != in.readableBytes()) {
+            throw new ProtocolViolationException("runs holding " + mappedBytes + " bytes of data come with "
+                    + in.readableBytes());
+        }
+        return new Message.SparseData(runs, data(in));
     }
 
     private static Message.WrittenRegions readWrittenRegions(ByteBuf in) {

@@ -42,6 +42,13 @@ public sealed interface Message {
     record Read(long offset, int length) implements Message {
     }
 
+    /**
+     * Reads a range for a copy: the answer ({@link SparseData}) leaves out whole blocks of zeros,
+     * which the copy deallocates rather than writes.
+     */
+    record ReadSparse(long offset, int length) implements Message {
+    }
+
     record Unmap(long offset, long length, long sequence, long epoch) implements Message {
     }
 
@@ -105,6 +112,21 @@ public sealed interface Message {
     }
 
     record Data(ByteBuf data) implements Message {
+        @Override
+        public ByteBuf carried() {
+            return data;
+        }
+    }
+
+    /**
+     * A range as {@link ReadSparse} asked for it: {@code runs} cover it in order, the mapped ones
+     * holding data, which {@code data} carries one after another; the others read as zeros.
+     */
+    record SparseData(List<Extent> runs, ByteBuf data) implements Message {
+        public SparseData {
+            runs = List.copyOf(runs);
+        }
+
         @Override
         public ByteBuf carried() {
             return data;

@@ -56,4 +56,23 @@ record CopyPiece(List<Message.Extent> extents, long readOffset, int readLength) 
         }
         return pieces;
     }
+
+    /**
+     * What applying the piece does, {@code spanRuns} being its span as the source answered it
+     * ({@link Message.SparseData}): runs to write (mapped) and runs to deallocate, in order,
+     * adjacent runs of a kind joined. Holes inside the span come back as runs of zeros.
+     */
+    List<Message.Extent> runs(List<Message.Extent> spanRuns) {
+        SparseRuns runs = new SparseRuns();
+        boolean spanAdded = false;
+        for (Message.Extent extent : extents) {
+            if (readLength == 0 || extent.end() <= readOffset || extent.offset() >= readOffset + readLength) {
+                runs.add(extent.offset(), extent.end(), false);
+            } else if (!spanAdded) {
+                spanRuns.forEach(run -> runs.add(run.offset(), run.end(), run.mapped()));
+                spanAdded = true;
+            }
+        }
+        return runs.toList();
+    }
 }

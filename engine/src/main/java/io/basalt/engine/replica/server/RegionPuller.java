@@ -7,7 +7,7 @@ import io.basalt.engine.replica.protocol.ErrorCode;
 import io.basalt.engine.replica.protocol.FrameCodec;
 import io.basalt.engine.replica.protocol.Message;
 import io.basalt.engine.replica.store.Replica;
-import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -159,32 +159,31 @@ final class RegionPuller implements AutoCloseable {
         });
     }
 
-    /** Reads the piece's span, if it has one, and applies its extents in one task on a worker. */
+    /** Reads the piece's span, if it has one, and applies the piece in one task on a worker. */
     private CompletableFuture<Void> copy(ReplicaClient from, Replica destination, Message.CopyFrom request,
             CopyPiece piece) {
-        CompletableFuture<ByteBuf> read = piece.readLength() == 0 ? CompletableFuture.completedFuture(null)
-                : from.readBuffer(piece.readOffset(), piece.readLength());
-        return read.thenCompose(data -> local(destination, request, () -> apply(destination, request, piece, data))
-                .whenComplete((ok, failure) -> {
-                    if (data != null) {
-                        data.release();
-                    }
-                }));
+        CompletableFuture<Message.SparseData> read = piece.readLength() == 0
+                ? CompletableFuture.completedFuture(new Message.SparseData(List.of(), Unpooled.EMPTY_BUFFER))
+                : from.readSparse(piece.readOffset(), piece.readLength());
+        return read.thenCompose(span -> local(destination, request, () -> apply(destination, request, piece, span))
+                .whenComplete((ok, failure) -> span.data().release()));
     }
 
-    /** Writes the mapped extents from {@code data} (the piece's span) and deallocates the others. */
-    private void apply(Replica destination, Message.CopyFrom request, CopyPiece piece, ByteBuf data)
+    /** Writes the data of the piece's span and deallocates the rest: holes and blocks of zeros. */
+    private void apply(Replica destination, Message.CopyFrom request, CopyPiece piece, Message.SparseData span)
             throws IOException {
-        for (Message.Extent extent : piece.extents()) {
-            if (extent.mapped()) {
-                int at = data.readerIndex() + (int) (extent.offset() - piece.readOffset());
-                destination.writeUncached(extent.offset(), data.nioBuffer(at, (int) extent.length()),
+        int at = span.data().readerIndex();
+        for (Message.Extent run : piece.runs(span.runs())) {
+            if (run.mapped()) {
+                destination.writeUncached(run.offset(), span.data().nioBuffer(at, (int) run.length()),
                         request.sequence());
+                at += (int) run.length();
             } else {
-                destination.unmap(extent.offset(), extent.length(), request.sequence());
+                destination.unmap(run.offset(), run.length(), request.sequence());
             }
-            writtenRegions.written(destination, extent.offset(), extent.length(), request.sequence());
         }
+        long start = piece.extents().getFirst().offset();
+        writtenRegions.written(destination, start, piece.extents().getLast().end() - start, request.sequence());
     }
 
     /** One store call on a worker, under the request's epoch. */

@@ -11,9 +11,11 @@ import io.basalt.engine.replica.store.Replica;
 import io.basalt.engine.replica.store.ReplicaPool;
 import io.basalt.engine.replica.store.UnknownReplicaException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -252,7 +254,8 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                         writtenRegions.marked(target, flush.consistentThrough());
                     }
                 });
-                case Message.Read read -> read(ctx, target, read);
+                case Message.Read read -> read(ctx, target, read.offset(), read.length(), false);
+                case Message.ReadSparse read -> read(ctx, target, read.offset(), read.length(), true);
                 case Message.SetEpoch set -> epochs.advance(target, set.epoch(),
                         new EpochQuorum(set.setSize(), set.consistencyFactor()))
                         ? new Message.Done() : stale(target, set.epoch());
@@ -303,21 +306,40 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         }
     }
 
-    /** Reads into a pooled direct buffer, which the answer's frame releases once it is sent. */
-    private Message read(ChannelHandlerContext ctx, Replica target, Message.Read read) throws IOException {
-        if (read.length() < 0 || read.length() > maxReadBytes) {
+    /**
+     * Reads into a pooled direct buffer, which the answer's frame releases once it is sent; for a
+     * copy ({@code sparse}), the answer leaves the blocks of zeros out.
+     */
+    private Message read(ChannelHandlerContext ctx, Replica target, long offset, int length, boolean sparse)
+            throws IOException {
+        if (length < 0 || length > maxReadBytes) {
             return new Message.Failure(ErrorCode.INVALID_REQUEST,
-                    "a read has 0 to " + maxReadBytes + " bytes, not " + read.length());
+                    "a read has 0 to " + maxReadBytes + " bytes, not " + length);
         }
-        ByteBuf data = ctx.alloc().directBuffer(read.length());
+        ByteBuf data = ctx.alloc().directBuffer(length);
         try {
-            target.read(read.offset(), data.nioBuffer(0, read.length()));
-            data.writerIndex(read.length());
-            return new Message.Data(data);
+            target.read(offset, data.nioBuffer(0, length));
+            data.writerIndex(length);
         } catch (IOException | RuntimeException e) {
             data.release();
             throw e;
         }
+        return sparse ? sparse(ctx, offset, data) : new Message.Data(data);
+    }
+
+    /** {@code data}, read at {@code offset}, as runs and the bytes of those holding data: slices of it. */
+    private static Message.SparseData sparse(ChannelHandlerContext ctx, long offset, ByteBuf data) {
+        List<Message.Extent> runs = SparseRuns.of(offset, data);
+        List<Message.Extent> mapped = runs.stream().filter(Message.Extent::mapped).toList();
+        if (mapped.size() == 1 && mapped.getFirst().length() == data.readableBytes()) {
+            return new Message.SparseData(runs, data);
+        }
+        CompositeByteBuf packed = ctx.alloc().compositeDirectBuffer(Math.max(2, mapped.size()));
+        for (Message.Extent run : mapped) {
+            packed.addComponent(true, data.retainedSlice((int) (run.offset() - offset), (int) run.length()));
+        }
+        data.release();
+        return new Message.SparseData(runs, packed);
     }
 
     private Message epochChecked(Replica target, long epoch, EpochGate.Change change) throws IOException {

@@ -73,6 +73,11 @@ final class AllocationMap {
         version++;
     }
 
+    /** Whether any block of [from, to) holds data in this layer. */
+    synchronized boolean anyWritten(long from, long to) {
+        return written.intersects(from, to);
+    }
+
     synchronized long writtenBlocks() {
         return written.getLongCardinality();
     }

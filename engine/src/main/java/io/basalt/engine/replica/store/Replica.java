@@ -37,6 +37,9 @@ import org.roaringbitmap.RoaringBitmap;
  */
 public final class Replica {
 
+    /** The unit of allocation: writes of parts of a block read the rest of it from the chain. */
+    public static final int BLOCK_BYTES = Blocks.SIZE;
+
     private static final int STRIPES = 64;
     private static final int CHECKSUM_CHUNK = 1 << 20;
 
@@ -273,7 +276,11 @@ public final class Replica {
                 return;
             }
             zeroPart(offset, Blocks.offsetOf(firstWhole));
-            head.punch(Blocks.offsetOf(firstWhole), Blocks.offsetOf(endWhole - firstWhole));
+            // Blocks this layer never wrote hold nothing to give back (what a crash cut off is
+            // given back on open); a punch would wait for every direct write to the file.
+            if (head.map().anyWritten(firstWhole, endWhole)) {
+                head.punch(Blocks.offsetOf(firstWhole), Blocks.offsetOf(endWhole - firstWhole));
+            }
             if (head.parent() == null) {
                 head.map().clear(firstWhole, endWhole);
             } else {

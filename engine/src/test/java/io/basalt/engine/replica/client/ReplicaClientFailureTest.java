@@ -2,7 +2,12 @@ package io.basalt.engine.replica.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.basalt.engine.replica.protocol.Frame;
+import io.basalt.engine.replica.protocol.Message;
+import io.basalt.engine.replica.protocol.ProtocolViolationException;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +18,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** How requests end when the pool does not answer: by timeout, or all at once when the connection drops. */
+/**
+ * How requests end when the pool does not answer (by timeout, or all at once when the connection
+ * drops) or answers what it should not.
+ */
 class ReplicaClientFailureTest {
 
     private static final byte[] SECRET = "sixteen-byte-key".getBytes();
@@ -28,9 +36,7 @@ class ReplicaClientFailureTest {
     @Test
     void losingTheConnectionFailsEveryPendingRequest() throws Exception {
         try (UnresponsivePool pool = new UnresponsivePool()) {
-            CompletableFuture<ReplicaClient> connecting = connect(pool, Duration.ofSeconds(30));
-            pool.acceptAndWelcome();
-            ReplicaClient client = connecting.get(10, TimeUnit.SECONDS);
+            ReplicaClient client = welcomed(pool, Duration.ofSeconds(30));
             List<CompletableFuture<byte[]>> reads = IntStream.range(0, 20)
                     .mapToObj(i -> client.read(i * 4096L, 4096)).toList();
             Thread.sleep(200);
@@ -48,9 +54,7 @@ class ReplicaClientFailureTest {
     @Test
     void aRequestAfterTheConnectionIsLostFailsAtOnce() throws Exception {
         try (UnresponsivePool pool = new UnresponsivePool()) {
-            CompletableFuture<ReplicaClient> connecting = connect(pool, Duration.ofSeconds(30));
-            pool.acceptAndWelcome();
-            ReplicaClient client = connecting.get(10, TimeUnit.SECONDS);
+            ReplicaClient client = welcomed(pool, Duration.ofSeconds(30));
             client.close();
 
             assertThatThrownBy(() -> client.ping().get(10, TimeUnit.SECONDS))
@@ -59,11 +63,24 @@ class ReplicaClientFailureTest {
     }
 
     @Test
+    void aSparseReadAnsweredWithRunsThatDoNotCoverItIsAViolationThatClosesTheConnection() throws Exception {
+        try (UnresponsivePool pool = new UnresponsivePool()) {
+            ReplicaClient client = welcomed(pool, Duration.ofSeconds(30));
+            CompletableFuture<Message.SparseData> read = client.readSparse(0, 8192);
+
+            pool.answer(new Frame(2, new Message.SparseData(List.of(new Message.Extent(0, 4096, false)),
+                    Unpooled.EMPTY_BUFFER)));
+
+            assertThatThrownBy(() -> read.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ProtocolViolationException.class).hasMessageContaining("runs");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !client.isOpen());
+        }
+    }
+
+    @Test
     void aRequestWithoutAnswerTimesOut() throws Exception {
         try (UnresponsivePool pool = new UnresponsivePool()) {
-            CompletableFuture<ReplicaClient> connecting = connect(pool, Duration.ofMillis(500));
-            pool.acceptAndWelcome();
-            ReplicaClient client = connecting.get(10, TimeUnit.SECONDS);
+            ReplicaClient client = welcomed(pool, Duration.ofMillis(500));
 
             CompletableFuture<Void> flush = client.flush(0, -1);
 
@@ -74,7 +91,11 @@ class ReplicaClientFailureTest {
         }
     }
 
-    private CompletableFuture<ReplicaClient> connect(UnresponsivePool pool, Duration timeout) {
-        return ReplicaClient.connect(group, pool.address(), "vol", SECRET, timeout);
+    /** A client connected to {@code pool} and welcomed, whose requests time out after {@code timeout}. */
+    private ReplicaClient welcomed(UnresponsivePool pool, Duration timeout) throws Exception {
+        CompletableFuture<ReplicaClient> connecting = ReplicaClient.connect(group, pool.address(), "vol", SECRET,
+                timeout);
+        pool.acceptAndWelcome();
+        return connecting.get(10, TimeUnit.SECONDS);
     }
 }

@@ -13,7 +13,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
-/** A pool that welcomes any client, then never answers; the test decides when the connection drops. */
+/**
+ * A pool that welcomes any client, then answers nothing of itself: the test decides what it
+ * answers and when the connection drops.
+ */
 final class UnresponsivePool implements AutoCloseable {
 
     private final ServerSocket listener;
@@ -34,6 +37,12 @@ final class UnresponsivePool implements AutoCloseable {
         out.write(encode(new Frame(0, new Message.Challenge(new byte[32]))));
         out.write(encode(new Frame(1, new Message.Welcome(1 << 20, 0, 0, 0, 0))));
         out.flush();
+    }
+
+    /** Sends {@code frame} (without data of its own) to the client. */
+    void answer(Frame frame) throws IOException {
+        connection.getOutputStream().write(encode(frame));
+        connection.getOutputStream().flush();
     }
 
     void dropConnection() throws IOException {

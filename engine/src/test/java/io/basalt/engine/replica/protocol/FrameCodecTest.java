@@ -42,7 +42,11 @@ class FrameCodecTest {
                 new Message.RegionChecksums(64, 16_384),
                 new Message.Checksums(new int[] {0x8a9136aa, -1, 0}),
                 new Message.CopyFrom(8L << 20, 8L << 20, "10.96.0.12", 7420, "vol-b", 4711, 6),
-                new Message.Failure(ErrorCode.SOURCE_FAILED, "reading replica 'vol-b' failed"));
+                new Message.Failure(ErrorCode.SOURCE_FAILED, "reading replica 'vol-b' failed"),
+                new Message.ReadSparse(1L << 20, 1 << 20),
+                new Message.SparseData(List.of(new Message.Extent(0, 2, true), new Message.Extent(2, 8190, false),
+                        new Message.Extent(8192, 1, true)), Unpooled.wrappedBuffer(new byte[] {4, 5, 6})),
+                new Message.SparseData(List.of(new Message.Extent(0, 4096, false)), Unpooled.EMPTY_BUFFER));
     }
 
     @ParameterizedTest
@@ -104,6 +108,24 @@ class FrameCodecTest {
 
         assertThatThrownBy(() -> roundTrip(bytes)).hasCauseInstanceOf(ProtocolViolationException.class)
                 .hasMessageContaining("protocol version 9");
+    }
+
+    @Test
+    void sparseDataWhoseRunsHoldMoreThanFollowsIsAViolation() {
+        ByteBuf bytes = encode(new Frame(3, new Message.SparseData(List.of(new Message.Extent(0, 4096, true)),
+                Unpooled.wrappedBuffer(new byte[] {1, 2}))));
+
+        assertThatThrownBy(() -> roundTrip(bytes)).hasCauseInstanceOf(ProtocolViolationException.class)
+                .hasMessageContaining("a run of 4096 bytes at 0 does not fit the 2 bytes of data that follow");
+    }
+
+    @Test
+    void sparseDataWithBytesNoRunHoldsIsAViolation() {
+        ByteBuf bytes = encode(new Frame(3, new Message.SparseData(List.of(new Message.Extent(0, 1, true),
+                new Message.Extent(1, 4095, false)), Unpooled.wrappedBuffer(new byte[] {1, 2}))));
+
+        assertThatThrownBy(() -> roundTrip(bytes)).hasCauseInstanceOf(ProtocolViolationException.class)
+                .hasMessageContaining("runs holding 1 bytes of data come with 2");
     }
 
     /** The frame's bytes as they go to the socket: its header, then its data as a buffer of its own. */

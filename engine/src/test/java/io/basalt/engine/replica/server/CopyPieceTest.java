@@ -65,6 +65,28 @@ class CopyPieceTest {
         });
     }
 
+    @Test
+    void aPieceDeallocatesItsHolesOutsideTheSpanAndTakesTheSpanAsTheSourceAnswered() {
+        CopyPiece piece = new CopyPiece(List.of(new Extent(0, 8 * KIB, false), new Extent(8 * KIB, 12 * KIB, true),
+                new Extent(20 * KIB, 4 * KIB, false), new Extent(24 * KIB, 4 * KIB, true),
+                new Extent(28 * KIB, 8 * KIB, false)), 8 * KIB, 20 * KIB);
+        List<Extent> span = List.of(new Extent(8 * KIB, 4 * KIB, true), new Extent(12 * KIB, 12 * KIB, false),
+                new Extent(24 * KIB, 4 * KIB, true));
+
+        assertThat(piece.runs(span)).containsExactly(new Extent(0, 8 * KIB, false), new Extent(8 * KIB, 4 * KIB, true),
+                new Extent(12 * KIB, 12 * KIB, false), new Extent(24 * KIB, 4 * KIB, true),
+                new Extent(28 * KIB, 8 * KIB, false));
+    }
+
+    @Test
+    void holesNextToARunOfZerosAreDeallocatedWithItInOneRun() {
+        CopyPiece piece = new CopyPiece(List.of(new Extent(0, 4 * KIB, false), new Extent(4 * KIB, 4 * KIB, true),
+                new Extent(8 * KIB, 4 * KIB, false)), 4 * KIB, 4 * KIB);
+
+        assertThat(piece.runs(List.of(new Extent(4 * KIB, 4 * KIB, false))))
+                .containsExactly(new Extent(0, 12 * KIB, false));
+    }
+
     @Property(tries = 300)
     void thePiecesCoverTheExtentsInOrderAndReadEveryMappedByteWithinTheLargestRead(
             @ForAll("allocations") List<Extent> extents) {

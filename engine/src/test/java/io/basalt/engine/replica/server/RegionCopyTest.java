@@ -7,6 +7,7 @@ import io.basalt.engine.replica.client.ReplicaClient;
 import io.basalt.engine.replica.client.ReplicaRequestFailedException;
 import io.basalt.engine.replica.protocol.ErrorCode;
 import io.basalt.engine.replica.protocol.FrameCodec;
+import io.basalt.engine.replica.protocol.Message;
 import io.basalt.engine.replica.store.EpochQuorum;
 import io.basalt.engine.replica.store.ReplicaPool;
 import io.netty.channel.EventLoopGroup;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
@@ -99,6 +101,22 @@ class RegionCopyTest {
                 .isEqualTo(sourcePool.replica("vol").read(0, 4 * MIB));
         assertThat(client.allocation(0, 4L * MIB).get(30, TimeUnit.SECONDS))
                 .isEqualTo(connect(source.address()).allocation(0, 4L * MIB).get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void blocksOfZerosOnTheSourceAreLeftDeallocatedOnTheDestination() throws Exception {
+        byte[] data = pattern(MIB, 5);
+        Arrays.fill(data, 256 * 1024, 264 * 1024, (byte) 0);
+        sourcePool.replica("vol").write(0, ByteBuffer.wrap(data), 1);
+        destinationPool.replica("vol").write(0, ByteBuffer.wrap(pattern(MIB, 6)), 1);
+        ReplicaClient client = connect(destination.address());
+
+        client.copyFrom(0, MIB, source.address(), "vol", 9, 0).get(30, TimeUnit.SECONDS);
+
+        assertThat(destinationPool.replica("vol").read(0, MIB)).isEqualTo(data);
+        assertThat(client.allocation(0, MIB).get(30, TimeUnit.SECONDS)).containsExactly(
+                new Message.Extent(0, 256 * 1024, true), new Message.Extent(256 * 1024, 8 * 1024, false),
+                new Message.Extent(264 * 1024, MIB - 264 * 1024, true));
     }
 
     @Test

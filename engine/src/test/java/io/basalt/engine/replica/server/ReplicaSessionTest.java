@@ -8,13 +8,16 @@ import io.basalt.engine.replica.protocol.FrameCodec;
 import io.basalt.engine.replica.protocol.Message;
 import io.basalt.engine.replica.protocol.VolumeProof;
 import io.basalt.engine.replica.store.ReplicaPool;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import org.junit.jupiter.api.AfterEach;
@@ -116,6 +119,28 @@ class ReplicaSessionTest {
     }
 
     @Test
+    void aSparseReadIsAnsweredWithTheDataOfItsRunsOfDataAlone() throws Exception {
+        byte[] first = new byte[4096];
+        byte[] third = new byte[4096];
+        Arrays.fill(first, (byte) 1);
+        Arrays.fill(third, (byte) 3);
+        pool.replica("vol").write(0, ByteBuffer.wrap(first), 1);
+        pool.replica("vol").write(4096, ByteBuffer.allocate(4096), 2);
+        pool.replica("vol").write(8192, ByteBuffer.wrap(third), 3);
+        authenticate();
+
+        channel.writeInbound(new Frame(6, new Message.ReadSparse(0, 3 * 4096)));
+        storeCalls.poll().run();
+        channel.runPendingTasks();
+
+        Message.SparseData answer = (Message.SparseData) answer().message();
+        assertThat(answer.runs()).containsExactly(new Message.Extent(0, 4096, true),
+                new Message.Extent(4096, 4096, false), new Message.Extent(8192, 4096, true));
+        assertThat(ByteBufUtil.getBytes(answer.data())).isEqualTo(concat(first, third));
+        answer.data().release();
+    }
+
+    @Test
     void aProtocolViolationClosesTheConnection() {
         EmbeddedChannel wire = new EmbeddedChannel(new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_BYTES), newSession());
 
@@ -144,6 +169,12 @@ class ReplicaSessionTest {
         storeCalls.poll().run();
         channel.runPendingTasks();
         assertThat(answer().message()).isInstanceOf(Message.Welcome.class);
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     private Frame answer() {
