@@ -264,7 +264,10 @@ public final class VolumeClaimReconciler implements Reconciler<VolumeClaim>, Cle
             return conditions.set(current, RESIZING, true, RESIZING, "growing from " + Sizes.human(served) + " to "
                     + Sizes.human(wanted) + targetResizeProblem(target), generation(claim));
         }
-        if (conditionMessage(claim, RESIZING) != null && served != null) {
+        // The target may have grown between two looks at the claim, which then never saw it growing.
+        Long reported = claim.getStatus() == null ? null : claim.getStatus().capacityBytes();
+        boolean grewUnseen = served != null && reported != null && served > reported;
+        if (served != null && (conditionMessage(claim, RESIZING) != null || grewUnseen)) {
             return conditions.set(current, RESIZING, false, "Resized", "serves " + Sizes.human(served),
                     generation(claim));
         }

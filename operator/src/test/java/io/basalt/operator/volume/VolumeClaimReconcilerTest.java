@@ -14,13 +14,18 @@ import io.basalt.api.v1alpha1.TargetPhase;
 import io.basalt.api.v1alpha1.VolumeClaim;
 import io.basalt.api.v1alpha1.VolumePhase;
 import io.basalt.api.v1alpha1.VolumeReplica;
+import io.basalt.api.v1alpha1.VolumeReplicaSpec;
 import io.basalt.api.v1alpha1.VolumeTarget;
+import io.basalt.api.v1alpha1.VolumeTargetSpec;
+import io.basalt.api.v1alpha1.VolumeTargetStatus;
+import io.basalt.engine.management.v1.ResizeTargetRequest;
 import io.basalt.operator.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -203,6 +208,23 @@ class VolumeClaimReconcilerTest {
     }
 
     @Test
+    void aGrowthThatEndedWhileTheOperatorWasDownIsReportedAsResized() {
+        harness.givenPools(3);
+        harness.createClaim("pvc-1", "node-1");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(phase("pvc-1")).isEqualTo(VolumePhase.BOUND));
+        harness.stopOperator();
+        growWithoutTheOperator("pvc-1", 2 * GIB);
+
+        harness.startOperator();
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(harness.claim("pvc-1").getStatus().capacityBytes()).isEqualTo(2 * GIB);
+            assertThat(condition(harness.claim("pvc-1").getStatus().conditions(), "Resizing").getReason())
+                    .isEqualTo("Resized");
+        });
+    }
+
+    @Test
     void deletingTheClaimRemovesEverythingItMadeAndTheReplicaData() {
         harness.givenPools(3);
         harness.createClaim("pvc-1", "node-1");
@@ -254,6 +276,54 @@ class VolumeClaimReconcilerTest {
         harness.client().resources(BlockSnapshot.class).inNamespace(NS).withName("snap-1").delete();
 
         await().atMost(WAIT).untilAsserted(this::nothingOfTheVolumeIsLeft);
+    }
+
+    /**
+     * Grows the claim, its target and replicas in the API and the LUN behind them, with the
+     * operator stopped: as if it had grown them all and stopped before it looked at the claim again.
+     */
+    private void growWithoutTheOperator(String volume, long capacityBytes) {
+        harness.client().resources(VolumeClaim.class).inNamespace(NS).withName(volume).edit(c -> {
+            c.setSpec(c.getSpec().withCapacityBytes(capacityBytes));
+            return c;
+        });
+        for (VolumeReplica replica : harness.replicasOf(volume)) {
+            harness.client().resource(replica).edit(r -> {
+                VolumeReplicaSpec spec = r.getSpec();
+                r.setSpec(new VolumeReplicaSpec(spec.volume(), spec.pool(), capacityBytes, spec.cloneOf()));
+                return r;
+            });
+        }
+        VolumeTarget target = harness.client().resource(harness.target(volume)).edit(t -> {
+            VolumeTargetSpec spec = t.getSpec();
+            t.setSpec(new VolumeTargetSpec(spec.volume(), spec.iqn(), capacityBytes, spec.replicationFactor(),
+                    spec.consistencyFactor(), spec.replicas(), spec.nodeName(), spec.chapSecretName()));
+            return t;
+        });
+        harness.engines().target(volume).resizeTarget(
+                ResizeTargetRequest.newBuilder().setCapacityBytes(capacityBytes).build(), new NoAnswer<>());
+        harness.client().resource(target).editStatus(t -> {
+            VolumeTargetStatus status = t.getStatus();
+            t.setStatus(new VolumeTargetStatus(status.observedGeneration(), status.conditions(), status.phase(),
+                    status.portal(), capacityBytes, status.epoch(), status.healthyReplicas(), status.replicas()));
+            return t;
+        });
+    }
+
+    /** An observer for calls made to a fake directly, whose answer the test does not need. */
+    private static final class NoAnswer<T> implements StreamObserver<T> {
+        @Override
+        public void onNext(T value) {
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            throw new AssertionError(error);
+        }
+
+        @Override
+        public void onCompleted() {
+        }
     }
 
     private void nothingOfTheVolumeIsLeft() {
