@@ -8,8 +8,8 @@ import java.util.List;
  * Part of a copy that is read from the source with one request: consecutive extents of the
  * source's allocation, and the span from the first of its mapped extents to the end of the last,
  * which is what is read. A fragmented replica (runs of a few blocks between holes) is thus read a
- * megabyte at a time, the holes inside the span crossing the network as zeros, rather than with
- * one request per run.
+ * megabyte at a time, the holes inside the span read with it (and, being zeros, left out of the
+ * answer: see {@link #runs}), rather than with one request per run.
  *
  * @param extents the extents, mapped or not, in order and adjacent
  * @param readOffset where the span read starts (0 when nothing is mapped)

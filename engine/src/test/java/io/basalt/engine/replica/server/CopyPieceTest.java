@@ -125,15 +125,8 @@ class CopyPieceTest {
 
     /** The extents with neighbours of the same kind joined, so that cut extents compare equal to whole ones. */
     private static List<Extent> merged(List<Extent> extents) {
-        List<Extent> merged = new ArrayList<>();
-        for (Extent extent : extents) {
-            Extent last = merged.isEmpty() ? null : merged.getLast();
-            if (last != null && last.mapped() == extent.mapped() && last.end() == extent.offset()) {
-                merged.set(merged.size() - 1, new Extent(last.offset(), last.length() + extent.length(), last.mapped()));
-            } else {
-                merged.add(extent);
-            }
-        }
-        return merged;
+        SparseRuns merged = new SparseRuns();
+        extents.forEach(extent -> merged.add(extent.offset(), extent.end(), extent.mapped()));
+        return merged.toList();
     }
 }
