@@ -100,6 +100,11 @@ public final class TargetCommand implements Callable<Integer> {
             description = "Bytes per second a rebuild may copy (default: no limit).")
     private Long rebuildRate;
 
+    @Option(names = "--quorum-wait", defaultValue = "20",
+            description = "Seconds writes wait for the replicas to regain quorum (a pool restarting) before they fail; "
+                    + "0 fails them at once. Keep it below the initiators' command timeout (30 s in Linux).")
+    private int quorumWaitSeconds;
+
     // The environment is where pods get secrets: a command line is visible to every process on the node.
     @Option(names = "--chap-user", defaultValue = "${env:BASALT_CHAP_USER}",
             description = "CHAP user initiators must log in as (default: $BASALT_CHAP_USER).")
@@ -201,7 +206,9 @@ public final class TargetCommand implements Callable<Integer> {
         List<ReplicaEndpoint> endpoints = replicas.stream().map(replica -> new ReplicaEndpoint(
                 replica.nameOr(volume), replica.pool().host(), replica.pool().port())).toList();
         int cf = consistencyFactor != null ? consistencyFactor : endpoints.size() / 2 + 1;
-        ReplicationSettings settings = ReplicationSettings.defaults(cf).withRebuildBytesPerSecond(rebuildRate == null ? 0 : rebuildRate);
+        ReplicationSettings settings = ReplicationSettings.defaults(cf)
+                .withRebuildBytesPerSecond(rebuildRate == null ? 0 : rebuildRate)
+                .withQuorumWait(Duration.ofSeconds(quorumWaitSeconds));
         // One event loop carries the initiators' requests to the replicas and the answers back: no
         // request or answer changes threads inside the target.
         EventLoopGroup loop = ReplicaClient.newEventLoopGroup(1);
@@ -276,6 +283,9 @@ public final class TargetCommand implements Callable<Integer> {
         }
         if (replicaSecret == null || replicaSecret.isEmpty()) {
             throw usage("a replicated target needs the volume's secret: set BASALT_REPLICA_SECRET or --replica-secret");
+        }
+        if (quorumWaitSeconds < 0) {
+            throw usage("--quorum-wait must be >= 0");
         }
     }
 

@@ -14,7 +14,10 @@ import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Connects to replicas (authenticated), and keeps retrying offline ones with a doubling backoff. */
+/**
+ * Connects to replicas (authenticated), and keeps retrying offline ones with a doubling backoff
+ * (the shortest one while the volume lacks its quorum).
+ */
 final class Reconnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconnector.class);
@@ -55,13 +58,17 @@ final class Reconnector {
                 });
     }
 
-    /** Tries {@code member} again after its backoff, unless a try is already due. */
+    /**
+     * Tries {@code member} again after its backoff, unless a try is already due. While the volume
+     * lacks its quorum the backoff stays at its shortest: writes wait for the first replica back.
+     */
     void retry(Member member) {
         if (closed || member.removed() || scheduled.putIfAbsent(member, Boolean.TRUE) != null) {
             return;
         }
-        Duration delay = backoff.getOrDefault(member, settings.reconnectBackoff());
-        backoff.put(member, min(delay.multipliedBy(2), settings.maxReconnectBackoff()));
+        Duration grown = backoff.getOrDefault(member, settings.reconnectBackoff());
+        backoff.put(member, min(grown.multipliedBy(2), settings.maxReconnectBackoff()));
+        Duration delay = writeSet.online() ? grown : settings.reconnectBackoff();
         scheduler.schedule(() -> attempt(member), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -47,7 +47,7 @@ public final class ReplicatedBlockDevice implements BlockDevice {
         this.settings = settings;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("replication-" + volume).daemon().factory());
-        this.writeSet = new WriteSet(volume, settings.consistencyFactor());
+        this.writeSet = new WriteSet(volume, settings.consistencyFactor(), settings.quorumWait(), scheduler);
         replicas.forEach(endpoint -> writeSet.add(new Member(endpoint)));
         RegionCopier copier = new RegionCopier(writeSet);
         this.writes = new WritePipeline(writeSet, settings);
@@ -366,6 +366,7 @@ public final class ReplicatedBlockDevice implements BlockDevice {
         closed = true;
         reconnector.close();
         scheduler.shutdownNow();
+        writeSet.stopWaitingForQuorum();
         for (Member member : writeSet.members()) {
             ReplicaClient client;
             synchronized (writeSet) {

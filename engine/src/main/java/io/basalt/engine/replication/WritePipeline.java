@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -64,26 +65,30 @@ final class WritePipeline {
      */
     CompletableFuture<Void> flush() {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        dispatchFlush(result, false);
+        dispatchFlush(result, false, QuorumWait.NOT_WAITED);
         return result;
     }
 
-    /** A flush that passes a closed gate: for whoever closed it to drain (snapshots). */
+    /**
+     * A flush that passes a closed gate: for whoever closed it to drain (snapshots). It fails at once
+     * rather than wait for a lost quorum, which the gate's holder would wait for in turn.
+     */
     CompletableFuture<Void> flushHeld() {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        dispatchFlush(result, true);
+        dispatchFlush(result, true, QuorumWait.NOT_WAITED);
         return result;
     }
 
-    private void dispatchFlush(CompletableFuture<Void> result, boolean passClosedGate) {
+    private void dispatchFlush(CompletableFuture<Void> result, boolean passClosedGate, long deadline) {
+        LongConsumer again = passClosedGate ? null : next -> dispatchFlush(result, false, next);
         List<Runnable> sends = new ArrayList<>();
         synchronized (writeSet) {
-            if (!passClosedGate && writeSet.gate().holding(() -> dispatchFlush(result, false))) {
+            if (!passClosedGate && writeSet.gate().holding(() -> again.accept(deadline))) {
                 return;
             }
             List<Member> healthy = writeSet.healthy();
             if (healthy.size() < writeSet.consistencyFactor()) {
-                result.completeExceptionally(writeSet.unavailable());
+                writeSet.awaitQuorum(again, deadline, result);
                 return;
             }
             long consistentThrough = writeSet.sequence();
@@ -92,7 +97,7 @@ final class WritePipeline {
             InFlightOps.Registered flush = writeSet.ops().register(0, 0, healthy);
             // a flush inside a snapshot must not wait for write-set changes queued behind that snapshot
             Quorum quorum = new Quorum(healthy.size(), writeSet.consistencyFactor(), true, result, writeSet,
-                    !passClosedGate);
+                    !passClosedGate, again, deadline);
             for (Member member : healthy) {
                 ReplicaClient client = member.client();
                 CompletableFuture<Void> before = CompletableFuture.allOf(earlier.stream()
@@ -116,20 +121,26 @@ final class WritePipeline {
     /** {@code data}, when there is some, is borrowed: each replica's request gets its own payload at dispatch. */
     private CompletableFuture<Void> change(long offset, long length, boolean fua, ByteBuf data, SequencedSend send) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        dispatch(offset, length, fua, data, send, result);
+        dispatch(offset, length, fua, data, send, result, QuorumWait.NOT_WAITED);
         return result;
     }
 
+    /**
+     * Sends a change to the write set; without quorum it waits for one, and is sent again, with a new
+     * sequence number, if the quorum is lost before it is acknowledged. Sending it again is safe: its
+     * bytes are the same, and overlapping changes the initiator issued after its completion come later.
+     */
     private void dispatch(long offset, long length, boolean fua, ByteBuf data, SequencedSend send,
-            CompletableFuture<Void> result) {
+            CompletableFuture<Void> result, long deadline) {
+        LongConsumer again = next -> dispatch(offset, length, fua, data, send, result, next);
         List<Runnable> sends = new ArrayList<>();
         synchronized (writeSet) {
-            if (writeSet.gate().holding(() -> dispatch(offset, length, fua, data, send, result))) {
+            if (writeSet.gate().holding(() -> again.accept(deadline))) {
                 return;
             }
             List<Member> healthy = writeSet.healthy();
             if (healthy.size() < writeSet.consistencyFactor()) {
-                result.completeExceptionally(writeSet.unavailable());
+                writeSet.awaitQuorum(again, deadline, result);
                 return;
             }
             long sequence = writeSet.nextSequence();
@@ -143,7 +154,8 @@ final class WritePipeline {
                 }
             }
             InFlightOps.Registered registered = writeSet.ops().register(offset, offset + length, targets);
-            Quorum quorum = new Quorum(healthy.size(), writeSet.consistencyFactor(), fua, result, writeSet, true);
+            Quorum quorum = new Quorum(healthy.size(), writeSet.consistencyFactor(), fua, result, writeSet, true,
+                    again, deadline);
             for (Member member : targets) {
                 ReplicaClient client = member.client();
                 boolean counts = member.mode() == MemberMode.HEALTHY;
@@ -188,8 +200,8 @@ final class WritePipeline {
 
     /**
      * Counts the answers of one request: it succeeds once {@code required} healthy replicas
-     * answered (all healthy ones for a durable request, at least CF), and fails once that cannot
-     * happen any more.
+     * answered (all healthy ones for a durable request, at least CF); once that cannot happen any
+     * more, the request waits for the quorum to be sent again.
      */
     private static final class Quorum {
         private final int healthyTargets;
@@ -198,13 +210,17 @@ final class WritePipeline {
         private final CompletableFuture<Void> result;
         private final WriteSet writeSet;
         private final boolean waitForSettled;
+        private final LongConsumer dispatchAgain;
+        private final long deadline;
         private int successes;
         private int failures;
         private boolean decided;
 
         Quorum(int healthyTargets, int consistencyFactor, boolean everyHealthy, CompletableFuture<Void> result,
-                WriteSet writeSet, boolean waitForSettled) {
+                WriteSet writeSet, boolean waitForSettled, LongConsumer dispatchAgain, long deadline) {
             this.waitForSettled = waitForSettled;
+            this.dispatchAgain = dispatchAgain;
+            this.deadline = deadline;
             this.healthyTargets = healthyTargets;
             this.consistencyFactor = consistencyFactor;
             this.everyHealthy = everyHealthy;
@@ -239,11 +255,11 @@ final class WritePipeline {
                 }
             }
             if (acknowledge && waitForSettled) {
-                writeSet.acknowledge(result);
+                writeSet.acknowledge(result, dispatchAgain, deadline);
             } else if (acknowledge) {
                 result.complete(null);
             } else if (fail) {
-                result.completeExceptionally(writeSet.unavailable());
+                writeSet.awaitQuorum(dispatchAgain, deadline, result);
             }
         }
     }

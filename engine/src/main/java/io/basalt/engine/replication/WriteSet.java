@@ -4,12 +4,17 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.basalt.engine.block.BlockDeviceException;
 import io.basalt.engine.replica.client.ReplicaClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.roaringbitmap.RoaringBitmap;
 import org.slf4j.Logger;
@@ -22,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * consistency factor (so that a start-up knows how many of them hold every acknowledged write), and
  * only then are writes acknowledged
  * again. Acknowledgements wait for pending changes, so nothing is acknowledged on the strength of a
- * replica that is leaving. All state is guarded by this object's monitor.
+ * replica that is leaving. Writes that find fewer than CF healthy replicas wait for them for a
+ * while ({@link QuorumWait}). All state is guarded by this object's monitor.
  */
 final class WriteSet {
 
@@ -34,16 +40,23 @@ final class WriteSet {
     private final InFlightOps ops = new InFlightOps(this);
     private final DispatchGate gate = new DispatchGate();
     private final SerialTasks serial = new SerialTasks();
+    private final QuorumWait quorumWait;
+    private final ScheduledExecutorService scheduler;
     private final List<CompletableFuture<Void>> settleWaiters = new ArrayList<>();
     private Consumer<Member> onOffline = member -> { };
     private long epoch;
     private long sequence;
     private int pendingChanges;
+    private long expiryScheduledFor = QuorumWait.NOT_WAITED;
+    private boolean closed;
     private volatile long size;
 
-    WriteSet(String volume, int consistencyFactor) {
+    /** {@code scheduler} runs the end of writes' waits for the quorum. */
+    WriteSet(String volume, int consistencyFactor, Duration quorumWait, ScheduledExecutorService scheduler) {
         this.volume = volume;
         this.consistencyFactor = consistencyFactor;
+        this.quorumWait = new QuorumWait(quorumWait.toNanos());
+        this.scheduler = scheduler;
     }
 
     /** Who to tell when a replica goes offline (to reconnect it). */
@@ -225,7 +238,84 @@ final class WriteSet {
                 }
             }
             settled.forEach(waiter -> waiter.complete(null));
+            dispatchWritesHeldForQuorum();
         });
+    }
+
+    /**
+     * Dispatches a write again once CF replicas are healthy: at once when they are, else when they
+     * are again, until its deadline (see {@link QuorumWait}); past that, or with no
+     * {@code dispatchAgain}, it fails as unavailable. {@code deadline}: the write's, or
+     * {@link QuorumWait#NOT_WAITED}.
+     */
+    void awaitQuorum(LongConsumer dispatchAgain, long deadline, CompletableFuture<Void> result) {
+        long now = System.nanoTime();
+        long due;
+        boolean quorate;
+        boolean held = false;
+        synchronized (this) {
+            due = quorumWait.deadline(deadline, now);
+            quorate = online();
+            if (dispatchAgain != null && !quorate && !closed
+                    && quorumWait.hold(new QuorumWait.Held(dispatchAgain, due, result), now)) {
+                held = true;
+                failWhenDue(due, now);
+            }
+        }
+        if (dispatchAgain != null && quorate) {
+            dispatchAgain.accept(due);
+        } else if (!held) {
+            result.completeExceptionally(unavailable());
+        }
+    }
+
+    /** Has the writes held until {@code due} failed then, unless they have gone out before. */
+    private void failWhenDue(long due, long now) {
+        if (due == expiryScheduledFor) {
+            return;
+        }
+        expiryScheduledFor = due;
+        try {
+            scheduler.schedule(this::failExpiredWaits, due - now, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the volume is closing: stopWaitingForQuorum fails what is held
+        }
+    }
+
+    /** Fails the writes waiting for the quorum, and any that would: the volume is closing. */
+    void stopWaitingForQuorum() {
+        List<QuorumWait.Held> waiting;
+        synchronized (this) {
+            closed = true;
+            waiting = quorumWait.release();
+        }
+        waiting.forEach(write -> write.result().completeExceptionally(
+                new BlockDeviceException.Unavailable("volume " + volume + " is closing")));
+    }
+
+    private void failExpiredWaits() {
+        List<QuorumWait.Held> expired;
+        synchronized (this) {
+            expired = quorumWait.expired(System.nanoTime());
+        }
+        if (!expired.isEmpty()) {
+            BlockDeviceException.Unavailable reason = unavailable();
+            LOG.warn("writes waited for the quorum in vain: {} {} {}", kv("volume", volume), kv("writes", expired.size()),
+                    kv("reason", reason.getMessage()));
+            expired.forEach(write -> write.result().completeExceptionally(reason));
+        }
+    }
+
+    private void dispatchWritesHeldForQuorum() {
+        List<QuorumWait.Held> released;
+        synchronized (this) {
+            released = online() ? quorumWait.release() : List.of();
+        }
+        if (!released.isEmpty()) {
+            LOG.info("quorum back; writes that waited for it go out: {} {}", kv("volume", volume),
+                    kv("writes", released.size()));
+            released.forEach(write -> write.dispatchAgain().accept(write.deadline()));
+        }
     }
 
     private CompletableFuture<Void> persistEpoch(Member promoted) {
@@ -286,13 +376,23 @@ final class WriteSet {
         return waiter;
     }
 
-    /** Completes {@code result} once the write set is settled: normally while enough replicas remain, else failed. */
-    void acknowledge(CompletableFuture<Void> result) {
+    /**
+     * Completes {@code result} once the write set is settled while enough replicas remain; else the
+     * write waits for the quorum to be dispatched again (see {@link #awaitQuorum}).
+     */
+    void acknowledge(CompletableFuture<Void> result, LongConsumer dispatchAgain, long deadline) {
         whenSettled().thenRun(() -> {
-            if (online()) {
+            boolean acknowledged;
+            synchronized (this) {
+                acknowledged = online();
+                if (acknowledged) {
+                    quorumWait.recovered();
+                }
+            }
+            if (acknowledged) {
                 result.complete(null);
             } else {
-                result.completeExceptionally(unavailable());
+                awaitQuorum(dispatchAgain, deadline, result);
             }
         });
     }

@@ -144,6 +144,13 @@ class TargetCommandTest {
     }
 
     @Test
+    void aNegativeQuorumWaitExitsWithUsageError() {
+        assertThat(run(replicated("--quorum-wait", "-1", "--replica-secret", "a-volume-secret-of-some-length")))
+                .isEqualTo(2);
+        assertThat(errors.toString()).contains("--quorum-wait must be >= 0");
+    }
+
+    @Test
     void replicasWithoutAVolumeNameExitWithUsageError() {
         assertThat(run("target", "--iqn", "iqn.2026-01.io.basalt:vol", "--listen", "127.0.0.1:0",
                 "--replica", "127.0.0.1:7001", "--replica-secret", "a-volume-secret-of-some-length")).isEqualTo(2);

@@ -113,19 +113,6 @@ class ReplicatedBlockDeviceTest {
     }
 
     @Test
-    void withTwoPoolsDownWritesFailAsUnavailable() throws Exception {
-        ReplicatedBlockDevice device = open();
-        pools.get(1).stop();
-        pools.get(2).stop();
-
-        await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() ->
-                device.write(0, Unpooled.wrappedBuffer(pattern(4096, 4)), false).get(30, TimeUnit.SECONDS))
-                .hasCauseInstanceOf(BlockDeviceException.Unavailable.class));
-        assertThat(device.status().health()).isEqualTo(VolumeStatus.Health.OFFLINE);
-        assertThat(device.status().reason()).contains("needs 2");
-    }
-
-    @Test
     void aVolumeThatLostQuorumServesWritesAgainWhenAPoolReturns() throws Exception {
         ReplicatedBlockDevice device = open();
         pools.get(1).stop();

@@ -32,6 +32,7 @@ public final class RecordingWriter implements AutoCloseable {
     private static final Pattern FAILED = Pattern.compile("^write failed: (.*)");
     private static final Duration BATCH_LIMIT = Duration.ofMinutes(3);
     private static final Duration ACKNOWLEDGE_LIMIT = Duration.ofMinutes(2);
+    private static final Duration NOTHING_REPORTED_PAUSE = Duration.ofMillis(200);
 
     private final Path workDir;
     private final String url;
@@ -189,6 +190,7 @@ public final class RecordingWriter implements AutoCloseable {
     }
 
     private void runBatch() {
+        long first = sequence;
         List<Integer> planRegions = new ArrayList<>();
         List<Integer> planPatterns = new ArrayList<>();
         List<String> command = new ArrayList<>(List.of("stdbuf", "-oL", "qemu-io", "-f", "raw"));
@@ -213,7 +215,12 @@ public final class RecordingWriter implements AutoCloseable {
             }
             currentOutput = null;
             List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
-            record(planRegions, planPatterns, lines);
+            int reported = record(planRegions, planPatterns, lines);
+            // Writes that never started are planned again, so that an outage skips no region.
+            sequence = first + Math.min(reported + 1, batchSize);
+            if (reported == 0) {
+                Thread.sleep(NOTHING_REPORTED_PAUSE.toMillis()); // the target is away: no busy loop of qemu-io
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run qemu-io", e);
         } catch (InterruptedException e) {
@@ -225,8 +232,8 @@ public final class RecordingWriter implements AutoCloseable {
         }
     }
 
-    /** Matches qemu-io's report lines, in order, to the batch's writes. */
-    private synchronized void record(List<Integer> planRegions, List<Integer> planPatterns, List<String> lines) {
+    /** Matches qemu-io's report lines, in order, to the batch's writes; how many it reported on. */
+    private synchronized int record(List<Integer> planRegions, List<Integer> planPatterns, List<String> lines) {
         int next = 0;
         for (String line : lines) {
             if (next >= planRegions.size()) {
@@ -256,6 +263,7 @@ public final class RecordingWriter implements AutoCloseable {
             // The write after the last report was under way when the batch ended; later ones never started.
             state[planRegions.get(next)] = -1;
         }
+        return next;
     }
 
     private long countInCurrentBatch(Pattern pattern) {

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two pools of three killed with SIGKILL under writes: with fewer than CF (2) healthy replicas the
- * volume refuses writes with a SCSI error rather than acknowledge what it could lose; when the
- * pools return it recovers by itself and every write it acknowledged reads back.
+ * volume acknowledges nothing; writes wait for the quorum to return for a while (the quorum wait),
+ * then fail with a SCSI error; when the pools return it recovers by itself and every write it
+ * acknowledged reads back.
  */
 class QuorumLossIT {
 
@@ -63,6 +64,24 @@ class QuorumLossIT {
         assertThat(writer.certainRegions()).isPositive();
         writer.verify(fixture.qemu(), volume.url());
         after.verify(fixture.qemu(), volume.url());
+    }
+
+    @Test
+    void twoPoolsKilledAndBackWithinTheQuorumWaitCostTheInitiatorNoError() throws Exception {
+        // A wait that outlasts two pool restarts on a loaded machine, reconnect back-off included.
+        ReplicatedVolume volume = fixture.cluster().healthyVolume("vol-blip", SIZE, List.of(0, 1, 2),
+                List.of("--quorum-wait", "60"));
+        RecordingWriter writer = fixture.writer(volume.url(), 0, REGION, (int) (SIZE / REGION), 32).start();
+        writer.awaitAcknowledged(200);
+
+        fixture.cluster().killNineTogether(List.of(1, 2));
+        assertThat(volume.awaitHealth(Health.OFFLINE).getHealthReason()).contains("needs 2");
+        fixture.cluster().startTogether(List.of(1, 2));
+
+        writer.awaitMoreAcknowledged(200);
+        writer.stop();
+        assertThat(writer.failed()).as("writes the initiator saw fail: %s", writer.failures()).isZero();
+        writer.verify(fixture.qemu(), volume.url());
     }
 
     /**

@@ -21,6 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -85,6 +89,38 @@ public final class ReplicatedVolumeCluster implements AutoCloseable {
         return pools.get(index);
     }
 
+    /** Kills the pools with SIGKILL at the same moment, as when their node fails, and waits until all are gone. */
+    public void killNineTogether(List<Integer> indexes) {
+        sideBySide(indexes, index -> pool(index).killNine());
+    }
+
+    /** Starts the pools side by side and waits until all are ready. */
+    public void startTogether(List<Integer> indexes) {
+        sideBySide(indexes, index -> pool(index).start());
+    }
+
+    private interface PoolAction {
+        void apply(int index) throws IOException, InterruptedException;
+    }
+
+    /** Runs {@code action} on each pool on a thread of its own, and waits for all. */
+    private static void sideBySide(List<Integer> indexes, PoolAction action) {
+        try (ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().factory())) {
+            List<Future<Void>> done = indexes.stream().map(index -> threads.submit(() -> {
+                action.apply(index);
+                return (Void) null;
+            })).toList();
+            for (Future<Void> each : done) {
+                each.get();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a pool action failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while acting on pools " + indexes, e);
+        }
+    }
+
     /** The pool's management API, with a deadline per call. */
     public PoolManagementBlockingStub poolApi(int index) {
         return PoolManagementGrpc.newBlockingStub(channels.get(index)).withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -127,9 +163,13 @@ public final class ReplicatedVolumeCluster implements AutoCloseable {
      * pools; not started yet. {@code extraOptions} go to every start of its target.
      */
     public ReplicatedVolume volume(String name, List<Integer> poolIndexes, List<String> extraOptions) {
+        return volume(name, poolIndexes, FreePort.onLoopback(), extraOptions);
+    }
+
+    private ReplicatedVolume volume(String name, List<Integer> poolIndexes, int iscsiPort, List<String> extraOptions) {
         List<String> replicas = poolIndexes.stream().map(index -> replica(name, index)).toList();
         ReplicatedTargetLauncher.Spec spec = new ReplicatedTargetLauncher.Spec(name,
-                "iqn.2026-11.io.basalt.test:" + name, replicas, FreePort.onLoopback(),
+                "iqn.2026-11.io.basalt.test:" + name, replicas, iscsiPort,
                 "127.0.0.1:" + FreePort.onLoopback(), SECRET, extraOptions);
         ReplicatedVolume volume = new ReplicatedVolume(new ReplicatedTargetLauncher(jar), spec, workspace);
         volumes.add(volume);
@@ -144,6 +184,17 @@ public final class ReplicatedVolumeCluster implements AutoCloseable {
             List<String> extraOptions) {
         createReplicas(name, sizeBytes, poolIndexes);
         return volume(name, poolIndexes, extraOptions).startHealthy();
+    }
+
+    /**
+     * As {@link #healthyVolume}, with its target advertising its portal at {@code host} and its own
+     * port: where a QEMU guest reaches this machine's loopback.
+     */
+    public ReplicatedVolume healthyVolumeAdvertisedAt(String host, String name, long sizeBytes,
+            List<Integer> poolIndexes) {
+        createReplicas(name, sizeBytes, poolIndexes);
+        int iscsiPort = FreePort.onLoopback();
+        return volume(name, poolIndexes, iscsiPort, List.of("--advertise", host + ":" + iscsiPort)).startHealthy();
     }
 
     @Override

@@ -1,0 +1,82 @@
+package io.basalt.engine.replication;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
+
+/**
+ * Writes waiting for the volume to have CF healthy replicas again, each until a deadline, rather
+ * than failing at once: a pool restarting, or a second replica lost while another rebuilds, is then
+ * a pause for the initiator instead of an I/O error that a file system may answer by turning
+ * read-only. The wait counts from the moment writes first found the quorum gone, so a write that
+ * comes late in an outage waits only for what is left of it and one past it fails at once; it starts
+ * afresh once a write is acknowledged again. A write that waited before keeps its deadline, so
+ * none waits longer than the wait in all. Callers hold the write set's lock and pass the time
+ * ({@link System#nanoTime()}).
+ */
+final class QuorumWait {
+
+    /** The deadline of a write that has not waited yet. */
+    static final long NOT_WAITED = Long.MIN_VALUE;
+
+    /** A write kept for the quorum: dispatched again with its deadline, or failed through {@code result}. */
+    record Held(LongConsumer dispatchAgain, long deadline, CompletableFuture<Void> result) {
+    }
+
+    private final long waitNanos;
+    private final List<Held> held = new ArrayList<>();
+    private boolean lost;
+    private long lostAt;
+
+    QuorumWait(long waitNanos) {
+        this.waitNanos = waitNanos;
+    }
+
+    /** The deadline of a write that waits from {@code now}: {@code deadline} if it waited before. */
+    long deadline(long deadline, long now) {
+        if (deadline != NOT_WAITED) {
+            return deadline;
+        }
+        if (!lost) {
+            lost = true;
+            lostAt = now;
+        }
+        return lostAt + waitNanos;
+    }
+
+    /** Keeps {@code write} until the quorum returns; false when its deadline has passed (the caller fails it). */
+    boolean hold(Held write, long now) {
+        if (now - write.deadline() >= 0) {
+            return false;
+        }
+        held.add(write);
+        return true;
+    }
+
+    /** The writes held, to dispatch again now that the quorum is back. */
+    List<Held> release() {
+        List<Held> released = List.copyOf(held);
+        held.clear();
+        return released;
+    }
+
+    /** The writes whose deadline has passed by {@code now}, to fail. */
+    List<Held> expired(long now) {
+        List<Held> expired = new ArrayList<>();
+        for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
+            Held write = it.next();
+            if (now - write.deadline() >= 0) {
+                expired.add(write);
+                it.remove();
+            }
+        }
+        return expired;
+    }
+
+    /** A write was acknowledged: the next loss of the quorum starts a new wait. */
+    void recovered() {
+        lost = false;
+    }
+}
