@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class ReplicatedBlockDevice implements BlockDevice {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile long markedThrough = -1;
     private volatile boolean closed;
+    private final AtomicBoolean reopening = new AtomicBoolean();
 
     private ReplicatedBlockDevice(String volume, List<ReplicaEndpoint> replicas, byte[] secret,
             ReplicationSettings settings, int blockSize, EventLoopGroup group) {
@@ -56,7 +58,7 @@ public final class ReplicatedBlockDevice implements BlockDevice {
         this.joiner = new MemberJoiner(writeSet, copier, settings, reconnector);
         this.startup = new VolumeStartup(writeSet, reconnector, copier, joiner, settings);
         writeSet.onOffline(reconnector::retry);
-        reconnector.onConnected(joiner::join);
+        reconnector.onConnected(this::connected);
     }
 
     /**
@@ -71,6 +73,36 @@ public final class ReplicatedBlockDevice implements BlockDevice {
         ReplicatedBlockDevice device = new ReplicatedBlockDevice(volume, replicas, secret, settings, blockSize, group);
         Thread.ofPlatform().name("volume-start-" + volume).daemon().start(device::start);
         return device;
+    }
+
+    /**
+     * A replica that connected again joins the write set, rebuilt from a healthy one; when none is
+     * healthy (every replica left, as when the last healthy ones fail while the others rebuild),
+     * there is nothing to rebuild from, and the volume opens again as at start-up instead.
+     */
+    private void connected(Member member, ReplicaClient client) {
+        if (ready.isDone() && writeSet.healthy().isEmpty()) {
+            client.closeAsync();
+            reopen();
+        } else {
+            joiner.join(member, client);
+        }
+    }
+
+    private void reopen() {
+        if (closed || !reopening.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.warn("no replica is healthy: opening the volume again as at start-up: {}", kv("volume", writeSet.volume()));
+        Thread.ofPlatform().name("volume-reopen-" + writeSet.volume()).daemon().start(() -> {
+            try {
+                startup.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                reopening.set(false);
+            }
+        });
     }
 
     /** Completes once the volume is open: its size known and reconciled replicas serving. */
@@ -341,7 +373,7 @@ public final class ReplicatedBlockDevice implements BlockDevice {
                 reason = waiting;
             } else if (!writeSet.online()) {
                 health = VolumeStatus.Health.OFFLINE;
-                reason = "writes refused: " + writeSet.unavailableReason();
+                reason = "no write quorum (writes wait, then fail): " + writeSet.unavailableReason();
             } else if (replicas.stream().allMatch(replica -> replica.mode() == MemberMode.HEALTHY)) {
                 health = VolumeStatus.Health.HEALTHY;
                 reason = "all " + replicas.size() + " replicas healthy";

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * trusted replica wrote since its last consistent mark is copied from the replica that wrote it last
  * into the others before anything is served. When a trusted replica cannot say what it wrote (its
  * pool restarted since its mark), their content is compared instead (see {@link ContentReconciler}).
- * Replicas of older epochs rebuild online afterwards.
+ * Replicas of older epochs rebuild online afterwards. A volume that lost every healthy replica
+ * while it served opens again the same way.
  */
 final class VolumeStartup {
 
@@ -115,7 +116,8 @@ final class VolumeStartup {
         synchronized (writeSet) {
             writeSet.size(size);
             writeSet.epoch(newestEpoch);
-            writeSet.sequence(sequence);
+            // opening again: sequence numbers the volume handed out since the replicas' marks stay used
+            writeSet.sequence(Math.max(sequence, writeSet.sequence()));
             for (Member member : trusted) {
                 member.attach(connected.get(member));
                 member.persistedEpoch(newestEpoch);
