@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * into the others before anything is served. When a trusted replica cannot say what it wrote (its
  * pool restarted since its mark), their content is compared instead (see {@link ContentReconciler}).
  * Replicas of older epochs rebuild online afterwards. A volume that lost every healthy replica
- * while it served opens again the same way.
+ * while it served opens again the same way, but trusts no replica older than the newest epoch one
+ * of them persisted while it served: an older one may lack writes acknowledged since.
  */
 final class VolumeStartup {
 
@@ -54,24 +55,29 @@ final class VolumeStartup {
 
     /** Blocks until the volume is open; tries again while too few trusted replicas answer. */
     void run() throws InterruptedException {
+        long persisted = writeSet.members().stream().mapToLong(Member::persistedEpoch).max().orElse(-1);
         long backoffMillis = settings.reconnectBackoff().toMillis();
-        while (!attempt()) {
+        while (!attempt(persisted)) {
             Thread.sleep(backoffMillis);
             backoffMillis = Math.min(backoffMillis * 2, settings.maxReconnectBackoff().toMillis());
         }
         waitingFor = null;
     }
 
-    private boolean attempt() {
+    /** {@code persisted}: the newest epoch this volume saw a replica persist, or -1 before it first opened. */
+    private boolean attempt(long persisted) {
         Map<Member, ReplicaClient> connected = connectAll();
         long newestEpoch = connected.values().stream().mapToLong(client -> client.state().epoch()).max().orElse(-1);
         List<Member> trusted = connected.keySet().stream()
                 .filter(member -> connected.get(member).state().epoch() == newestEpoch).toList();
         StartupQuorum quorum = StartupQuorum.of(trusted.stream().map(member -> connected.get(member).state()).toList(),
                 writeSet.consistencyFactor());
-        if (trusted.isEmpty() || trusted.size() < quorum.needed()) {
-            waitingFor = "waiting for replicas: " + trusted.size() + " of the newest epoch " + newestEpoch
-                    + " answer, " + quorum.needed() + " needed (" + quorum.describe() + "); " + describe();
+        if (newestEpoch < persisted || trusted.isEmpty() || trusted.size() < quorum.needed()) {
+            waitingFor = newestEpoch < persisted
+                    ? "waiting for a replica of epoch " + persisted + ", the newest the volume persisted; those that "
+                            + "answer are of epoch " + newestEpoch + " at most; " + describe()
+                    : "waiting for replicas: " + trusted.size() + " of the newest epoch " + newestEpoch
+                            + " answer, " + quorum.needed() + " needed (" + quorum.describe() + "); " + describe();
             LOG.warn("volume cannot open yet: {} {}", kv("volume", writeSet.volume()), kv("reason", waitingFor));
             connected.values().forEach(ReplicaClient::closeAsync);
             return false;

@@ -6,6 +6,8 @@ import static io.basalt.engine.replication.LoopbackVolume.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.basalt.engine.replica.store.EpochQuorum;
+import io.basalt.engine.replica.store.ReplicaPool;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.List;
@@ -68,5 +70,32 @@ class EveryReplicaLostTest {
         write.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         await().atMost(WAIT).until(() -> device.status().health() == VolumeStatus.Health.HEALTHY);
         assertThat(read(device, 4096, data.length)).isEqualTo(data);
+    }
+
+    @Test
+    void aReplicaOlderThanTheEpochTheVolumeLastPersistedIsNotTrustedWhenItAloneReturns() throws Exception {
+        ReplicatedBlockDevice device = volume.openOnPools(3);
+        volume.pool(2).stop();
+        await().atMost(WAIT).until(() -> device.status().replicas().get(2).mode() == MemberMode.OFFLINE);
+        byte[] missedByPoolTwo = pattern(64 << 10, 4);
+        write(device, 0, missedByPoolTwo);
+        volume.pool(0).stop();
+        volume.pool(1).stop();
+        await().atMost(WAIT).until(() -> device.status().replicas().stream()
+                .allMatch(replica -> replica.mode() == MemberMode.OFFLINE));
+        // as if pool 2 had once been the only replica of its epoch: its epoch alone would then be enough
+        try (ReplicaPool stopped = ReplicaPool.open(volume.pool(2).dir())) {
+            stopped.replica(LoopbackVolume.VOLUME).setEpoch(1, new EpochQuorum(1, 2));
+        }
+
+        volume.pool(2).start();
+
+        await().during(Duration.ofSeconds(2)).atMost(WAIT)
+                .until(() -> device.status().health() == VolumeStatus.Health.OFFLINE);
+        assertThat(device.status().reason()).contains("the newest the volume persisted");
+        volume.pool(0).start();
+        volume.pool(1).start();
+        await().atMost(WAIT).until(() -> device.status().health() != VolumeStatus.Health.OFFLINE);
+        assertThat(read(device, 0, missedByPoolTwo.length)).isEqualTo(missedByPoolTwo);
     }
 }

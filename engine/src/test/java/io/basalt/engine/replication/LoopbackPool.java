@@ -43,6 +43,11 @@ public final class LoopbackPool implements AutoCloseable {
         return pool;
     }
 
+    /** The pool's directory, for a test to open its store while it is stopped. */
+    public Path dir() {
+        return dir;
+    }
+
     public ReplicaEndpoint endpoint(String replica) {
         return new ReplicaEndpoint(replica, "127.0.0.1", port);
     }
