@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -95,9 +96,7 @@ class StoragePoolClusterReconcilerTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> clusterStatus().poolsOnline() == 2);
 
         // Only the pool's status changes: nothing in the cluster itself does.
-        StoragePool a = pool("fast-a");
-        a.setStatus(new StoragePoolStatus(1L, null, PoolPhase.OFFLINE, null, null, null, null, null, null));
-        client.resource(a).updateStatus();
+        reportStatus("fast-a", new StoragePoolStatus(1L, null, PoolPhase.OFFLINE, null, null, null, null, null, null));
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(clusterStatus().poolsOnline()).isEqualTo(1);
@@ -125,9 +124,7 @@ class StoragePoolClusterReconcilerTest {
     void poolThatStillHoldsReplicasIsKeptAndTheStatusSaysWhy() {
         apply(spc("fast", entry("a", "node-1"), entry("b", "node-2")));
         await().atMost(Duration.ofSeconds(20)).until(() -> pool("fast-b") != null);
-        StoragePool b = pool("fast-b");
-        b.setStatus(new StoragePoolStatus(1L, null, PoolPhase.ONLINE, null, null, GIB, GIB, 0L, 2));
-        client.resource(b).updateStatus();
+        reportStatus("fast-b", new StoragePoolStatus(1L, null, PoolPhase.ONLINE, null, null, GIB, GIB, 0L, 2));
 
         apply(spc("fast", entry("a", "node-1")));
 
@@ -156,19 +153,39 @@ class StoragePoolClusterReconcilerTest {
     }
 
     private void apply(StoragePoolCluster spc) {
-        StoragePoolCluster current = client.resource(spc).get();
-        if (current == null) {
-            client.resource(spc).create();
-        } else {
-            current.setSpec(spc.getSpec());
-            client.resource(current).update();
-        }
+        againOnConflict(() -> {
+            StoragePoolCluster current = client.resource(spc).get();
+            if (current == null) {
+                client.resource(spc).create();
+            } else {
+                current.setSpec(spc.getSpec());
+                client.resource(current).update();
+            }
+        });
     }
 
     private void reportOnline(String name, long capacity, long free) {
-        StoragePool pool = pool(name);
-        pool.setStatus(new StoragePoolStatus(1L, null, PoolPhase.ONLINE, null, null, capacity, capacity - free, free, 0));
-        client.resource(pool).updateStatus();
+        reportStatus(name, new StoragePoolStatus(1L, null, PoolPhase.ONLINE, null, null, capacity, capacity - free,
+                free, 0));
+    }
+
+    /** Sets a pool's status as its server's report would. */
+    private void reportStatus(String name, StoragePoolStatus status) {
+        againOnConflict(() -> {
+            StoragePool pool = pool(name);
+            pool.setStatus(status);
+            client.resource(pool).updateStatus();
+        });
+    }
+
+    /** Runs a read-modify-write again while the operator's own update of the object gets in between. */
+    private static void againOnConflict(Runnable readModifyWrite) {
+        await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+                .until(() -> {
+                    readModifyWrite.run();
+                    return true;
+                });
     }
 
     private StoragePoolClusterStatus clusterStatus() {

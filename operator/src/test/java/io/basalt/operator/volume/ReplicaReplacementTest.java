@@ -10,6 +10,7 @@ import io.basalt.api.v1alpha1.TargetPhase;
 import io.basalt.api.v1alpha1.VolumeClaim;
 import io.basalt.api.v1alpha1.VolumePhase;
 import io.basalt.api.v1alpha1.VolumeReplica;
+import io.basalt.api.v1alpha1.VolumeReplicaStatus;
 import io.basalt.operator.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -77,6 +78,7 @@ class ReplicaReplacementTest {
         await().atMost(WAIT).untilAsserted(() -> {
             VolumeReplica successor = successor();
             assertThat(used).doesNotContain(successor.getSpec().pool());
+            assertThat(successor.getStatus()).as("the successor's status").isNotNull();
             assertThat(successor.getStatus().phase()).isEqualTo(ReplicaPhase.REBUILDING);
             assertThat(condition(harness.target("pvc-1").getStatus().conditions(), "Ready").getReason())
                     .isEqualTo("Rebuilding");
@@ -91,7 +93,8 @@ class ReplicaReplacementTest {
             assertThat(harness.target("pvc-1").getStatus().phase()).isEqualTo(TargetPhase.HEALTHY);
             assertThat(harness.target("pvc-1").getStatus().healthyReplicas()).isEqualTo(3);
             assertThat(harness.replicasOf("pvc-1")).hasSize(3)
-                    .allSatisfy(r -> assertThat(r.getStatus().phase()).isEqualTo(ReplicaPhase.HEALTHY));
+                    .allSatisfy(r -> assertThat(r.getStatus()).extracting(VolumeReplicaStatus::phase)
+                            .isEqualTo(ReplicaPhase.HEALTHY));
         });
         List<String> targetPools = harness.target("pvc-1").getSpec().replicas().stream().map(ReplicaEndpoint::pool).toList();
         assertThat(targetPools).hasSize(3).doesNotContain(lost.getSpec().pool());
