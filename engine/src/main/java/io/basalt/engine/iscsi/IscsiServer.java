@@ -19,10 +19,13 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +38,11 @@ public final class IscsiServer implements AutoCloseable {
     private final SessionRegistry registry;
     /** The connections' event loops when they are shared with the device (not closed here), else null. */
     private final EventLoopGroup sharedConnectionLoops;
+    /**
+     * Every accepted connection, logged in or not, closed explicitly on close: shutting the event
+     * loops down does not close them, and shared loops outlive this server.
+     */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
@@ -76,6 +84,7 @@ public final class IscsiServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        connections.add(channel);
                         DigestSettings digests = new DigestSettings(config.limits().maxRecvDataSegmentLength());
                         channel.pipeline().addLast(
                                 new FlushConsolidationHandler(64, true),
@@ -100,6 +109,7 @@ public final class IscsiServer implements AutoCloseable {
             serverChannel.close().syncUninterruptibly();
         }
         registry.closeAll();
+        connections.close().awaitUninterruptibly();
         if (bossGroup != null) {
             if (sharedConnectionLoops == null) {
                 workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();

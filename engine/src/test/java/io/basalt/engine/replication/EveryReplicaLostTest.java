@@ -36,7 +36,11 @@ class EveryReplicaLostTest {
         ReplicatedBlockDevice device = volume.openOnPools(3);
         byte[] before = pattern(64 << 10, 1);
         write(device, 0, before);
-        stopOneAfterTheOther(device, 0, 1, 2);
+        for (int pool = 0; pool < 3; pool++) {
+            volume.pool(pool).stop();
+        }
+        await().atMost(WAIT).until(() -> device.status().replicas().stream()
+                .allMatch(replica -> replica.mode() == MemberMode.OFFLINE));
 
         for (int pool = 0; pool < 3; pool++) {
             volume.pool(pool).start();
@@ -77,7 +81,10 @@ class EveryReplicaLostTest {
         await().atMost(WAIT).until(() -> device.status().replicas().get(2).mode() == MemberMode.OFFLINE);
         byte[] missedByPoolTwo = pattern(64 << 10, 4);
         write(device, 0, missedByPoolTwo);
-        stopOneAfterTheOther(device, 0, 1);
+        volume.pool(0).stop();
+        volume.pool(1).stop();
+        await().atMost(WAIT).until(() -> device.status().replicas().stream()
+                .allMatch(replica -> replica.mode() == MemberMode.OFFLINE));
         // as if pool 2 had once been the only replica of its epoch: its epoch alone would then be enough
         try (ReplicaPool stopped = ReplicaPool.open(volume.pool(2).dir())) {
             stopped.replica(LoopbackVolume.VOLUME).setEpoch(1, new EpochQuorum(1, 2));
@@ -94,13 +101,5 @@ class EveryReplicaLostTest {
         volume.pool(1).start();
         await().atMost(WAIT).until(() -> device.status().health() != VolumeStatus.Health.OFFLINE);
         assertThat(read(device, 0, missedByPoolTwo.length)).isEqualTo(missedByPoolTwo);
-    }
-
-    /** Stops the pools in turn, each once the volume has seen the one before leave. */
-    private void stopOneAfterTheOther(ReplicatedBlockDevice device, int... pools) throws Exception {
-        for (int pool : pools) {
-            volume.pool(pool).stop();
-            await().atMost(WAIT).until(() -> device.status().replicas().get(pool).mode() == MemberMode.OFFLINE);
-        }
     }
 }

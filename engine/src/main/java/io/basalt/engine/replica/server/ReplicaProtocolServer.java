@@ -14,16 +14,20 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Serves the replica protocol for every replica of a pool. */
 public final class ReplicaProtocolServer implements AutoCloseable {
@@ -38,13 +42,20 @@ public final class ReplicaProtocolServer implements AutoCloseable {
     private final ExecutorService workers;
     private final RegionPuller puller;
     private final Channel serverChannel;
+    /**
+     * The accepted connections, closed explicitly on close: shutting the event loops down was
+     * sometimes seen to leave a connection open, and its peer then never learns that the pool left.
+     */
+    private final ChannelGroup connections;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ReplicaProtocolServer(EventLoopGroup group, ExecutorService workers, RegionPuller puller,
-            Channel serverChannel) {
+            Channel serverChannel, ChannelGroup connections) {
         this.group = group;
         this.workers = workers;
         this.puller = puller;
         this.serverChannel = serverChannel;
+        this.connections = connections;
     }
 
     public static ReplicaProtocolServer start(InetSocketAddress listen, ReplicaPool pool, ReplicaSecrets secrets,
@@ -60,6 +71,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
         WrittenRegionLog writtenRegions = new WrittenRegionLog();
         RegionPuller puller = new RegionPuller(secrets, epochs, writtenRegions, workers, SOURCE_REQUEST_TIMEOUT);
         int maxReadBytes = limits.maxFrameBytes() - FrameCodec.FRAME_OVERHEAD_BYTES;
+        ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         try {
             ChannelFuture bound = new ServerBootstrap()
                     .group(group)
@@ -71,6 +83,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
+                            connections.add(channel);
                             channel.pipeline().addLast(new FlushConsolidationHandler(
                                             FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
                                     new FrameCodec(limits.maxFrameBytes()),
@@ -82,7 +95,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
             if (!bound.isSuccess()) {
                 throw new IOException("cannot listen on " + listen + ": " + bound.cause().getMessage(), bound.cause());
             }
-            return new ReplicaProtocolServer(group, workers, puller, bound.channel());
+            return new ReplicaProtocolServer(group, workers, puller, bound.channel(), connections);
         } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             puller.close();
@@ -97,14 +110,18 @@ public final class ReplicaProtocolServer implements AutoCloseable {
 
     /**
      * Stops accepting, lets the store calls under way finish and answer (connections refuse new
-     * requests by closing), then closes every connection.
+     * requests by closing), then closes every connection. Closing again does nothing.
      */
     @Override
     public void close() throws InterruptedException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         serverChannel.close().sync();
         puller.close();
         workers.shutdown();
         workers.awaitTermination(30, TimeUnit.SECONDS);
+        connections.close().await();
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
     }
 }

@@ -102,6 +102,27 @@ class ReplicaProtocolServerTest {
         assertThat(pool.replica("vol").read(12_288, data.length)).isEqualTo(data);
     }
 
+    /** Repeated, because a connection was left open only now and then. */
+    @Test
+    void givenRequestsUnderWay_whenTheServerCloses_thenEveryConnectionCloses() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            List<ReplicaClient> busy = new ArrayList<>();
+            for (int connection = 0; connection < 6; connection++) {
+                busy.add(connect("vol", SECRET));
+            }
+            busy.forEach(ReplicaProtocolServerTest::keepFlushing);
+            Thread.sleep(10);
+
+            server.close();
+
+            for (ReplicaClient client : busy) {
+                assertThat(client.closed()).as("connection %s of round %s", busy.indexOf(client), round)
+                        .succeedsWithin(TIMEOUT);
+            }
+            restartPool();
+        }
+    }
+
     @Test
     void anUnmappedRangeReadsAsZeros() throws Exception {
         ReplicaClient client = connect("vol", SECRET);
@@ -334,6 +355,19 @@ class ReplicaProtocolServerTest {
         ReplicaClient client = await(ReplicaClient.connect(group, server.address(), replica, secret, TIMEOUT));
         clients.add(client);
         return client;
+    }
+
+    /** Sends flushes one after the other until the connection closes. */
+    private static void keepFlushing(ReplicaClient client) {
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                while (client.isOpen()) {
+                    client.flush(0, 0).get();
+                }
+            } catch (InterruptedException | ExecutionException e) {
+                // the connection closed under the flush: what the test waits for
+            }
+        });
     }
 
     private static <T> T await(CompletableFuture<T> future) throws Exception {
