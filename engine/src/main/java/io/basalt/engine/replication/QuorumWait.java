@@ -12,7 +12,7 @@ import java.util.function.LongConsumer;
  * a pause for the initiator instead of an I/O error that a file system may answer by turning
  * read-only. The wait counts from the moment writes first found the quorum gone, so a write that
  * comes late in an outage waits only for what is left of it and one past it fails at once; it starts
- * afresh once a write is acknowledged again. A write that waited before keeps its deadline, so
+ * afresh once the quorum is back. A write that waited before keeps its deadline, so
  * none waits longer than the wait in all. Callers hold the write set's lock and pass the time
  * ({@link System#nanoTime()}).
  */
@@ -25,16 +25,30 @@ final class QuorumWait {
     record Held(LongConsumer dispatchAgain, long deadline, CompletableFuture<Void> result) {
     }
 
+    /** What becomes of a write that needs the quorum. */
+    enum Next {
+        /** The quorum is there and the deadline not passed: send it again now. */
+        DISPATCH_AGAIN,
+        /** Kept until the quorum returns or the deadline passes. */
+        HELD,
+        /** Past its deadline, or the volume is closing: fail it as unavailable. */
+        FAIL
+    }
+
     private final long waitNanos;
     private final List<Held> held = new ArrayList<>();
     private boolean lost;
     private long lostAt;
+    private boolean closed;
 
     QuorumWait(long waitNanos) {
         this.waitNanos = waitNanos;
     }
 
-    /** The deadline of a write that waits from {@code now}: {@code deadline} if it waited before. */
+    /**
+     * The deadline of a write that finds the quorum gone at {@code now}: {@code deadline} if it
+     * waited before.
+     */
     long deadline(long deadline, long now) {
         if (deadline != NOT_WAITED) {
             return deadline;
@@ -46,13 +60,23 @@ final class QuorumWait {
         return lostAt + waitNanos;
     }
 
-    /** Keeps {@code write} until the quorum returns; false when its deadline has passed (the caller fails it). */
-    boolean hold(Held write, long now) {
-        if (now - write.deadline() >= 0) {
-            return false;
+    /**
+     * Decides what becomes of {@code write} at {@code now}, and keeps it when it is to wait: the
+     * deadline holds on every path, so a write that keeps failing while the volume is quorate is
+     * not sent again forever.
+     */
+    Next admit(Held write, boolean quorate, long now) {
+        if (write.deadline() != NOT_WAITED && now - write.deadline() >= 0) {
+            return Next.FAIL;
+        }
+        if (quorate) {
+            return Next.DISPATCH_AGAIN;
+        }
+        if (closed) {
+            return Next.FAIL;
         }
         held.add(write);
-        return true;
+        return Next.HELD;
     }
 
     /** The writes held, to dispatch again now that the quorum is back. */
@@ -60,6 +84,12 @@ final class QuorumWait {
         List<Held> released = List.copyOf(held);
         held.clear();
         return released;
+    }
+
+    /** The volume is closing: the writes held, to fail; none is held from now on. */
+    List<Held> close() {
+        closed = true;
+        return release();
     }
 
     /** The writes whose deadline has passed by {@code now}, to fail. */
@@ -75,7 +105,7 @@ final class QuorumWait {
         return expired;
     }
 
-    /** A write was acknowledged: the next loss of the quorum starts a new wait. */
+    /** The quorum is back: the next loss of it starts a new wait. */
     void recovered() {
         lost = false;
     }

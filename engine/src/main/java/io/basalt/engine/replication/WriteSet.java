@@ -48,7 +48,6 @@ final class WriteSet {
     private long sequence;
     private int pendingChanges;
     private long expiryScheduledFor = QuorumWait.NOT_WAITED;
-    private boolean closed;
     private volatile long size;
 
     /** {@code scheduler} runs the end of writes' waits for the quorum. */
@@ -251,21 +250,20 @@ final class WriteSet {
     void awaitQuorum(LongConsumer dispatchAgain, long deadline, CompletableFuture<Void> result) {
         long now = System.nanoTime();
         long due;
-        boolean quorate;
-        boolean held = false;
+        QuorumWait.Next next;
         synchronized (this) {
-            due = quorumWait.deadline(deadline, now);
-            quorate = online();
-            if (dispatchAgain != null && !quorate && !closed
-                    && quorumWait.hold(new QuorumWait.Held(dispatchAgain, due, result), now)) {
-                held = true;
+            boolean quorate = online();
+            due = quorate ? deadline : quorumWait.deadline(deadline, now);
+            next = dispatchAgain == null ? QuorumWait.Next.FAIL
+                    : quorumWait.admit(new QuorumWait.Held(dispatchAgain, due, result), quorate, now);
+            if (next == QuorumWait.Next.HELD) {
                 failWhenDue(due, now);
             }
         }
-        if (dispatchAgain != null && quorate) {
-            dispatchAgain.accept(due);
-        } else if (!held) {
-            result.completeExceptionally(unavailable());
+        switch (next) {
+            case DISPATCH_AGAIN -> dispatchAgain.accept(due);
+            case HELD -> { }
+            case FAIL -> result.completeExceptionally(unavailable());
         }
     }
 
@@ -286,8 +284,7 @@ final class WriteSet {
     void stopWaitingForQuorum() {
         List<QuorumWait.Held> waiting;
         synchronized (this) {
-            closed = true;
-            waiting = quorumWait.release();
+            waiting = quorumWait.close();
         }
         waiting.forEach(write -> write.result().completeExceptionally(
                 new BlockDeviceException.Unavailable("volume " + volume + " is closing")));
@@ -309,7 +306,11 @@ final class WriteSet {
     private void dispatchWritesHeldForQuorum() {
         List<QuorumWait.Held> released;
         synchronized (this) {
-            released = online() ? quorumWait.release() : List.of();
+            if (!online()) {
+                return;
+            }
+            quorumWait.recovered();
+            released = quorumWait.release();
         }
         if (!released.isEmpty()) {
             LOG.info("quorum back; writes that waited for it go out: {} {}", kv("volume", volume),
@@ -385,9 +386,6 @@ final class WriteSet {
             boolean acknowledged;
             synchronized (this) {
                 acknowledged = online();
-                if (acknowledged) {
-                    quorumWait.recovered();
-                }
             }
             if (acknowledged) {
                 result.complete(null);

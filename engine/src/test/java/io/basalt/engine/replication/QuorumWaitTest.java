@@ -28,7 +28,7 @@ class QuorumWaitTest {
     }
 
     @Test
-    void anAcknowledgedWriteStartsTheNextWaitAfresh() {
+    void theQuorumBackStartsTheNextWaitAfresh() {
         quorumWait.deadline(QuorumWait.NOT_WAITED, 100);
 
         quorumWait.recovered();
@@ -37,17 +37,46 @@ class QuorumWaitTest {
     }
 
     @Test
-    void aWritePastItsDeadlineIsNotHeld() {
-        assertThat(quorumWait.hold(held(1_100), 1_100)).isFalse();
+    void aWriteWithoutTheQuorumIsHeld() {
+        QuorumWait.Held write = held(1_100);
+
+        assertThat(quorumWait.admit(write, false, 100)).isEqualTo(QuorumWait.Next.HELD);
+        assertThat(quorumWait.release()).containsExactly(write);
+    }
+
+    @Test
+    void aWriteWithTheQuorumGoesOutAgainAtOnce() {
+        assertThat(quorumWait.admit(held(1_100), true, 100)).isEqualTo(QuorumWait.Next.DISPATCH_AGAIN);
         assertThat(quorumWait.release()).isEmpty();
+    }
+
+    @Test
+    void aWriteThatNeverWaitedGoesOutAgainWithTheQuorumWhateverTheTime() {
+        assertThat(quorumWait.admit(held(QuorumWait.NOT_WAITED), true, -5)).isEqualTo(QuorumWait.Next.DISPATCH_AGAIN);
+    }
+
+    @Test
+    void aWritePastItsDeadlineFailsEvenWithTheQuorum() {
+        assertThat(quorumWait.admit(held(1_100), true, 1_100)).isEqualTo(QuorumWait.Next.FAIL);
+        assertThat(quorumWait.admit(held(1_100), false, 1_100)).isEqualTo(QuorumWait.Next.FAIL);
+        assertThat(quorumWait.release()).isEmpty();
+    }
+
+    @Test
+    void onceClosedNothingMoreIsHeld() {
+        QuorumWait.Held waiting = held(1_100);
+        quorumWait.admit(waiting, false, 100);
+
+        assertThat(quorumWait.close()).containsExactly(waiting);
+        assertThat(quorumWait.admit(held(1_100), false, 200)).isEqualTo(QuorumWait.Next.FAIL);
     }
 
     @Test
     void releaseHandsOverEveryHeldWriteOnce() {
         QuorumWait.Held first = held(1_100);
         QuorumWait.Held second = held(1_200);
-        quorumWait.hold(first, 100);
-        quorumWait.hold(second, 150);
+        quorumWait.admit(first, false, 100);
+        quorumWait.admit(second, false, 150);
 
         assertThat(quorumWait.release()).containsExactly(first, second);
         assertThat(quorumWait.release()).isEmpty();
@@ -57,8 +86,8 @@ class QuorumWaitTest {
     void onlyWritesWhoseDeadlineHasPassedExpire() {
         QuorumWait.Held early = held(1_100);
         QuorumWait.Held late = held(1_500);
-        quorumWait.hold(early, 100);
-        quorumWait.hold(late, 500);
+        quorumWait.admit(early, false, 100);
+        quorumWait.admit(late, false, 500);
 
         assertThat(quorumWait.expired(1_100)).containsExactly(early);
         assertThat(quorumWait.release()).containsExactly(late);

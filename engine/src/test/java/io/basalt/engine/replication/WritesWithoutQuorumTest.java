@@ -89,6 +89,24 @@ class WritesWithoutQuorumTest {
     }
 
     @Test
+    void aWaitThatPassedInOneOutageDoesNotShortenTheWaitInTheNext() throws Exception {
+        ReplicatedBlockDevice device = volume.openOnPools(3, ReplicationSettings.defaults(2)
+                .withQuorumWait(Duration.ofSeconds(2)));
+        loseQuorum(device);
+        assertThat(device.write(0, Unpooled.wrappedBuffer(pattern(4096, 8)), false)).failsWithin(WAIT);
+        volume.pool(1).start();
+        await().atMost(WAIT).until(() -> device.status().health() != VolumeStatus.Health.OFFLINE);
+        volume.pool(1).stop();
+        await().atMost(WAIT).until(() -> device.status().health() == VolumeStatus.Health.OFFLINE);
+
+        CompletableFuture<Void> write = device.write(0, Unpooled.wrappedBuffer(pattern(4096, 9)), false);
+
+        assertThat(write).as("waits for the quorum again").isNotDone();
+        volume.pool(1).start();
+        write.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Test
     void aFlushWithoutQuorumWaitsForItToo() throws Exception {
         ReplicatedBlockDevice device = volume.openOnPools(3);
         loseQuorum(device);
