@@ -75,13 +75,7 @@ public final class OperatorHarness implements AutoCloseable {
         spc.setMetadata(new ObjectMetaBuilder().withName("fast").withNamespace(NS).build());
         spc.setSpec(new StoragePoolClusterSpec(IntStream.rangeClosed(1, count)
                 .mapToObj(i -> new PoolEntry("p" + i, "node-" + i, "/var/lib/basalt/p" + i, null)).toList(), null, null));
-        StoragePoolCluster current = client.resource(spc).get();
-        if (current == null) {
-            client.resource(spc).create();
-        } else {
-            current.setSpec(spc.getSpec());
-            client.resource(current).update();
-        }
+        ClusterWrites.apply(client, spc);
     }
 
     public void createClaim(String name, String node) {

@@ -11,13 +11,13 @@ import io.basalt.api.v1alpha1.StoragePoolCluster;
 import io.basalt.api.v1alpha1.StoragePoolClusterSpec;
 import io.basalt.api.v1alpha1.StoragePoolClusterStatus;
 import io.basalt.api.v1alpha1.StoragePoolStatus;
+import io.basalt.operator.ClusterWrites;
 import io.basalt.operator.MockCluster;
 import io.basalt.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -153,15 +153,7 @@ class StoragePoolClusterReconcilerTest {
     }
 
     private void apply(StoragePoolCluster spc) {
-        againOnConflict(() -> {
-            StoragePoolCluster current = client.resource(spc).get();
-            if (current == null) {
-                client.resource(spc).create();
-            } else {
-                current.setSpec(spc.getSpec());
-                client.resource(current).update();
-            }
-        });
+        ClusterWrites.apply(client, spc);
     }
 
     private void reportOnline(String name, long capacity, long free) {
@@ -171,21 +163,11 @@ class StoragePoolClusterReconcilerTest {
 
     /** Sets a pool's status as its server's report would. */
     private void reportStatus(String name, StoragePoolStatus status) {
-        againOnConflict(() -> {
+        ClusterWrites.againOnConflict(() -> {
             StoragePool pool = pool(name);
             pool.setStatus(status);
             client.resource(pool).updateStatus();
         });
-    }
-
-    /** Runs a read-modify-write again while the operator's own update of the object gets in between. */
-    private static void againOnConflict(Runnable readModifyWrite) {
-        await().atMost(Duration.ofSeconds(20))
-                .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
-                .until(() -> {
-                    readModifyWrite.run();
-                    return true;
-                });
     }
 
     private StoragePoolClusterStatus clusterStatus() {
