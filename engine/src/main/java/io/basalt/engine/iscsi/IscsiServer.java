@@ -6,6 +6,7 @@ import io.basalt.engine.iscsi.codec.PduEncoder;
 import io.basalt.engine.iscsi.connection.IscsiConnection;
 import io.basalt.engine.iscsi.session.Session;
 import io.basalt.engine.iscsi.session.SessionRegistry;
+import io.basalt.engine.net.AcceptedConnections;
 import io.basalt.engine.scsi.ScsiTarget;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -19,13 +20,10 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,11 +36,8 @@ public final class IscsiServer implements AutoCloseable {
     private final SessionRegistry registry;
     /** The connections' event loops when they are shared with the device (not closed here), else null. */
     private final EventLoopGroup sharedConnectionLoops;
-    /**
-     * Every accepted connection, logged in or not, closed explicitly on close: shutting the event
-     * loops down does not close them, and shared loops outlive this server.
-     */
-    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    /** Every accepted connection, logged in or not, to close with the server. */
+    private final AcceptedConnections connections = new AcceptedConnections();
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
@@ -109,8 +104,8 @@ public final class IscsiServer implements AutoCloseable {
             serverChannel.close().syncUninterruptibly();
         }
         registry.closeAll();
-        connections.close().awaitUninterruptibly();
         if (bossGroup != null) {
+            connections.closeAll(workerGroup);
             if (sharedConnectionLoops == null) {
                 workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
             }

@@ -1,5 +1,6 @@
 package io.basalt.engine.replica.server;
 
+import io.basalt.engine.net.AcceptedConnections;
 import io.basalt.engine.replica.protocol.FrameCodec;
 import io.basalt.engine.replica.store.ReplicaPool;
 import io.netty.bootstrap.ServerBootstrap;
@@ -14,13 +15,10 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -42,15 +40,11 @@ public final class ReplicaProtocolServer implements AutoCloseable {
     private final ExecutorService workers;
     private final RegionPuller puller;
     private final Channel serverChannel;
-    /**
-     * The accepted connections, closed explicitly on close: shutting the event loops down was
-     * sometimes seen to leave a connection open, and its peer then never learns that the pool left.
-     */
-    private final ChannelGroup connections;
+    private final AcceptedConnections connections;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ReplicaProtocolServer(EventLoopGroup group, ExecutorService workers, RegionPuller puller,
-            Channel serverChannel, ChannelGroup connections) {
+            Channel serverChannel, AcceptedConnections connections) {
         this.group = group;
         this.workers = workers;
         this.puller = puller;
@@ -71,7 +65,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
         WrittenRegionLog writtenRegions = new WrittenRegionLog();
         RegionPuller puller = new RegionPuller(secrets, epochs, writtenRegions, workers, SOURCE_REQUEST_TIMEOUT);
         int maxReadBytes = limits.maxFrameBytes() - FrameCodec.FRAME_OVERHEAD_BYTES;
-        ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        AcceptedConnections connections = new AcceptedConnections();
         try {
             ChannelFuture bound = new ServerBootstrap()
                     .group(group)
@@ -121,7 +115,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
         puller.close();
         workers.shutdown();
         workers.awaitTermination(30, TimeUnit.SECONDS);
-        connections.close().await();
+        connections.closeAll(group);
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
     }
 }
