@@ -53,7 +53,7 @@ final class Reconnector {
     CompletableFuture<ReplicaClient> connect(Member member) {
         return ReplicaClient.connect(group, member.endpoint().socketAddress(), member.name(), secret,
                 settings.requestTimeout()).thenApply(client -> {
-                    client.closed().thenRun(() -> writeSet.eject(member, client, "connection to the pool closed"));
+                    client.closed().thenRun(() -> writeSet.eject(member, client, client.closeReason()));
                     return client;
                 });
     }

@@ -11,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A slow replica does not set the pace: it leaves the write set once it lags past the bound. */
+/**
+ * A slow replica does not set the pace: it leaves the write set once it lags past the bound; one
+ * whose pool falls silent leaves it even when there is nothing to write.
+ */
 class ReplicaLagTest {
 
     private static final long SIZE = 16L << 20;
@@ -44,5 +47,25 @@ class ReplicaLagTest {
         assertThat(device.status().health()).isEqualTo(VolumeStatus.Health.DEGRADED);
         assertThat(read(device, 19 * (64L << 10), 64 << 10)).isEqualTo(last);
         write(device, 0, pattern(4096, 99));
+    }
+
+    @Test
+    void onAnIdleVolumeAReplicaWhosePoolFallsSilentLeavesTheWriteSet() throws Exception {
+        DelayingProxy silent = volume.proxy(2);
+        ReplicationSettings defaults = ReplicationSettings.defaults(2);
+        // no periodic mark either: nothing but the connection's own probe asks the pool anything
+        ReplicationSettings idle = new ReplicationSettings(2, Duration.ofSeconds(1), defaults.maxOutstanding(),
+                defaults.maxLag(), defaults.rebuildConcurrency(), 0, Duration.ofHours(1), defaults.reconnectBackoff(),
+                defaults.maxReconnectBackoff(), defaults.quorumWait());
+        ReplicatedBlockDevice device = volume.open(List.of(volume.endpoint(0), volume.endpoint(1),
+                silent.endpoint(LoopbackVolume.VOLUME)), idle);
+        assertThat(device.status().health()).isEqualTo(VolumeStatus.Health.HEALTHY);
+
+        // as when the pool's host loses power or is cut off: no FIN, no RST, no answer
+        silent.delay(Duration.ofMinutes(5));
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> device.status().replicas().get(2).mode() == MemberMode.OFFLINE);
+        assertThat(device.status().health()).isEqualTo(VolumeStatus.Health.DEGRADED);
     }
 }

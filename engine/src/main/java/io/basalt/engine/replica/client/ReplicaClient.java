@@ -1,5 +1,7 @@
 package io.basalt.engine.replica.client;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import io.basalt.engine.replica.protocol.Frame;
 import io.basalt.engine.replica.protocol.FrameCodec;
 import io.basalt.engine.replica.protocol.Message;
@@ -35,6 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One authenticated connection to one replica on a pool server. Requests are pipelined: each returns
@@ -46,6 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ReplicaClient implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaClient.class);
+
     private final Channel channel;
     private final String replica;
     private final Duration requestTimeout;
@@ -53,6 +59,10 @@ public final class ReplicaClient implements AutoCloseable {
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private volatile ReplicaState state;
     private volatile Throwable closeCause;
+    /** When the pool last sent anything; read and written on the event loop only. */
+    private long lastHeardNanos = System.nanoTime();
+    /** Whether a probe of a silent connection is under way; event loop only. */
+    private boolean probing;
 
     /** A request waiting for its answer; {@code request} names it in a timeout's message. */
     private record Pending(CompletableFuture<Message> answer, long deadlineNanos, String request) {
@@ -65,18 +75,42 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     /**
-     * Fails the requests past their deadline. One sweep at a fraction of the timeout, rather than a
-     * timer per request, which would cost two event loop hand-offs per request.
+     * Fails the requests past their deadline and probes a silent connection. One sweep at a fraction
+     * of the timeout, rather than a timer per request, which would cost two event loop hand-offs per
+     * request.
      */
-    private void startTimeoutSweeps() {
+    private void startSweeps() {
         long periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), requestTimeout.toNanos() / 10);
-        ScheduledFuture<?> sweeps = channel.eventLoop().scheduleAtFixedRate(this::failOverdue, periodNanos,
-                periodNanos, TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> sweeps = channel.eventLoop().scheduleAtFixedRate(() -> {
+            long now = System.nanoTime();
+            failOverdue(now);
+            probeIfSilent(now);
+        }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
         channel.closeFuture().addListener(closed -> sweeps.cancel(false));
     }
 
-    private void failOverdue() {
-        long now = System.nanoTime();
+    /**
+     * A pool whose host died or was cut off sends no FIN or RST, so a connection with nothing to ask
+     * would never learn of it: once nothing has been heard for half the request timeout, a ping
+     * asks, and no answer in time closes the connection, which its owner sees as the pool leaving.
+     */
+    private void probeIfSilent(long now) {
+        if (probing || state == null || !pending.isEmpty() || now - lastHeardNanos < requestTimeout.toNanos() / 2) {
+            return;
+        }
+        probing = true;
+        send(new Message.Ping()).whenComplete((answered, failure) -> {
+            probing = false;
+            if (failure instanceof ReplicaRequestTimeoutException silent) {
+                LOG.warn("replica connection closed: the pool answers nothing: {} {} {}", kv("replica", replica),
+                        kv("pool", String.valueOf(channel.remoteAddress())), kv("reason", silent.getMessage()));
+                closeCause = silent;
+                channel.close();
+            }
+        });
+    }
+
+    private void failOverdue(long now) {
         pending.forEach((id, waiting) -> {
             if (now - waiting.deadlineNanos() > 0 && pending.remove(id, waiting)) {
                 waiting.answer().completeExceptionally(new ReplicaRequestTimeoutException(waiting.request()
@@ -112,7 +146,7 @@ public final class ReplicaClient implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         ReplicaClient client = new ReplicaClient(channel, replica, requestTimeout);
-                        client.startTimeoutSweeps();
+                        client.startSweeps();
                         channel.pipeline().addLast(new FlushConsolidationHandler(
                                         FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
                                 new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_BYTES),
@@ -297,6 +331,12 @@ public final class ReplicaClient implements AutoCloseable {
         return closed;
     }
 
+    /** Why the connection closed, as far as this side knows, for a status to say. */
+    public String closeReason() {
+        Throwable cause = closeCause;
+        return cause == null ? "connection to the pool closed" : "connection to the pool closed: " + cause.getMessage();
+    }
+
     /** Closes the connection; requests still waiting fail with {@link ReplicaConnectionLostException}. */
     @Override
     public void close() {
@@ -375,6 +415,7 @@ public final class ReplicaClient implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+            lastHeardNanos = System.nanoTime();
             if (frame.message() instanceof Message.Challenge challenge) {
                 handshake(challenge);
                 return;

@@ -119,6 +119,8 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                     serve(ctx, write);
             case Message.Read read when read.length() >= 0 && read.length() <= SMALL_REQUEST_BYTES ->
                     cachedRead(ctx, read);
+            // a client's probe of a silent connection: busy workers must not make a live pool look dead
+            case Message.Ping ping -> serve(ctx, ping);
             default -> null;
         };
     }

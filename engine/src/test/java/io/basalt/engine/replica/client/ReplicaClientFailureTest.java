@@ -91,6 +91,16 @@ class ReplicaClientFailureTest {
         }
     }
 
+    @Test
+    void anIdleConnectionToAPoolThatAnswersNothingIsClosed() throws Exception {
+        try (UnresponsivePool pool = new UnresponsivePool()) {
+            ReplicaClient client = welcomed(pool, Duration.ofMillis(500));
+
+            assertThat(client.closed()).succeedsWithin(Duration.ofSeconds(10));
+            assertThat(client.closeReason()).contains("Ping", "got no answer within");
+        }
+    }
+
     /** A client connected to {@code pool} and welcomed, whose requests time out after {@code timeout}. */
     private ReplicaClient welcomed(UnresponsivePool pool, Duration timeout) throws Exception {
         CompletableFuture<ReplicaClient> connecting = ReplicaClient.connect(group, pool.address(), "vol", SECRET,

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,6 +122,15 @@ class ReplicaProtocolServerTest {
             }
             restartPool();
         }
+    }
+
+    @Test
+    void anIdleConnectionStaysOpenWhileThePoolAnswersItsProbes() throws Exception {
+        ReplicaClient client = await(ReplicaClient.connect(group, server.address(), "vol", SECRET,
+                Duration.ofMillis(200)));
+        clients.add(client);
+
+        Awaitility.await().during(Duration.ofSeconds(2)).atMost(TIMEOUT).until(client::isOpen);
     }
 
     @Test

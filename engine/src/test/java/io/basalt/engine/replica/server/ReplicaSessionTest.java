@@ -93,10 +93,10 @@ class ReplicaSessionTest {
         authenticate();
 
         for (int i = 0; i < MAX_IN_FLIGHT - 1; i++) {
-            channel.writeInbound(new Frame(10 + i, new Message.Ping()));
+            channel.writeInbound(new Frame(10 + i, new Message.Flush(0, -1)));
         }
         assertThat(channel.config().isAutoRead()).isTrue();
-        channel.writeInbound(new Frame(20, new Message.Ping()));
+        channel.writeInbound(new Frame(20, new Message.Flush(0, -1)));
         assertThat(channel.config().isAutoRead()).isFalse();
 
         storeCalls.poll().run();
@@ -104,6 +104,17 @@ class ReplicaSessionTest {
 
         assertThat(channel.config().isAutoRead()).isTrue();
         assertThat(answer()).usingRecursiveComparison().isEqualTo(new Frame(10, new Message.Done()));
+    }
+
+    @Test
+    void aPingIsAnsweredAtOnceWithoutWaitingForAStoreCall() {
+        authenticate();
+
+        channel.writeInbound(new Frame(5, new Message.Ping()));
+        channel.flushOutbound();
+
+        assertThat(answer()).usingRecursiveComparison().isEqualTo(new Frame(5, new Message.Done()));
+        assertThat(storeCalls).isEmpty();
     }
 
     @Test
