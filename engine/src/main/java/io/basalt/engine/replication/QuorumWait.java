@@ -46,12 +46,16 @@ final class QuorumWait {
     }
 
     /**
-     * The deadline of a write that finds the quorum gone at {@code now}: {@code deadline} if it
-     * waited before.
+     * The deadline of a write that needed the quorum at {@code now}: {@code deadline} if it waited
+     * before; else, when the volume has lost its quorum, the end of the wait for it, and when the
+     * volume has it again already (the write goes out again at once), the wait counted from now.
      */
-    long deadline(long deadline, long now) {
+    long deadline(long deadline, boolean quorate, long now) {
         if (deadline != NOT_WAITED) {
             return deadline;
+        }
+        if (quorate) {
+            return now + waitNanos;
         }
         if (!lost) {
             lost = true;
@@ -66,7 +70,7 @@ final class QuorumWait {
      * not sent again forever.
      */
     Next admit(Held write, boolean quorate, long now) {
-        if (write.deadline() != NOT_WAITED && now - write.deadline() >= 0) {
+        if (now - write.deadline() >= 0) {
             return Next.FAIL;
         }
         if (quorate) {

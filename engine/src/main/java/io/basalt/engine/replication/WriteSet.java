@@ -253,7 +253,7 @@ final class WriteSet {
         QuorumWait.Next next;
         synchronized (this) {
             boolean quorate = online();
-            due = quorate ? deadline : quorumWait.deadline(deadline, now);
+            due = quorumWait.deadline(deadline, quorate, now);
             next = dispatchAgain == null ? QuorumWait.Next.FAIL
                     : quorumWait.admit(new QuorumWait.Held(dispatchAgain, due, result), quorate, now);
             if (next == QuorumWait.Next.HELD) {

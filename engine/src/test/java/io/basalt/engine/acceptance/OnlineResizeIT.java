@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.basalt.engine.acceptance.initiator.Qemu;
 import io.basalt.engine.acceptance.process.ExternalCommand;
-import io.basalt.engine.acceptance.process.FreePort;
+import io.basalt.testbed.FreePort;
 import io.basalt.engine.acceptance.process.Workspace;
 import io.basalt.engine.acceptance.targets.BasaltTargetLauncher;
 import io.basalt.engine.acceptance.targets.RunningTarget;

@@ -5,6 +5,7 @@ import io.basalt.engine.replica.server.ReplicaProtocolServer;
 import io.basalt.engine.replica.server.ReplicaSecrets;
 import io.basalt.engine.replica.server.ServerLimits;
 import io.basalt.engine.replica.store.ReplicaPool;
+import io.basalt.testbed.FreePort;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
@@ -12,7 +13,8 @@ import java.nio.file.Path;
 public final class LoopbackPool implements AutoCloseable {
 
     private final Path dir;
-    private int port;
+    /** Kept across restarts, as a pool's address is. */
+    private final int port = FreePort.onLoopback();
     private ReplicaPool pool;
     private ReplicaProtocolServer server;
 
@@ -29,7 +31,6 @@ public final class LoopbackPool implements AutoCloseable {
         pool = ReplicaPool.open(dir);
         server = ReplicaProtocolServer.start(new InetSocketAddress("127.0.0.1", port), pool, ReplicaSecrets.open(dir),
                 new ServerLimits(4, 64, FrameCodec.DEFAULT_MAX_FRAME_BYTES));
-        port = server.address().getPort();
     }
 
     /** Stops serving: connections close, as when the pool process dies. */

@@ -14,26 +14,26 @@ class QuorumWaitTest {
 
     @Test
     void theWaitCountsFromTheFirstWriteThatFoundTheQuorumGone() {
-        assertThat(quorumWait.deadline(QuorumWait.NOT_WAITED, 100)).isEqualTo(1_100);
+        assertThat(quorumWait.deadline(QuorumWait.NOT_WAITED, false, 100)).isEqualTo(1_100);
 
-        assertThat(quorumWait.deadline(QuorumWait.NOT_WAITED, 700)).as("a later write waits what is left")
+        assertThat(quorumWait.deadline(QuorumWait.NOT_WAITED, false, 700)).as("a later write waits what is left")
                 .isEqualTo(1_100);
     }
 
     @Test
     void aWriteThatWaitedBeforeKeepsItsDeadline() {
-        quorumWait.deadline(QuorumWait.NOT_WAITED, 100);
+        quorumWait.deadline(QuorumWait.NOT_WAITED, false, 100);
 
-        assertThat(quorumWait.deadline(50, 900)).isEqualTo(50);
+        assertThat(quorumWait.deadline(50, false, 900)).isEqualTo(50);
     }
 
     @Test
     void theQuorumBackStartsTheNextWaitAfresh() {
-        quorumWait.deadline(QuorumWait.NOT_WAITED, 100);
+        quorumWait.deadline(QuorumWait.NOT_WAITED, false, 100);
 
         quorumWait.recovered();
 
-        assertThat(quorumWait.deadline(QuorumWait.NOT_WAITED, 5_000)).isEqualTo(6_000);
+        assertThat(quorumWait.deadline(QuorumWait.NOT_WAITED, false, 5_000)).isEqualTo(6_000);
     }
 
     @Test
@@ -51,8 +51,11 @@ class QuorumWaitTest {
     }
 
     @Test
-    void aWriteThatNeverWaitedGoesOutAgainWithTheQuorumWhateverTheTime() {
-        assertThat(quorumWait.admit(held(QuorumWait.NOT_WAITED), true, -5)).isEqualTo(QuorumWait.Next.DISPATCH_AGAIN);
+    void aWriteSentAgainWhileTheVolumeHasItsQuorumWaitsFromNowIfItFindsItGoneLater() {
+        assertThat(quorumWait.deadline(QuorumWait.NOT_WAITED, true, 100)).isEqualTo(1_100);
+
+        assertThat(quorumWait.deadline(QuorumWait.NOT_WAITED, false, 700)).as("the quorum was not lost at 100")
+                .isEqualTo(1_700);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.basalt.engine.acceptance.pool;
 
 import io.basalt.engine.acceptance.process.ExternalCommand;
-import io.basalt.engine.acceptance.process.FreePort;
+import io.basalt.testbed.FreePort;
 import io.basalt.engine.acceptance.process.Processes;
 import io.basalt.engine.acceptance.process.Workspace;
 import java.io.IOException;

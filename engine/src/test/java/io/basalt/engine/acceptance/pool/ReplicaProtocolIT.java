@@ -3,7 +3,7 @@ package io.basalt.engine.acceptance.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.basalt.engine.acceptance.process.FreePort;
+import io.basalt.testbed.FreePort;
 import io.basalt.engine.acceptance.process.Workspace;
 import io.basalt.engine.replica.client.ReplicaClient;
 import io.basalt.engine.replica.client.ReplicaRequestFailedException;

@@ -2,7 +2,7 @@ package io.basalt.engine.acceptance.replicated;
 
 import com.google.protobuf.ByteString;
 import io.basalt.engine.acceptance.pool.PoolServerProcess;
-import io.basalt.engine.acceptance.process.FreePort;
+import io.basalt.testbed.FreePort;
 import io.basalt.engine.acceptance.process.Workspace;
 import io.basalt.engine.acceptance.targets.ReplicatedTargetLauncher;
 import io.basalt.engine.management.v1.CloneSource;

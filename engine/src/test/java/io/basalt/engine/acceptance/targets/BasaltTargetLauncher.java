@@ -1,6 +1,6 @@
 package io.basalt.engine.acceptance.targets;
 
-import io.basalt.engine.acceptance.process.FreePort;
+import io.basalt.testbed.FreePort;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

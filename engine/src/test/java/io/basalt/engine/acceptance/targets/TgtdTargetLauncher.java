@@ -1,7 +1,7 @@
 package io.basalt.engine.acceptance.targets;
 
 import io.basalt.engine.acceptance.process.ExternalCommand;
-import io.basalt.engine.acceptance.process.FreePort;
+import io.basalt.testbed.FreePort;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
