@@ -250,9 +250,10 @@ final class WriteSet {
     void awaitQuorum(LongConsumer dispatchAgain, long deadline, CompletableFuture<Void> result) {
         long now = System.nanoTime();
         long due;
+        boolean quorate;
         QuorumWait.Next next;
         synchronized (this) {
-            boolean quorate = online();
+            quorate = online();
             due = quorumWait.deadline(deadline, quorate, now);
             next = dispatchAgain == null ? QuorumWait.Next.FAIL
                     : quorumWait.admit(new QuorumWait.Held(dispatchAgain, due, result), quorate, now);
@@ -263,7 +264,10 @@ final class WriteSet {
         switch (next) {
             case DISPATCH_AGAIN -> dispatchAgain.accept(due);
             case HELD -> { }
-            case FAIL -> result.completeExceptionally(unavailable());
+            case FAIL -> result.completeExceptionally(quorate && dispatchAgain != null
+                    ? new BlockDeviceException.Unavailable("volume " + volume + " lost its quorum again and again "
+                            + "while this write was under way, longer than the quorum wait")
+                    : unavailable());
         }
     }
 
