@@ -64,6 +64,19 @@ final class VolumeStartup {
         waitingFor = null;
     }
 
+    /** Why the volume cannot open on {@code trusted} replicas of {@code newestEpoch}, or null when it can. */
+    private static String whyNotYet(long persisted, long newestEpoch, int trusted, StartupQuorum quorum) {
+        if (newestEpoch < persisted) {
+            return "waiting for a replica of epoch " + persisted + ", the newest the volume persisted; those that "
+                    + "answer are of epoch " + newestEpoch + " at most";
+        }
+        if (trusted == 0 || trusted < quorum.needed()) {
+            return "waiting for replicas: " + trusted + " of the newest epoch " + newestEpoch + " answer, "
+                    + quorum.needed() + " needed (" + quorum.describe() + ")";
+        }
+        return null;
+    }
+
     /** {@code persisted}: the newest epoch this volume saw a replica persist, or -1 before it first opened. */
     private boolean attempt(long persisted) {
         Map<Member, ReplicaClient> connected = connectAll();
@@ -72,12 +85,9 @@ final class VolumeStartup {
                 .filter(member -> connected.get(member).state().epoch() == newestEpoch).toList();
         StartupQuorum quorum = StartupQuorum.of(trusted.stream().map(member -> connected.get(member).state()).toList(),
                 writeSet.consistencyFactor());
-        if (newestEpoch < persisted || trusted.isEmpty() || trusted.size() < quorum.needed()) {
-            waitingFor = newestEpoch < persisted
-                    ? "waiting for a replica of epoch " + persisted + ", the newest the volume persisted; those that "
-                            + "answer are of epoch " + newestEpoch + " at most; " + describe()
-                    : "waiting for replicas: " + trusted.size() + " of the newest epoch " + newestEpoch
-                            + " answer, " + quorum.needed() + " needed (" + quorum.describe() + "); " + describe();
+        String notYet = whyNotYet(persisted, newestEpoch, trusted.size(), quorum);
+        if (notYet != null) {
+            waitingFor = notYet + "; " + describe();
             LOG.warn("volume cannot open yet: {} {}", kv("volume", writeSet.volume()), kv("reason", waitingFor));
             connected.values().forEach(ReplicaClient::closeAsync);
             return false;

@@ -59,7 +59,9 @@ public final class ReplicaClient implements AutoCloseable {
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private volatile ReplicaState state;
     private volatile Throwable closeCause;
-    /** When the pool last sent anything; read and written on the event loop only. */
+    /** Whether the pool sent anything since the last sweep: a flag, so that reading a frame reads no clock. */
+    private boolean heardSinceSweep;
+    /** The sweep that last found something heard; event loop only, like the flag. */
     private long lastHeardNanos = System.nanoTime();
     /** Whether a probe of a silent connection is under way; event loop only. */
     private boolean probing;
@@ -83,6 +85,10 @@ public final class ReplicaClient implements AutoCloseable {
         long periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), requestTimeout.toNanos() / 10);
         ScheduledFuture<?> sweeps = channel.eventLoop().scheduleAtFixedRate(() -> {
             long now = System.nanoTime();
+            if (heardSinceSweep) {
+                heardSinceSweep = false;
+                lastHeardNanos = now;
+            }
             failOverdue(now);
             probeIfSilent(now);
         }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
@@ -415,7 +421,7 @@ public final class ReplicaClient implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
-            lastHeardNanos = System.nanoTime();
+            heardSinceSweep = true;
             if (frame.message() instanceof Message.Challenge challenge) {
                 handshake(challenge);
                 return;
