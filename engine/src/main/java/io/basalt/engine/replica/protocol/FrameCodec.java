@@ -79,7 +79,8 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
      * How many bytes a connection carrying frames queues before it calls itself unwritable: several
      * whole data frames. With Netty's 64 KiB default, a burst of small requests would cross the
      * mark every few frames and each crossing would flush early, one write per handful of requests.
-     * Nothing waits on writability: requests in flight are bounded by the protocol.
+     * A pool serves nothing more on a connection while it is unwritable: a client that reads no
+     * answers holds at most this much of them.
      */
     public static WriteBufferWaterMark writeBuffers() {
         return new WriteBufferWaterMark(4 * DEFAULT_MAX_FRAME_BYTES, 8 * DEFAULT_MAX_FRAME_BYTES);

@@ -15,8 +15,10 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -32,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * worker executor, several at a time. Requests run concurrently, so the client orders overlapping
  * ones itself, as an initiator does with a disk. State other than the replica is touched on the
  * event loop only.
+ *
+ * <p>What one connection can hold of the pool's memory is bounded: with its limit of requests in
+ * flight reached, or answers piled up that the client does not read (the channel unwritable), the
+ * session reads nothing more, and the frames already read wait in order until it may serve them.
  */
 final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
 
@@ -49,6 +55,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     private final int maxReadBytes;
     private byte[] nonce;
     private volatile Replica replica;
+    private final Queue<Frame> waiting = new ArrayDeque<>();
     private int inFlight;
     private boolean handshaking;
 
@@ -73,6 +80,55 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        if (!waiting.isEmpty() || !mayServe(ctx)) {
+            waiting.add(frame.retain()); // held until served: it outlives this read
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        receive(ctx, frame);
+    }
+
+    /** Whether a request may be served now, or must wait for answers to go out first. */
+    private boolean mayServe(ChannelHandlerContext ctx) {
+        return !handshaking && inFlight < limits.maxInFlightPerConnection() && ctx.channel().isWritable();
+    }
+
+    /**
+     * Serves the requests that waited, as far as it may, and reads from the connection again once
+     * none waits; answers served here on the event loop are sent at once, as no read ends to send them.
+     */
+    private void resume(ChannelHandlerContext ctx) {
+        boolean served = false;
+        while (!waiting.isEmpty() && mayServe(ctx)) {
+            Frame frame = waiting.poll();
+            try {
+                receive(ctx, frame);
+            } finally {
+                frame.release();
+            }
+            served = true;
+        }
+        if (served) {
+            ctx.flush();
+        }
+        ctx.channel().config().setAutoRead(waiting.isEmpty() && mayServe(ctx));
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        resume(ctx);
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        for (Frame frame = waiting.poll(); frame != null; frame = waiting.poll()) {
+            frame.release();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void receive(ChannelHandlerContext ctx, Frame frame) {
         if (frame.message() instanceof Message.Hello hello) {
             handshake(ctx, frame.requestId(), hello);
             return;
@@ -160,8 +216,8 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                 Message answer = welcome(ctx, hello);
                 ctx.executor().execute(() -> {
                     handshaking = false;
-                    ctx.channel().config().setAutoRead(true);
                     ctx.writeAndFlush(new Frame(requestId, answer));
+                    resume(ctx);
                 });
             });
         } catch (RejectedExecutionException e) {
@@ -228,9 +284,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     private void finished(ChannelHandlerContext ctx, Frame answer) {
         ctx.writeAndFlush(answer, ctx.voidPromise());
         inFlight--;
-        if (inFlight < limits.maxInFlightPerConnection() && !ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(true);
-        }
+        resume(ctx);
     }
 
     private Message serve(ChannelHandlerContext ctx, Message request) {

@@ -7,10 +7,13 @@ import io.basalt.engine.replica.client.ReplicaClient;
 import io.basalt.engine.replica.client.ReplicaRequestFailedException;
 import io.basalt.engine.replica.client.ReplicaState;
 import io.basalt.engine.replica.protocol.ErrorCode;
+import io.basalt.engine.replica.protocol.Frame;
 import io.basalt.engine.replica.protocol.FrameCodec;
 import io.basalt.engine.replica.protocol.Message;
 import io.basalt.engine.replica.store.EpochQuorum;
 import io.basalt.engine.replica.store.ReplicaPool;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -131,6 +134,28 @@ class ReplicaProtocolServerTest {
         clients.add(client);
 
         Awaitility.await().during(Duration.ofSeconds(2)).atMost(TIMEOUT).until(client::isOpen);
+    }
+
+    @Test
+    void aClientThatReadsNoAnswersHoldsOnlyAFewOfThemOnThePool() throws Exception {
+        long before = poolBuffers();
+        try (RawReplicaConnection raw = new RawReplicaConnection(server.address())) {
+            assertThat(raw.authenticate("vol", SECRET)).isInstanceOf(Message.Welcome.class);
+
+            Frame[] reads = new Frame[300];
+            for (int i = 0; i < reads.length; i++) {
+                reads[i] = new Frame(10 + i, new Message.Read((i % 8L) << 20, 1 << 20));
+            }
+            raw.send(reads); // 300 MiB of answers asked for, none read
+
+            long held = 0;
+            for (long end = System.nanoTime() + Duration.ofSeconds(3).toNanos(); System.nanoTime() < end; ) {
+                held = Math.max(held, poolBuffers() - before);
+                Thread.sleep(10);
+            }
+            // 8 answers being read and about 8 MiB of them queued for the socket
+            assertThat(held).isLessThan(64L << 20);
+        }
     }
 
     @Test
@@ -378,6 +403,11 @@ class ReplicaProtocolServerTest {
                 // the connection closed under the flush: what the test waits for
             }
         });
+    }
+
+    /** Direct memory taken from the allocator the pool's connections use. */
+    private static long poolBuffers() {
+        return ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
     }
 
     private static <T> T await(CompletableFuture<T> future) throws Exception {

@@ -107,6 +107,70 @@ class ReplicaSessionTest {
     }
 
     @Test
+    void requestsReadPastTheInFlightLimitWaitAndAreServedInOrderAsOthersFinish() {
+        authenticate();
+        Object[] flushes = new Object[MAX_IN_FLIGHT + 2];
+        for (int i = 0; i < flushes.length; i++) {
+            flushes[i] = new Frame(10 + i, new Message.Flush(0, -1));
+        }
+
+        channel.writeInbound(flushes); // one read from the socket holding them all
+
+        assertThat(storeCalls).hasSize(MAX_IN_FLIGHT);
+        storeCalls.poll().run();
+        channel.runPendingTasks();
+        assertThat(storeCalls).hasSize(MAX_IN_FLIGHT);
+        assertThat(channel.config().isAutoRead()).isFalse();
+        while (!storeCalls.isEmpty()) {
+            storeCalls.poll().run();
+            channel.runPendingTasks();
+        }
+        assertThat(channel.config().isAutoRead()).isTrue();
+        for (int i = 0; i < flushes.length; i++) {
+            assertThat(answer().requestId()).isEqualTo(10 + i);
+        }
+    }
+
+    @Test
+    void nothingIsServedWhileAnswersWaitForTheClientToReadThem() {
+        authenticate();
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+
+        channel.writeInbound(new Frame(5, new Message.Ping()), new Frame(6, new Message.Flush(0, -1)));
+
+        assertThat(channel.config().isAutoRead()).isFalse();
+        assertThat((Object) answer()).isNull();
+        assertThat(storeCalls).isEmpty();
+    }
+
+    @Test
+    void requestsThatWaitedForTheClientToReadAreServedOnceItDoes() {
+        authenticate();
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        channel.writeInbound(new Frame(5, new Message.Ping()), new Frame(6, new Message.Flush(0, -1)));
+
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        channel.runPendingTasks(); // Netty tells of a channel writable again in a task of its own
+
+        assertThat(answer()).usingRecursiveComparison().isEqualTo(new Frame(5, new Message.Done()));
+        assertThat(storeCalls).hasSize(1);
+        assertThat(channel.config().isAutoRead()).isTrue();
+    }
+
+    @Test
+    void requestsPipelinedBehindTheHelloAreServedOnceItIsAccepted() {
+        byte[] nonce = challenge();
+
+        channel.writeInbound(new Frame(1, new Message.Hello("vol", VolumeProof.compute(SECRET, nonce, "vol"))),
+                new Frame(2, new Message.Ping()));
+        storeCalls.poll().run();
+        channel.runPendingTasks();
+
+        assertThat(answer().message()).isInstanceOf(Message.Welcome.class);
+        assertThat(answer()).usingRecursiveComparison().isEqualTo(new Frame(2, new Message.Done()));
+    }
+
+    @Test
     void aPingIsAnsweredAtOnceWithoutWaitingForAStoreCall() {
         authenticate();
 
