@@ -39,7 +39,6 @@ public final class ReplicatedBlockDevice implements BlockDevice {
     private final MemberJoiner joiner;
     private final VolumeStartup startup;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
-    private volatile long markedThrough = -1;
     private volatile boolean closed;
     private final AtomicBoolean reopening = new AtomicBoolean();
 
@@ -422,17 +421,16 @@ public final class ReplicatedBlockDevice implements BlockDevice {
         }
     }
 
-    /** Lets the replicas persist how far they hold every write, so that a restart has little to reconcile. */
+    /**
+     * Lets the replicas persist how far they all hold every write, so that a restart has little to
+     * reconcile. A flush learns how far every replica holds the writes before it, and the next one
+     * marks that: it takes two flushes after the last write. A flush that fails is tried next time.
+     */
     private void markConsistent() {
-        long sequence = writeSet.sequence();
-        if (closed || sequence == markedThrough || !writeSet.online()) {
+        if (closed || writeSet.markedEverywhere() || !writeSet.online()) {
             return;
         }
-        writes.flush().whenComplete((ok, failure) -> {
-            if (failure == null) {
-                markedThrough = sequence;
-            }
-        });
+        writes.flush();
     }
 
     private <T> CompletableFuture<T> failures(String operation, CompletableFuture<T> result) {

@@ -51,6 +51,11 @@ public record ReplicationSettings(int consistencyFactor, Duration requestTimeout
                 rebuildBytesPerSecond, markInterval, reconnectBackoff, maxReconnectBackoff, quorumWait);
     }
 
+    public ReplicationSettings withMarkInterval(Duration interval) {
+        return new ReplicationSettings(consistencyFactor, requestTimeout, maxOutstanding, maxLag, rebuildConcurrency,
+                rebuildBytesPerSecond, interval, reconnectBackoff, maxReconnectBackoff, quorumWait);
+    }
+
     public ReplicationSettings withQuorumWait(Duration wait) {
         return new ReplicationSettings(consistencyFactor, requestTimeout, maxOutstanding, maxLag, rebuildConcurrency,
                 rebuildBytesPerSecond, markInterval, reconnectBackoff, maxReconnectBackoff, wait);

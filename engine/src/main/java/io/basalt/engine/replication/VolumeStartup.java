@@ -132,8 +132,7 @@ final class VolumeStartup {
         synchronized (writeSet) {
             writeSet.size(size);
             writeSet.epoch(newestEpoch);
-            // opening again: sequence numbers the volume handed out since the replicas' marks stay used
-            writeSet.sequence(Math.max(sequence, writeSet.sequence()));
+            writeSet.openAt(sequence);
             for (Member member : trusted) {
                 member.attach(connected.get(member));
                 member.persistedEpoch(newestEpoch);

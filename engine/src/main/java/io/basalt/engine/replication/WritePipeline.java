@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
@@ -91,7 +92,9 @@ final class WritePipeline {
                 writeSet.awaitQuorum(again, deadline, result);
                 return;
             }
-            long consistentThrough = writeSet.sequence();
+            long mark = writeSet.heldEverywhere();
+            WriteSet.FlushPoint point = writeSet.flushPoint();
+            AtomicInteger durable = new AtomicInteger();
             long epoch = writeSet.epoch();
             List<InFlightOps.Op> earlier = writeSet.ops().snapshot();
             InFlightOps.Registered flush = writeSet.ops().register(0, 0, healthy);
@@ -102,11 +105,12 @@ final class WritePipeline {
                 ReplicaClient client = member.client();
                 CompletableFuture<Void> before = CompletableFuture.allOf(earlier.stream()
                         .map(op -> op.doneOn(member)).toArray(CompletableFuture[]::new));
-                sends.add(() -> after(before, () -> tracked(member, client,
-                                () -> client.flush(epoch, consistentThrough)))
+                sends.add(() -> after(before, () -> tracked(member, client, () -> client.flush(epoch, mark)))
                         .whenComplete((ok, failure) -> {
-                            flush.op().finishedOn(member);
-                            quorum.answered(member, client, true, failure);
+                            if (failure == null && durable.incrementAndGet() == healthy.size()) {
+                                writeSet.flushedEverywhere(point, mark);
+                            }
+                            answered(member, client, flush.op(), quorum, true, failure);
                         }));
             }
         }
@@ -163,13 +167,26 @@ final class WritePipeline {
                 ByteBuf payload = payloadFor(data);
                 sends.add(() -> after(before, () -> tracked(member, client,
                                 () -> send.to(client, payload, sequence, epoch)))
-                        .whenComplete((ok, failure) -> {
-                            registered.op().finishedOn(member);
-                            quorum.answered(member, client, counts, failure);
-                        }));
+                        .whenComplete((ok, failure) -> answered(member, client, registered.op(), quorum, counts,
+                                failure)));
             }
         }
         sends.forEach(Runnable::run);
+    }
+
+    /**
+     * Takes the answer of {@code member} to {@code op}. A replica that failed it leaves the write set
+     * before the op counts as done on it: until then the regions of the op count as missed by it (so
+     * that its rebuild copies them), no epoch change can drain without it (so that it is never given
+     * the new epoch) and no flush can follow the op to it (so that it never marks what it lacks).
+     */
+    private void answered(Member member, ReplicaClient client, InFlightOps.Op op, Quorum quorum, boolean counts,
+            Throwable failure) {
+        if (failure != null) {
+            writeSet.eject(member, client, "request failed: " + Failures.describe(failure));
+        }
+        op.finishedOn(member);
+        quorum.answered(counts, failure);
     }
 
     /**
@@ -228,10 +245,7 @@ final class WritePipeline {
             this.writeSet = writeSet;
         }
 
-        void answered(Member member, ReplicaClient client, boolean counts, Throwable failure) {
-            if (failure != null) {
-                writeSet.eject(member, client, "request failed: " + Failures.describe(failure));
-            }
+        void answered(boolean counts, Throwable failure) {
             if (!counts) {
                 return;
             }

@@ -47,6 +47,12 @@ final class WriteSet {
     private long epoch;
     private long sequence;
     private int pendingChanges;
+    /** Changes of the set of healthy replicas begun so far. */
+    private long changes;
+    /** The sequence through which every healthy replica is known to hold every write; -1 while unknown. */
+    private long heldEverywhere = -1;
+    /** The highest such sequence that every healthy replica has persisted as its mark. */
+    private long markedEverywhere = -1;
     private long expiryScheduledFor = QuorumWait.NOT_WAITED;
     private volatile long size;
 
@@ -91,12 +97,58 @@ final class WriteSet {
         return sequence;
     }
 
-    synchronized void sequence(long value) {
-        sequence = value;
+    /**
+     * Opens the write set at {@code value}, or at its own sequence if that is higher: numbers handed
+     * out before a reopen stay used. What the replicas hold everywhere is learnt afresh.
+     */
+    synchronized void openAt(long value) {
+        sequence = Math.max(sequence, value);
+        heldEverywhere = -1;
+        markedEverywhere = -1;
     }
 
     synchronized long nextSequence() {
         return ++sequence;
+    }
+
+    /**
+     * The write set as a flush dispatched now finds it, or null while its healthy set changes: a
+     * replica leaving may lack writes that the others hold.
+     */
+    record FlushPoint(long sequence, long changes) {
+    }
+
+    synchronized FlushPoint flushPoint() {
+        return pendingChanges == 0 ? new FlushPoint(sequence, changes) : null;
+    }
+
+    /**
+     * The mark a flush carries for the replicas to persist: the sequence through which every
+     * healthy replica is known to hold every write, or -1 while that is unknown. A replica marks
+     * only what all of them hold, because a mark makes it forget which regions it wrote, and a
+     * start-up copies a region from the replica that lists the newest write to it: a replica that
+     * marked a write that another (lagging) replica missed would leave that replica unrepaired.
+     */
+    synchronized long heldEverywhere() {
+        return heldEverywhere;
+    }
+
+    /**
+     * A flush dispatched at {@code point}, carrying {@code mark}, was made durable by every healthy
+     * replica it went to, each after every earlier write had succeeded on it: unless the healthy
+     * set changed since, every healthy replica holds every write up to {@code point}.
+     */
+    synchronized void flushedEverywhere(FlushPoint point, long mark) {
+        if (point == null || point.changes() != changes) {
+            return;
+        }
+        heldEverywhere = Math.max(heldEverywhere, point.sequence());
+        markedEverywhere = Math.max(markedEverywhere, mark);
+    }
+
+    /** Whether every healthy replica has persisted a mark that covers every write so far. */
+    synchronized boolean markedEverywhere() {
+        return markedEverywhere == sequence;
     }
 
     InFlightOps ops() {
@@ -157,6 +209,9 @@ final class WriteSet {
                 return;
             }
             wasHealthy = member.mode() == MemberMode.HEALTHY;
+            if (wasHealthy) {
+                changes++; // at once: a flush dispatched before the epoch change starts must not count it
+            }
             RoaringBitmap missing = inFlightRegions(member);
             if (wasHealthy) {
                 member.trackDirty(missing, epoch);
@@ -186,6 +241,9 @@ final class WriteSet {
         synchronized (this) {
             member.markRemoved();
             wasHealthy = member.mode() == MemberMode.HEALTHY;
+            if (wasHealthy) {
+                changes++;
+            }
             member.become(MemberMode.OFFLINE, "removed from the volume");
             closing = member.detach();
             members.remove(member);
@@ -216,6 +274,7 @@ final class WriteSet {
     CompletableFuture<Void> changeEpoch(Member promoted) {
         synchronized (this) {
             pendingChanges++;
+            changes++;
         }
         CompletableFuture<Void> change = serial.run(() -> {
             List<InFlightOps.Op> draining;

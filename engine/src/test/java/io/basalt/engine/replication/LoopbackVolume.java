@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A replicated volume for tests: real pools in this process on loopback, each holding one replica
- * of the volume, optional delaying proxies in front of them, and the devices opened on them.
+ * of the volume, optional proxies in front of them, and the devices opened on them.
  * Registered as an extension on a test instance, it starts its pools in a fresh temporary directory
  * before each test; after it, it closes every device, proxy and pool and deletes the directory.
  */
@@ -34,7 +34,7 @@ public final class LoopbackVolume implements BeforeEachCallback, AfterEachCallba
     private final long size;
     private Path dir;
     private final List<LoopbackPool> pools = new ArrayList<>();
-    private final List<DelayingProxy> proxies = new ArrayList<>();
+    private final List<AutoCloseable> proxies = new ArrayList<>();
     private final List<ReplicatedBlockDevice> devices = new ArrayList<>();
     private EventLoopGroup loop;
 
@@ -71,6 +71,13 @@ public final class LoopbackVolume implements BeforeEachCallback, AfterEachCallba
     /** A proxy in front of pool {@code index}; the replica reached through it is {@link DelayingProxy#endpoint}. */
     DelayingProxy proxy(int index) throws IOException {
         DelayingProxy proxy = new DelayingProxy(endpoint(index).socketAddress());
+        proxies.add(proxy);
+        return proxy;
+    }
+
+    /** A proxy in front of pool {@code index} that can hold writes back; see {@link WriteHoldingProxy}. */
+    WriteHoldingProxy writeHoldingProxy(int index) throws InterruptedException {
+        WriteHoldingProxy proxy = new WriteHoldingProxy(endpoint(index).socketAddress());
         proxies.add(proxy);
         return proxy;
     }
@@ -140,7 +147,7 @@ public final class LoopbackVolume implements BeforeEachCallback, AfterEachCallba
             if (loop != null) {
                 loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             }
-            for (DelayingProxy proxy : proxies) {
+            for (AutoCloseable proxy : proxies) {
                 proxy.close();
             }
             for (LoopbackPool pool : pools) {

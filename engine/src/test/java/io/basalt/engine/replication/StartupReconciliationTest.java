@@ -7,8 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.engine.replica.store.Replica;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,6 +56,33 @@ class StartupReconciliationTest {
         byte[] reference = volume.content(0);
         assertThat(volume.content(1)).isEqualTo(reference);
         assertThat(volume.content(2)).isEqualTo(reference);
+    }
+
+    @Test
+    void aWriteThatALaggingReplicaMissedIsCopiedToItAfterACrashThoughTheOthersKeptMarking() throws Exception {
+        ReplicationSettings settings = ReplicationSettings.defaults(2).withLagBounds(4096, Duration.ofMinutes(1))
+                .withMarkInterval(Duration.ofMillis(50));
+        WriteHoldingProxy lagging = volume.writeHoldingProxy(1);
+        ReplicatedBlockDevice first = volume.open(List.of(volume.endpoint(0), lagging.endpoint(LoopbackVolume.VOLUME),
+                volume.endpoint(2)), settings);
+        write(first, 0, pattern(65536, 1));
+        long before = first.status().sequence();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> replica(0).consistentThrough() >= before);
+        lagging.holdWrites();
+        byte[] missed = pattern(65536, 2);
+        write(first, 0, missed); // acknowledged by replicas 0 and 2
+        long written = first.status().sequence();
+
+        // marks go on while replica 1 lags, and none covers the write it lacks
+        Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(30))
+                .until(() -> replica(0).consistentThrough() < written && replica(2).consistentThrough() < written);
+        volume.closeDevice(first); // the target crashes before replica 1 ever gets the write
+        ReplicatedBlockDevice second = volume.openOnPools(3, settings);
+
+        assertThat(read(second, 0, 65536)).isEqualTo(missed);
+        for (int pool = 0; pool < 3; pool++) {
+            assertThat(Arrays.copyOf(volume.content(pool), 65536)).as("replica on pool %s", pool).isEqualTo(missed);
+        }
     }
 
     @Test

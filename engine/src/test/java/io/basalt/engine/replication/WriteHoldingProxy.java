@@ -1,0 +1,162 @@
+package io.basalt.engine.replication;
+
+import io.basalt.engine.replica.protocol.ErrorCode;
+import io.basalt.engine.replica.protocol.Frame;
+import io.basalt.engine.replica.protocol.FrameCodec;
+import io.basalt.engine.replica.protocol.Message;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A replica protocol proxy on loopback in front of a pool, which passes frames on one by one and,
+ * when the test says so, keeps the writes the target sends from the pool (a replica that lags) and
+ * later answers them with a failure (a pool that cannot write, say for lack of space), while the
+ * connection stays up.
+ */
+final class WriteHoldingProxy implements AutoCloseable {
+
+    private record HeldWrite(Channel target, long requestId) {
+    }
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final InetSocketAddress pool;
+    private final Channel listener;
+    private final List<HeldWrite> held = new CopyOnWriteArrayList<>();
+    private volatile boolean holding;
+
+    WriteHoldingProxy(InetSocketAddress pool) throws InterruptedException {
+        this.pool = pool;
+        listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false) // until the pool side is connected
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel target) {
+                        target.pipeline().addLast(new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_BYTES),
+                                new FromTarget(target));
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
+    ReplicaEndpoint endpoint(String replica) {
+        return new ReplicaEndpoint(replica, "127.0.0.1", ((InetSocketAddress) listener.localAddress()).getPort());
+    }
+
+    /** Writes sent from now on are kept from the pool, unanswered. */
+    void holdWrites() {
+        holding = true;
+    }
+
+    /** How many writes are held. */
+    int heldWrites() {
+        return held.size();
+    }
+
+    /**
+     * Answers every held write with {@code code}, as the pool would if it failed them, and passes
+     * the writes that follow on to the pool.
+     */
+    void failHeldWrites(ErrorCode code, String message) {
+        holding = false;
+        for (HeldWrite write : held) {
+            write.target().writeAndFlush(new Frame(write.requestId(), new Message.Failure(code, message)));
+        }
+        held.clear();
+    }
+
+    /** Accepts no more connections: the replica behind it stays away once its connection is gone. */
+    void refuseConnections() {
+        listener.close().syncUninterruptibly();
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Frames from the target: passed on to the pool, but for the writes held. */
+    private final class FromTarget extends ChannelInboundHandlerAdapter {
+
+        private final Channel target;
+        private Channel toPool;
+
+        FromTarget(Channel target) {
+            this.target = target;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            channel.pipeline().addLast(new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_BYTES),
+                                    new FromPool(target));
+                        }
+                    })
+                    .connect(pool).addListener((ChannelFuture connected) -> {
+                        if (!connected.isSuccess()) {
+                            target.close();
+                            return;
+                        }
+                        toPool = connected.channel();
+                        target.config().setAutoRead(true);
+                    });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            Frame frame = (Frame) message;
+            if (holding && frame.message() instanceof Message.Write) {
+                held.add(new HeldWrite(target, frame.requestId()));
+                frame.release();
+                return;
+            }
+            toPool.writeAndFlush(frame);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (toPool != null) {
+                toPool.close();
+            }
+        }
+    }
+
+    /** Frames from the pool: passed on to the target. */
+    private static final class FromPool extends ChannelInboundHandlerAdapter {
+
+        private final Channel target;
+
+        FromPool(Channel target) {
+            this.target = target;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            target.writeAndFlush(message);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            target.close();
+        }
+    }
+}
