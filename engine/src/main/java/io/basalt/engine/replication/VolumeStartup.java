@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * way when the previous target stopped may have reached some replicas and not others: every region a
  * trusted replica wrote since its last consistent mark is copied from the replica that wrote it last
  * into the others before anything is served. When a trusted replica cannot say what it wrote (its
- * pool restarted since its mark), their content is compared instead (see {@link ContentReconciler}).
+ * pool restarted since its mark), their content is compared instead (see {@link ContentReconciler}),
+ * which tells the acknowledged writes only when each is on more than half of those compared: with
+ * fewer, it waits for more of the write set to answer.
  * Replicas of older epochs rebuild online afterwards. A volume that lost every healthy replica
  * while it served opens again the same way, but trusts no replica older than the newest epoch one
  * of them persisted while it served: an older one may lack writes acknowledged since.
@@ -95,6 +97,11 @@ final class VolumeStartup {
         try {
             open(connected, trusted, newestEpoch, quorum);
             return true;
+        } catch (TooFewToCompare e) {
+            waitingFor = e.getMessage() + "; " + describe();
+            LOG.warn("volume cannot open yet: {} {}", kv("volume", writeSet.volume()), kv("reason", waitingFor));
+            connected.values().forEach(ReplicaClient::closeAsync);
+            return false;
         } catch (CompletionException | IllegalStateException e) {
             waitingFor = "reconciling the replicas failed: " + Failures.describe(e);
             LOG.warn("volume cannot open yet: {} {}", kv("volume", writeSet.volume()), kv("reason", waitingFor));
@@ -119,6 +126,14 @@ final class VolumeStartup {
             logs.put(member, writtenRegions(connected.get(member)));
         }
         boolean allComplete = trusted.stream().allMatch(member -> logs.get(member).complete());
+        int holders = quorum.holdersAmong(trusted.size());
+        // with the whole write set of the epoch answering, nothing more can come: the best guess it is
+        if (!allComplete && 2 * holders <= trusted.size() && trusted.size() < quorum.setSize()) {
+            throw new TooFewToCompare("waiting for replicas: some of the " + trusted.size() + " of the newest epoch "
+                    + newestEpoch + " that answer cannot list their recent writes (their pools restarted), and "
+                    + "comparing their content tells the acknowledged writes only when those are on more than half "
+                    + "of them, but they may be on only " + holders);
+        }
         long size = trusted.stream().mapToLong(member -> connected.get(member).state().sizeBytes()).min().orElseThrow();
         long sequence = 0;
         for (Member member : connected.keySet()) {
@@ -148,7 +163,7 @@ final class VolumeStartup {
                     + "content: {} {}", kv("volume", writeSet.volume()), kv("replicas", unlisted));
             Map<Member, Long> marks = new HashMap<>();
             trusted.forEach(member -> marks.put(member, connected.get(member).state().consistentThrough()));
-            new ContentReconciler(writeSet, quorum.holdersAmong(trusted.size()), step -> waitingFor = "reconciling "
+            new ContentReconciler(writeSet, holders, step -> waitingFor = "reconciling "
                     + unlisted + " (they cannot list their recent writes): " + step)
                     .reconcile(trusted, logs, marks, size, newestEpoch, sequence);
         }
@@ -165,6 +180,13 @@ final class VolumeStartup {
             } else {
                 joiner.join(member, client);
             }
+        }
+    }
+
+    /** Content comparison cannot tell which writes were acknowledged: more replicas must answer. */
+    private static final class TooFewToCompare extends RuntimeException {
+        TooFewToCompare(String message) {
+            super(message);
         }
     }
 

@@ -86,6 +86,32 @@ class StartupReconciliationTest {
     }
 
     @Test
+    void withAPoolRestartedAndTooFewReplicasToOutvoteTheStaleOneTheVolumeWaitsForMoreAndKeepsTheWrite()
+            throws Exception {
+        WriteHoldingProxy lagging = volume.writeHoldingProxy(1);
+        ReplicatedBlockDevice first = volume.open(List.of(volume.endpoint(0), lagging.endpoint(LoopbackVolume.VOLUME),
+                volume.endpoint(2)), ReplicationSettings.defaults(2));
+        write(first, 0, pattern(65536, 1));
+        lagging.holdWrites();
+        byte[] acknowledged = pattern(65536, 2);
+        write(first, 0, acknowledged); // on replicas 0 and 2 only
+        volume.closeDevice(first); // the target crashes
+        volume.pool(2).stop(); // replica 2's pool restarts: it cannot list what it wrote
+        volume.pool(2).start();
+        volume.pool(0).stop(); // replica 0 is away
+
+        ReplicatedBlockDevice second = volume.start(List.of(volume.endpoint(0), volume.endpoint(1),
+                volume.endpoint(2)), ReplicationSettings.defaults(2));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> second.status().reason().contains("cannot list their recent writes"));
+        assertThat(second.ready()).isNotDone();
+        volume.pool(0).start();
+        second.ready().get(60, TimeUnit.SECONDS);
+        assertThat(read(second, 0, 65536)).isEqualTo(acknowledged);
+    }
+
+    @Test
     void aSectorTakesTheContentThatAQuorumHoldsElseThatOfThePreferredReplica() {
         int sector = ContentReconciler.SECTOR_BYTES;
         byte[] a = new byte[2 * sector];
