@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads from healthy replicas only, spread by fewest requests outstanding (round robin among
- * equals), and only from a replica that already holds every earlier write to the range. A failed
- * read is retried on another healthy replica; the failing one leaves the write set.
+ * equals), and only from a replica that already holds every earlier write to the range; while an
+ * opening reconciles the replicas, reads wait for it. A failed read is retried on another healthy
+ * replica; the failing one leaves the write set.
  */
 final class ReadPath {
 
@@ -55,6 +56,10 @@ final class ReadPath {
         ReplicaClient client = null;
         CompletableFuture<Void> wait = null;
         synchronized (writeSet) {
+            CompletableFuture<Void> reconciled = writeSet.reconciled();
+            if (!reconciled.isDone()) {
+                return reconciled.thenCompose(over -> readPart(offset, length, attemptsLeft));
+            }
             List<Member> healthy = writeSet.healthy();
             if (healthy.isEmpty()) {
                 return CompletableFuture.failedFuture(writeSet.unavailable());

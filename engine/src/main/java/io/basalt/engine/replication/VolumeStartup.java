@@ -144,30 +144,35 @@ final class VolumeStartup {
                 sequence = Math.max(sequence, written);
             }
         }
-        synchronized (writeSet) {
-            writeSet.size(size);
-            writeSet.epoch(newestEpoch);
-            writeSet.openAt(sequence);
-            for (Member member : trusted) {
-                member.attach(connected.get(member));
-                member.persistedEpoch(newestEpoch);
-                member.become(MemberMode.HEALTHY, "trusted at start-up (epoch " + newestEpoch + ")");
+        writeSet.holdForReconciliation(); // a reopening volume serves: not from replicas that may still differ
+        try {
+            synchronized (writeSet) {
+                writeSet.size(size);
+                writeSet.epoch(newestEpoch);
+                writeSet.openAt(sequence);
+                for (Member member : trusted) {
+                    member.attach(connected.get(member));
+                    member.persistedEpoch(newestEpoch);
+                    member.become(MemberMode.HEALTHY, "trusted at start-up (epoch " + newestEpoch + ")");
+                }
             }
+            if (allComplete) {
+                reconcile(trusted, logs, size);
+            } else {
+                List<String> unlisted = trusted.stream().filter(member -> !logs.get(member).complete())
+                        .map(Member::toString).toList();
+                LOG.warn("replicas cannot list their writes since their last mark (their pools restarted); "
+                        + "comparing content: {} {}", kv("volume", writeSet.volume()), kv("replicas", unlisted));
+                Map<Member, Long> marks = new HashMap<>();
+                trusted.forEach(member -> marks.put(member, connected.get(member).state().consistentThrough()));
+                new ContentReconciler(writeSet, holders, step -> waitingFor = "reconciling "
+                        + unlisted + " (they cannot list their recent writes): " + step)
+                        .reconcile(trusted, logs, marks, size, newestEpoch, sequence);
+            }
+            writeSet.changeEpoch(null).join();
+        } finally {
+            writeSet.reconciliationOver();
         }
-        if (allComplete) {
-            reconcile(trusted, logs, size);
-        } else {
-            List<String> unlisted = trusted.stream().filter(member -> !logs.get(member).complete())
-                    .map(Member::toString).toList();
-            LOG.warn("replicas cannot list their writes since their last mark (their pools restarted); comparing "
-                    + "content: {} {}", kv("volume", writeSet.volume()), kv("replicas", unlisted));
-            Map<Member, Long> marks = new HashMap<>();
-            trusted.forEach(member -> marks.put(member, connected.get(member).state().consistentThrough()));
-            new ContentReconciler(writeSet, holders, step -> waitingFor = "reconciling "
-                    + unlisted + " (they cannot list their recent writes): " + step)
-                    .reconcile(trusted, logs, marks, size, newestEpoch, sequence);
-        }
-        writeSet.changeEpoch(null).join();
         LOG.info("volume open: {} {} {} {}", kv("volume", writeSet.volume()), kv("sizeBytes", size),
                 kv("epoch", writeSet.epoch()), kv("healthy", trusted.stream().map(Member::name).toList()));
         for (Member member : writeSet.members()) {

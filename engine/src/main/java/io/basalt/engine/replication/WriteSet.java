@@ -54,6 +54,8 @@ final class WriteSet {
     /** The highest such sequence that every healthy replica has persisted as its mark. */
     private long markedEverywhere = -1;
     private long expiryScheduledFor = QuorumWait.NOT_WAITED;
+    /** Incomplete while the replicas an opening trusts are reconciled: reads wait for it, writes at the gate. */
+    private CompletableFuture<Void> reconciled = CompletableFuture.completedFuture(null);
     private volatile long size;
 
     /** {@code scheduler} runs the end of writes' waits for the quorum. */
@@ -456,6 +458,31 @@ final class WriteSet {
                 awaitQuorum(dispatchAgain, deadline, result);
             }
         });
+    }
+
+    /**
+     * Holds reads and writes from now until {@link #reconciliationOver()}: the replicas that an
+     * opening trusts serve only once they hold the same data, which they may not yet.
+     */
+    void holdForReconciliation() {
+        synchronized (this) {
+            gate.close();
+            reconciled = new CompletableFuture<>();
+        }
+    }
+
+    void reconciliationOver() {
+        CompletableFuture<Void> over;
+        synchronized (this) {
+            over = reconciled;
+        }
+        reopenGate();
+        over.complete(null);
+    }
+
+    /** Completes once no opening is reconciling the replicas. */
+    synchronized CompletableFuture<Void> reconciled() {
+        return reconciled;
     }
 
     /** Holds new writes and waits for those under way: for snapshots. Release with {@link #resume()}. */

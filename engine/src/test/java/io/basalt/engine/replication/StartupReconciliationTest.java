@@ -6,10 +6,14 @@ import static io.basalt.engine.replication.LoopbackVolume.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.engine.replica.store.Replica;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -109,6 +113,41 @@ class StartupReconciliationTest {
         volume.pool(0).start();
         second.ready().get(60, TimeUnit.SECONDS);
         assertThat(read(second, 0, 65536)).isEqualTo(acknowledged);
+    }
+
+    @Test
+    void readsThatComeWhileTheTrustedReplicasAreReconciledWaitForIt() throws Exception {
+        WriteHoldingProxy lagging = volume.writeHoldingProxy(1);
+        List<ReplicaEndpoint> replicas = List.of(volume.endpoint(0), lagging.endpoint(LoopbackVolume.VOLUME),
+                volume.endpoint(2));
+        ReplicatedBlockDevice first = volume.open(replicas, ReplicationSettings.defaults(2));
+        write(first, 0, pattern(65536, 1));
+        lagging.holdWrites();
+        byte[] acknowledged = pattern(65536, 2);
+        write(first, 0, acknowledged); // on replicas 0 and 2 only
+        volume.closeDevice(first); // the target crashes
+        for (int pool = 0; pool < 3; pool++) { // and every pool restarts: their content is compared
+            volume.pool(pool).stop();
+            volume.pool(pool).start();
+        }
+        int heldBefore = lagging.heldWrites();
+        ReplicatedBlockDevice second = volume.start(replicas, ReplicationSettings.defaults(2));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> lagging.heldWrites() > heldBefore);
+
+        // the repair of replica 1 is held back: it still has the older content
+        List<CompletableFuture<ByteBuf>> reads = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            reads.add(second.read(0, 65536));
+        }
+        Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> reads.stream().noneMatch(CompletableFuture::isDone));
+        lagging.passHeldWrites();
+
+        for (CompletableFuture<ByteBuf> read : reads) {
+            ByteBuf data = read.get(30, TimeUnit.SECONDS);
+            assertThat(ByteBufUtil.getBytes(data)).isEqualTo(acknowledged);
+            data.release();
+        }
     }
 
     @Test

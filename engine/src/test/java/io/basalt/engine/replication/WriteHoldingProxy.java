@@ -25,13 +25,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A replica protocol proxy on loopback in front of a pool, which passes frames on one by one and,
- * when the test says so, keeps the writes the target sends from the pool (a replica that lags) and
- * later answers them with a failure (a pool that cannot write, say for lack of space), while the
- * connection stays up.
+ * when the test says so, keeps the writes the target sends from the pool (a replica that lags),
+ * later to pass them on or to answer them with a failure (a pool that cannot write, say for lack
+ * of space), while the connection stays up.
  */
 final class WriteHoldingProxy implements AutoCloseable {
 
-    private record HeldWrite(Channel target, long requestId) {
+    private record HeldWrite(Channel target, Channel toPool, Frame frame) {
     }
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -74,10 +74,28 @@ final class WriteHoldingProxy implements AutoCloseable {
      */
     void failHeldWrites(ErrorCode code, String message) {
         holding = false;
-        for (HeldWrite write : held) {
-            write.target().writeAndFlush(new Frame(write.requestId(), new Message.Failure(code, message)));
+        for (HeldWrite write : takeHeld()) {
+            write.target().writeAndFlush(new Frame(write.frame().requestId(), new Message.Failure(code, message)));
+            write.frame().release();
         }
-        held.clear();
+    }
+
+    /** Passes the held writes on to the pool, as the writes that follow; those of closed connections are dropped. */
+    void passHeldWrites() {
+        holding = false;
+        for (HeldWrite write : takeHeld()) {
+            if (write.toPool().isActive()) {
+                write.toPool().writeAndFlush(write.frame());
+            } else {
+                write.frame().release();
+            }
+        }
+    }
+
+    private List<HeldWrite> takeHeld() {
+        List<HeldWrite> taken = List.copyOf(held);
+        held.removeAll(taken);
+        return taken;
     }
 
     /** Accepts no more connections: the replica behind it stays away once its connection is gone. */
@@ -87,6 +105,7 @@ final class WriteHoldingProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        takeHeld().forEach(write -> write.frame().release());
         listener.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
@@ -125,8 +144,7 @@ final class WriteHoldingProxy implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             Frame frame = (Frame) message;
             if (holding && frame.message() instanceof Message.Write) {
-                held.add(new HeldWrite(target, frame.requestId()));
-                frame.release();
+                held.add(new HeldWrite(target, toPool, frame));
                 return;
             }
             toPool.writeAndFlush(frame);
