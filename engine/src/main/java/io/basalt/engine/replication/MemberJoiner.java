@@ -65,7 +65,9 @@ final class MemberJoiner {
                 refuse(member, client, reason);
                 return CompletableFuture.failedFuture(new IllegalStateException(reason));
             }
-            boolean keptData = member.dirtyRegions() != null && state.epoch() == member.leftAtEpoch();
+            // writes from before it left that its machine lost are not among the regions written since
+            boolean keptData = member.dirtyRegions() != null && state.epoch() == member.leftAtEpoch()
+                    && !state.unflushedWritesMayBeLost();
             delta = keptData ? member.dirtyRegions().clone() : null;
             if (!keptData) {
                 member.forgetDirty();

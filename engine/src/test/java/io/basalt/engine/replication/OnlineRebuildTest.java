@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,6 +22,7 @@ class OnlineRebuildTest {
 
     private static final long SIZE = 32L << 20;
     private static final int IN_FLIGHT = 16;
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @RegisterExtension
     final LoopbackVolume volume = new LoopbackVolume(3, SIZE);
@@ -67,5 +70,38 @@ class OnlineRebuildTest {
             assertThat(Arrays.mismatch(volume.content(i), expected)).as("first difference on replica %d", i)
                     .isEqualTo(-1);
         }
+    }
+
+    @Test
+    void aReplicaWhosePoolProcessRestartedCopiesOnlyWhatWasWrittenWhileItWasAway() throws Exception {
+        RebuildProgress rebuild = rebuildAfterPoolTwoReturns(false);
+
+        assertThat(rebuild.delta()).isTrue();
+    }
+
+    @Test
+    void aReplicaWhoseMachineRestartedWithWritesNotYetFlushedIsRebuiltInFull() throws Exception {
+        RebuildProgress rebuild = rebuildAfterPoolTwoReturns(true);
+
+        assertThat(rebuild.delta()).isFalse();
+    }
+
+    /** Pool 2 goes away just after a write no mark covers, misses another and returns. */
+    private RebuildProgress rebuildAfterPoolTwoReturns(boolean machineRestarted) throws Exception {
+        ReplicatedBlockDevice device = volume.openOnPools(3, ReplicationSettings.defaults(2)
+                .withMarkInterval(Duration.ofHours(1)));
+        write(device, 0, pattern(65536, 1));
+        volume.pool(2).stop();
+        Awaitility.await().atMost(WAIT).until(() -> device.status().replicas().get(2).mode() == MemberMode.OFFLINE);
+        write(device, 1 << 20, pattern(65536, 2));
+
+        if (machineRestarted) {
+            volume.pool(2).startAfterMachineRestart();
+        } else {
+            volume.pool(2).start();
+        }
+
+        Awaitility.await().atMost(WAIT).until(() -> device.status().replicas().get(2).mode() == MemberMode.HEALTHY);
+        return device.status().replicas().get(2).lastRebuild();
     }
 }

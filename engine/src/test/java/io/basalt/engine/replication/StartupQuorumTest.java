@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class StartupQuorumTest {
 
     private static ReplicaState at(int setSize, int consistencyFactor) {
-        return new ReplicaState(1 << 20, 9, setSize, consistencyFactor, 100);
+        return new ReplicaState(1 << 20, 9, setSize, consistencyFactor, 100, false);
     }
 
     @Test

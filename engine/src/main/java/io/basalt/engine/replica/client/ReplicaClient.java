@@ -450,7 +450,8 @@ public final class ReplicaClient implements AutoCloseable {
                             return;
                         }
                         state = new ReplicaState(welcome.sizeBytes(), welcome.epoch(), welcome.epochSetSize(),
-                                welcome.epochConsistencyFactor(), welcome.consistentThrough());
+                                welcome.epochConsistencyFactor(), welcome.consistentThrough(),
+                                welcome.unflushedWritesMayBeLost());
                         if (!connected.complete(ReplicaClient.this)) {
                             channel.close();
                         }

@@ -240,7 +240,8 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
                 out.writeBytes(m.proof());
             }
             case Message.Welcome m -> out.writeLong(m.sizeBytes()).writeLong(m.epoch()).writeInt(m.epochSetSize())
-                    .writeInt(m.epochConsistencyFactor()).writeLong(m.consistentThrough());
+                    .writeInt(m.epochConsistencyFactor()).writeLong(m.consistentThrough())
+                    .writeBoolean(m.unflushedWritesMayBeLost());
             case Message.Write m -> out.writeLong(m.offset()).writeLong(m.sequence()).writeLong(m.epoch());
             case Message.Read m -> out.writeLong(m.offset()).writeInt(m.length());
             case Message.Unmap m -> out.writeLong(m.offset()).writeLong(m.length()).writeLong(m.sequence())
@@ -299,7 +300,8 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
             return switch (opcode) {
                 case CHALLENGE -> new Message.Challenge(rest(in));
                 case HELLO -> new Message.Hello(readString(in), rest(in));
-                case WELCOME -> new Message.Welcome(in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readLong());
+                case WELCOME -> new Message.Welcome(in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readLong(),
+                        in.readBoolean());
                 case WRITE -> new Message.Write(in.readLong(), in.readLong(), in.readLong(),
                         (flags & FLAG_FUA) != 0, data(in));
                 case READ -> new Message.Read(in.readLong(), in.readInt());

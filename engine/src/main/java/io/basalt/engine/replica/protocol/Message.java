@@ -25,10 +25,11 @@ public sealed interface Message {
 
     /**
      * The answer to a successful hello: the replica's state. {@code epochSetSize} replicas received
-     * its epoch, each write of which {@code epochConsistencyFactor} of them acknowledged; both 0 when unknown.
+     * its epoch, each write of which {@code epochConsistencyFactor} of them acknowledged; both 0 when
+     * unknown. {@code unflushedWritesMayBeLost}: its machine restarted since it last changed unmarked.
      */
-    record Welcome(long sizeBytes, long epoch, int epochSetSize, int epochConsistencyFactor, long consistentThrough)
-            implements Message {
+    record Welcome(long sizeBytes, long epoch, int epochSetSize, int epochConsistencyFactor, long consistentThrough,
+                   boolean unflushedWritesMayBeLost) implements Message {
     }
 
     /** {@code fua}: durable before the acknowledgement. */

@@ -246,7 +246,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                 kv("peer", String.valueOf(ctx.channel().remoteAddress())));
         EpochQuorum quorum = candidate.epochQuorum();
         return new Message.Welcome(candidate.size(), candidate.epoch(), quorum.setSize(), quorum.consistencyFactor(),
-                candidate.consistentThrough());
+                candidate.consistentThrough(), candidate.unflushedWritesMayBeLost());
     }
 
     /** Counts a request in flight; at the limit, reads nothing more from the connection until some finish. */

@@ -58,6 +58,7 @@ public final class Replica {
     /** Writes check the written-since-mark flag under its read side, a mark replaces it under the write side. */
     private final ReadWriteLock markLock = new ReentrantReadWriteLock();
     private final boolean writtenSinceMarkWhenOpened;
+    private final boolean unflushedWritesMayBeLost;
     private volatile ReplicaManifest manifest;
     private Layer head;
     private List<Layer> chain;
@@ -70,6 +71,8 @@ public final class Replica {
         this.manifest = manifest;
         this.manifestWriter = manifestWriter;
         this.writtenSinceMarkWhenOpened = manifest.writtenSinceMark();
+        this.unflushedWritesMayBeLost = manifest.writtenSinceMark()
+                && (pool.boot().isEmpty() || !pool.boot().equals(manifest.writtenInBoot()));
         for (int i = 0; i < STRIPES; i++) {
             partialBlockLocks[i] = new ReentrantLock();
         }
@@ -105,6 +108,15 @@ public final class Replica {
      */
     public boolean writtenSinceMarkWhenOpened() {
         return writtenSinceMarkWhenOpened;
+    }
+
+    /**
+     * Whether the replica had changed since its mark in an earlier boot of the machine than the
+     * pool's (or one it cannot tell): a power loss or crash of the machine may then have lost writes
+     * it acknowledged and had not flushed, so it holds less than its epoch says.
+     */
+    public boolean unflushedWritesMayBeLost() {
+        return unflushedWritesMayBeLost;
     }
 
     /** The highest sequence number written since the replica was opened; -1 before any. */
@@ -164,7 +176,7 @@ public final class Replica {
 
     private synchronized void flagWrittenSinceMark() throws IOException {
         if (!manifest.writtenSinceMark()) {
-            update(ReplicaManifest::withWrittenSinceMark);
+            update(current -> current.withWrittenSinceMark(pool.boot()));
         }
     }
 

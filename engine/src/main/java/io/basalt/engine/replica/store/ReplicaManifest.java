@@ -13,7 +13,7 @@ import java.util.Optional;
  * atomically as a whole; its rename is the commit point of every change.
  */
 record ReplicaManifest(long size, long epoch, EpochQuorum epochQuorum, long consistentThrough,
-                       boolean writtenSinceMark, String head, List<SnapshotRecord> snapshots) {
+                       boolean writtenSinceMark, String writtenInBoot, String head, List<SnapshotRecord> snapshots) {
 
     ReplicaManifest {
         snapshots = List.copyOf(snapshots);
@@ -21,7 +21,7 @@ record ReplicaManifest(long size, long epoch, EpochQuorum epochQuorum, long cons
 
     /** A new replica (or clone): epoch 0, nothing written. */
     static ReplicaManifest fresh(long size, String head) {
-        return new ReplicaManifest(size, 0, EpochQuorum.UNKNOWN, 0, false, head, List.of());
+        return new ReplicaManifest(size, 0, EpochQuorum.UNKNOWN, 0, false, "", head, List.of());
     }
 
     /** A snapshot: the frozen layer holding the replica's content when it was taken. */
@@ -33,31 +33,37 @@ record ReplicaManifest(long size, long epoch, EpochQuorum epochQuorum, long cons
     }
 
     ReplicaManifest withSize(long newSize) {
-        return new ReplicaManifest(newSize, epoch, epochQuorum, consistentThrough, writtenSinceMark, head, snapshots);
+        return new ReplicaManifest(newSize, epoch, epochQuorum, consistentThrough, writtenSinceMark, writtenInBoot,
+                head, snapshots);
     }
 
     ReplicaManifest withEpoch(long newEpoch, EpochQuorum quorum) {
-        return new ReplicaManifest(size, newEpoch, quorum, consistentThrough, writtenSinceMark, head, snapshots);
+        return new ReplicaManifest(size, newEpoch, quorum, consistentThrough, writtenSinceMark, writtenInBoot, head,
+                snapshots);
     }
 
     ReplicaManifest withMark(long sequence, boolean writtenSince) {
-        return new ReplicaManifest(size, epoch, epochQuorum, sequence, writtenSince, head, snapshots);
+        return new ReplicaManifest(size, epoch, epochQuorum, sequence, writtenSince, writtenSince ? writtenInBoot : "",
+                head, snapshots);
     }
 
-    ReplicaManifest withWrittenSinceMark() {
-        return new ReplicaManifest(size, epoch, epochQuorum, consistentThrough, true, head, snapshots);
+    /** Changed since the mark, in the machine's boot {@code boot}: see {@link ReplicaPool#open(java.nio.file.Path, String)}. */
+    ReplicaManifest withWrittenSinceMark(String boot) {
+        return new ReplicaManifest(size, epoch, epochQuorum, consistentThrough, true, boot, head, snapshots);
     }
 
     ReplicaManifest withSnapshot(SnapshotRecord snapshot, String newHead) {
         List<SnapshotRecord> more = new ArrayList<>(snapshots);
         more.add(snapshot);
-        return new ReplicaManifest(size, epoch, epochQuorum, consistentThrough, writtenSinceMark, newHead, more);
+        return new ReplicaManifest(size, epoch, epochQuorum, consistentThrough, writtenSinceMark, writtenInBoot,
+                newHead, more);
     }
 
     ReplicaManifest withoutSnapshot(String name) {
         List<SnapshotRecord> fewer = new ArrayList<>(snapshots);
         fewer.removeIf(s -> s.name().equals(name));
-        return new ReplicaManifest(size, epoch, epochQuorum, consistentThrough, writtenSinceMark, head, fewer);
+        return new ReplicaManifest(size, epoch, epochQuorum, consistentThrough, writtenSinceMark, writtenInBoot, head,
+                fewer);
     }
 
     byte[] encode() {
@@ -68,6 +74,7 @@ record ReplicaManifest(long size, long epoch, EpochQuorum epochQuorum, long cons
         entries.put("epochConsistencyFactor", Integer.toString(epochQuorum.consistencyFactor()));
         entries.put("consistentThrough", Long.toString(consistentThrough));
         entries.put("writtenSinceMark", Boolean.toString(writtenSinceMark));
+        entries.put("writtenInBoot", writtenInBoot);
         entries.put("head", head);
         entries.put("snapshots", Integer.toString(snapshots.size()));
         for (int i = 0; i < snapshots.size(); i++) {
@@ -94,7 +101,9 @@ record ReplicaManifest(long size, long epoch, EpochQuorum epochQuorum, long cons
         EpochQuorum quorum = text.optionalText("epochSetSize") == null ? EpochQuorum.UNKNOWN
                 : new EpochQuorum((int) text.number("epochSetSize"), (int) text.number("epochConsistencyFactor"));
         String writtenSince = text.optionalText("writtenSinceMark");
+        String writtenInBoot = text.optionalText("writtenInBoot");
         return new ReplicaManifest(text.number("size"), text.number("epoch"), quorum, text.number("consistentThrough"),
-                writtenSince == null || Boolean.parseBoolean(writtenSince), text.text("head"), snapshots);
+                writtenSince == null || Boolean.parseBoolean(writtenSince), writtenInBoot == null ? "" : writtenInBoot,
+                text.text("head"), snapshots);
     }
 }

@@ -48,11 +48,13 @@ public final class ReplicaPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaPool.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final String MANIFEST_SUFFIX = ".manifest";
+    private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
 
     private final Path layersDirectory;
     private final Path replicasDirectory;
     private final MetadataWriter writer;
     private final Clock clock;
+    private final String boot;
     /** Shared by I/O, exclusive while the structure changes; fair, so I/O gets in between merge batches. */
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
     /** Held through a whole structural change, so that no other one interleaves with its batches. */
@@ -61,20 +63,35 @@ public final class ReplicaPool implements AutoCloseable {
     private final Map<String, Replica> replicas = new TreeMap<>();
     private volatile Exception failure;
 
-    private ReplicaPool(Path root, MetadataWriter writer, Clock clock) {
+    private ReplicaPool(Path root, MetadataWriter writer, Clock clock, String boot) {
         this.layersDirectory = root.resolve("layers");
         this.replicasDirectory = root.resolve("replicas");
         this.writer = writer;
         this.clock = clock;
+        this.boot = boot;
     }
 
     /** Opens (creating if needed) the pool in {@code root}, recovering from any crash. */
     public static ReplicaPool open(Path root) throws IOException {
-        return open(root, MetadataWriter.StepHook.NONE, Clock.systemUTC());
+        return open(root, currentBoot());
+    }
+
+    /**
+     * Opens the pool in the machine's boot {@code boot}. Data written and not yet flushed survives
+     * the pool process (the kernel holds it) but not the machine's boot: a replica changed in an
+     * earlier boot than this one may have lost writes since its last mark.
+     */
+    public static ReplicaPool open(Path root, String boot) throws IOException {
+        return open(root, MetadataWriter.StepHook.NONE, Clock.systemUTC(), boot);
     }
 
     static ReplicaPool open(Path root, MetadataWriter.StepHook hook, Clock clock) throws IOException {
-        ReplicaPool pool = new ReplicaPool(root, new MetadataWriter(hook), clock);
+        return open(root, hook, clock, currentBoot());
+    }
+
+    private static ReplicaPool open(Path root, MetadataWriter.StepHook hook, Clock clock, String boot)
+            throws IOException {
+        ReplicaPool pool = new ReplicaPool(root, new MetadataWriter(hook), clock, boot);
         try {
             pool.recover();
         } catch (IOException | RuntimeException e) {
@@ -82,6 +99,20 @@ public final class ReplicaPool implements AutoCloseable {
             throw e;
         }
         return pool;
+    }
+
+    /** The kernel's id of the machine's current boot; empty where it cannot be read, which no boot matches. */
+    private static String currentBoot() {
+        try {
+            return Files.readString(BOOT_ID).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The machine's boot the pool was opened in: see {@link #open(Path, String)}. */
+    String boot() {
+        return boot;
     }
 
     /** Creates a replica of {@code size} bytes (a multiple of 4 KiB) reading as zeros, at epoch 0. */

@@ -77,7 +77,7 @@ class ReplicaProtocolIT {
         pool.start();
 
         try (ReplicaClient client = connect(SECRET)) {
-            assertThat(client.state()).isEqualTo(new ReplicaState(16L << 20, 2, 3, 2, CHUNKS));
+            assertThat(client.state()).isEqualTo(new ReplicaState(16L << 20, 2, 3, 2, CHUNKS, false));
             List<CompletableFuture<byte[]>> reads = new ArrayList<>();
             for (int i = 0; i < CHUNKS; i++) {
                 reads.add(client.read((long) i * CHUNK, CHUNK));

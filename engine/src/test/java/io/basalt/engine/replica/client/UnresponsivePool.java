@@ -35,7 +35,7 @@ final class UnresponsivePool implements AutoCloseable {
         connection = listener.accept();
         OutputStream out = connection.getOutputStream();
         out.write(encode(new Frame(0, new Message.Challenge(new byte[32]))));
-        out.write(encode(new Frame(1, new Message.Welcome(1 << 20, 0, 0, 0, 0))));
+        out.write(encode(new Frame(1, new Message.Welcome(1 << 20, 0, 0, 0, 0, false))));
         out.flush();
     }
 

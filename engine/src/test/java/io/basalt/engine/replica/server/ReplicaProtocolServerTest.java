@@ -76,7 +76,7 @@ class ReplicaProtocolServerTest {
 
         ReplicaClient client = connect("vol", SECRET);
 
-        assertThat(client.state()).isEqualTo(new ReplicaState(SIZE, 3, 3, 2, 41));
+        assertThat(client.state()).isEqualTo(new ReplicaState(SIZE, 3, 3, 2, 41, false));
     }
 
     @Test

@@ -152,6 +152,42 @@ class RecoveryTest {
     }
 
     @Test
+    void aReplicaChangedUnmarkedBeforeTheMachineRestartedMayHaveLostUnflushedWrites() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory, "boot-1")) {
+            pool.create("vol", SIZE).write(0, buffer(pattern(2, BLOCK)), 1);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory, "boot-2")) {
+            assertThat(pool.replica("vol").unflushedWritesMayBeLost()).isTrue();
+        }
+    }
+
+    @Test
+    void aReplicaChangedUnmarkedBeforeOnlyThePoolProcessRestartedLostNothing() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory, "boot-1")) {
+            pool.create("vol", SIZE).write(0, buffer(pattern(2, BLOCK)), 1);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory, "boot-1")) {
+            assertThat(pool.replica("vol").unflushedWritesMayBeLost()).isFalse();
+        }
+    }
+
+    @Test
+    void aReplicaMarkedBeforeTheMachineRestartedLostNothing() throws Exception {
+        try (ReplicaPool pool = ReplicaPool.open(directory, "boot-1")) {
+            Replica replica = pool.create("vol", SIZE);
+            replica.write(0, buffer(pattern(3, BLOCK)), 7);
+            replica.flush();
+            replica.markConsistentThrough(7);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory, "boot-2")) {
+            assertThat(pool.replica("vol").unflushedWritesMayBeLost()).isFalse();
+        }
+    }
+
+    @Test
     void theEpochNeverGoesBack() throws Exception {
         try (ReplicaPool pool = ReplicaPool.open(directory)) {
             Replica replica = pool.create("vol", SIZE);
