@@ -246,9 +246,19 @@ final class VolumeStartup {
                 sequences.stream().mapToLong(Long::longValue).toArray(), -1);
     }
 
+    /**
+     * Connects to every replica afresh. Opening again, a replica still attached (one that was
+     * rebuilding when the volume lost its healthy ones) lets go of its old connection first, and so
+     * of its rebuild: attached, it could neither be trusted nor join again.
+     */
     private Map<Member, ReplicaClient> connectAll() {
         Map<Member, CompletableFuture<ReplicaClient>> attempts = new LinkedHashMap<>();
         for (Member member : writeSet.members()) {
+            ReplicaClient old;
+            synchronized (writeSet) {
+                old = member.client();
+            }
+            writeSet.eject(member, old, "the volume opens again");
             attempts.put(member, reconnector.connect(member));
         }
         Map<Member, ReplicaClient> connected = new LinkedHashMap<>();

@@ -385,9 +385,11 @@ final class WriteSet {
     }
 
     private CompletableFuture<Void> persistEpoch(Member promoted) {
+        long current;
         long newEpoch;
         List<Member> targets;
         synchronized (this) {
+            current = epoch;
             newEpoch = epoch + 1;
             targets = new ArrayList<>(healthy());
             if (promoted != null && promoted.mode() == MemberMode.REBUILDING && promoted.client() != null) {
@@ -397,23 +399,15 @@ final class WriteSet {
         List<CompletableFuture<Void>> answers = new ArrayList<>();
         for (Member member : targets) {
             ReplicaClient client = member.client();
-            answers.add(client.setEpoch(newEpoch, targets.size(), consistencyFactor).handle((ok, failure) -> {
-                if (failure != null) {
-                    eject(member, client, "cannot persist epoch " + newEpoch + ": " + Failures.describe(failure));
-                    return null;
-                }
-                synchronized (this) {
-                    member.persistedEpoch(newEpoch);
-                    if (member == promoted && member.client() == client) {
-                        member.become(MemberMode.HEALTHY, "rebuilt; in the write set");
-                        member.forgetDirty();
-                        member.rebuildFinished();
-                        LOG.info("replica rebuilt and healthy: {} {} {}", kv("volume", volume),
-                                kv("replica", member.toString()), kv("epoch", newEpoch));
-                    }
-                }
-                return null;
-            }));
+            // the writes it took since its rebuild's flush, which a flush of the healthy ones does not cover, are
+            // durable before it counts as healthy
+            CompletableFuture<Void> durable = member == promoted ? client.flush(current, -1)
+                    : CompletableFuture.completedFuture(null);
+            answers.add(durable.thenCompose(flushed -> client.setEpoch(newEpoch, targets.size(), consistencyFactor))
+                    .handle((ok, failure) -> {
+                        epochPersisted(member, client, promoted, newEpoch, failure);
+                        return null;
+                    }));
         }
         return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenRun(() -> {
             synchronized (this) {
@@ -422,6 +416,24 @@ final class WriteSet {
                         kv("healthy", healthy().stream().map(Member::name).toList()));
             }
         });
+    }
+
+    /** {@code member} persisted {@code newEpoch} (or failed to, and leaves); a promoted one is healthy from now on. */
+    private void epochPersisted(Member member, ReplicaClient client, Member promoted, long newEpoch, Throwable failure) {
+        if (failure != null) {
+            eject(member, client, "cannot persist epoch " + newEpoch + ": " + Failures.describe(failure));
+            return;
+        }
+        synchronized (this) {
+            member.persistedEpoch(newEpoch);
+            if (member == promoted && member.client() == client) {
+                member.become(MemberMode.HEALTHY, "rebuilt; in the write set");
+                member.forgetDirty();
+                member.rebuildFinished();
+                LOG.info("replica rebuilt and healthy: {} {} {}", kv("volume", volume),
+                        kv("replica", member.toString()), kv("epoch", newEpoch));
+            }
+        }
     }
 
     private void reopenGate() {

@@ -75,6 +75,29 @@ class EveryReplicaLostTest {
     }
 
     @Test
+    void aReplicaThatWasRebuildingWhenTheOthersLeftRebuildsAgainOnceTheyReturn() throws Exception {
+        // the rebuild's second window starts 4 s after its first
+        ReplicatedBlockDevice device = volume.openOnPools(2, ReplicationSettings.defaults(2)
+                .withRebuildBytesPerSecond(2L << 20));
+        byte[] written = pattern(64 << 10, 5);
+        write(device, 0, written);
+        device.addReplica(volume.endpoint(2));
+        await().atMost(WAIT).until(() -> {
+            RebuildProgress rebuild = device.status().replicas().get(2).rebuild();
+            return rebuild != null && rebuild.copiedBytes() >= Rebuild.WINDOW_BYTES;
+        });
+
+        volume.pool(0).stop();
+        volume.pool(1).stop();
+        await().atMost(WAIT).until(() -> device.status().health() == VolumeStatus.Health.OFFLINE);
+        volume.pool(0).start();
+        volume.pool(1).start();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> device.status().health() == VolumeStatus.Health.HEALTHY);
+        assertThat(volume.content(2)).isEqualTo(volume.content(0));
+    }
+
+    @Test
     void aReplicaOlderThanTheEpochTheVolumeLastPersistedIsNotTrustedWhenItAloneReturns() throws Exception {
         ReplicatedBlockDevice device = volume.openOnPools(3);
         volume.pool(2).stop();
