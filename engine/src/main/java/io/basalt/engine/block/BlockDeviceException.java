@@ -23,6 +23,13 @@ public sealed class BlockDeviceException extends RuntimeException {
         }
     }
 
+    /** The storage below cannot have the size asked for (too large, or not in its units). */
+    public static final class UnsupportedSize extends BlockDeviceException {
+        public UnsupportedSize(long requested, String why) {
+            super("the storage cannot have " + requested + " bytes: " + why, null);
+        }
+    }
+
     /** The device was closed. */
     public static final class Closed extends BlockDeviceException {
         public Closed(String device) {

@@ -205,8 +205,12 @@ public final class TargetManagementService extends TargetManagementGrpc.TargetMa
     }
 
     private Status resizeFailure(Throwable cause, long current, long requested) {
-        Status status = cause instanceof BlockDeviceException.InvalidSize || cause instanceof BlockDeviceException.Unavailable
-                ? Status.FAILED_PRECONDITION : Status.INTERNAL;
+        Status status = switch (cause) {
+            case BlockDeviceException.UnsupportedSize e -> Status.INVALID_ARGUMENT;
+            case BlockDeviceException.InvalidSize e -> Status.FAILED_PRECONDITION;
+            case BlockDeviceException.Unavailable e -> Status.FAILED_PRECONDITION;
+            default -> Status.INTERNAL;
+        };
         return status.withDescription("cannot grow " + target.iqn() + " from " + current + " to " + requested
                 + " bytes: " + cause.getMessage()).withCause(cause);
     }

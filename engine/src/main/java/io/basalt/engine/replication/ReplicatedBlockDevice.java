@@ -5,7 +5,9 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import io.basalt.engine.block.BlockDevice;
 import io.basalt.engine.block.BlockDeviceException;
 import io.basalt.engine.replica.client.ReplicaClient;
+import io.basalt.engine.replica.client.ReplicaRequestFailedException;
 import io.basalt.engine.replica.client.ReplicaState;
+import io.basalt.engine.replica.protocol.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -213,17 +216,26 @@ public final class ReplicatedBlockDevice implements BlockDevice {
                 return CompletableFuture.failedFuture(writeSet.unavailable());
             }
             List<CompletableFuture<Boolean>> grown = new ArrayList<>();
+            AtomicReference<String> unsupported = new AtomicReference<>();
             for (Member member : targets) {
                 ReplicaClient client = member.client();
                 boolean counts = member.mode() == MemberMode.HEALTHY;
                 grown.add(client.resize(newSize, epoch).handle((ok, failure) -> {
-                    if (failure != null) {
+                    Throwable cause = failure == null ? null : Failures.cause(failure);
+                    // a size the pools refuse is the request's fault, not the replica's: it stays
+                    if (cause instanceof ReplicaRequestFailedException refused
+                            && refused.code() == ErrorCode.INVALID_REQUEST) {
+                        unsupported.compareAndSet(null, refused.getMessage());
+                    } else if (failure != null) {
                         writeSet.eject(member, client, "resize failed: " + Failures.describe(failure));
                     }
                     return failure == null && counts;
                 }));
             }
             return CompletableFuture.allOf(grown.toArray(CompletableFuture[]::new)).thenApply(all -> {
+                if (unsupported.get() != null) {
+                    throw new BlockDeviceException.UnsupportedSize(newSize, unsupported.get());
+                }
                 long healthyGrown = grown.stream().filter(CompletableFuture::join).count();
                 if (healthyGrown < settings.consistencyFactor()) {
                     throw writeSet.unavailable();

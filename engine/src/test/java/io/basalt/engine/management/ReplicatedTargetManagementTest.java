@@ -23,6 +23,7 @@ import io.basalt.engine.replication.LoopbackVolume;
 import io.basalt.engine.replication.ReplicaEndpoint;
 import io.basalt.engine.replication.ReplicatedBlockDevice;
 import io.basalt.engine.replication.ReplicationSettings;
+import io.basalt.engine.replication.VolumeStatus;
 import io.basalt.engine.scsi.LogicalUnit;
 import io.basalt.engine.scsi.LogicalUnitConfig;
 import io.grpc.ManagedChannel;
@@ -238,6 +239,17 @@ class ReplicatedTargetManagementTest {
         for (int i = 0; i < 3; i++) {
             assertThat(volume.pool(i).pool().replica(LoopbackVolume.VOLUME).size()).isEqualTo(2 * SIZE);
         }
+    }
+
+    @Test
+    void growingToASizeThePoolsCannotHoldIsAnInvalidArgumentAndKeepsEveryReplica() throws Exception {
+        TargetManagementGrpc.TargetManagementBlockingStub api = serve(3, ReplicationSettings.defaults(2));
+
+        assertRefused(() -> api.resizeTarget(ResizeTargetRequest.newBuilder().setCapacityBytes(SIZE + 512).build()),
+                Status.Code.INVALID_ARGUMENT, "multiple of 4096");
+
+        assertThat(device.status().health()).isEqualTo(VolumeStatus.Health.HEALTHY);
+        assertThat(device.size()).isEqualTo(SIZE);
     }
 
     /** The call fails with {@code code} and a description that contains {@code description}. */
