@@ -221,14 +221,7 @@ public final class ReplicaClient implements AutoCloseable {
         requireDataLength(length);
         return send(new Message.ReadSparse(offset, length)).thenApply(answer -> {
             Message.SparseData sparse = expect(Message.SparseData.class, answer);
-            long next = offset;
-            for (Message.Extent run : sparse.runs()) {
-                if (run.offset() != next || run.length() <= 0) {
-                    break;
-                }
-                next = run.end();
-            }
-            if (next != offset + length) {
+            if (endOfContiguous(sparse.runs(), offset) != offset + length) {
                 sparse.data().release();
                 channel.close();
                 throw new ProtocolViolationException("replica '" + replica + "' answered a read of " + length
@@ -301,8 +294,29 @@ public final class ReplicaClient implements AutoCloseable {
      * long answer stops early, so continue from the end of the last extent.
      */
     public CompletableFuture<List<Message.Extent>> allocation(long offset, long length) {
-        return send(new Message.Allocation(offset, length))
-                .thenApply(answer -> expect(Message.Extents.class, answer).extents());
+        return send(new Message.Allocation(offset, length)).thenApply(answer -> {
+            List<Message.Extent> extents = expect(Message.Extents.class, answer).extents();
+            long end = endOfContiguous(extents, offset);
+            // an answer may stop short of the range (the caller asks again from where it ends), not skip a part
+            if (extents.isEmpty() || end < 0 || end > offset + length) {
+                channel.close();
+                throw new ProtocolViolationException("replica '" + replica + "' answered for the allocation of "
+                        + length + " bytes at " + offset + " with " + extents);
+            }
+            return extents;
+        });
+    }
+
+    /** Where {@code runs}, each following the one before from {@code offset}, end; -1 where one does not. */
+    private static long endOfContiguous(List<Message.Extent> runs, long offset) {
+        long next = offset;
+        for (Message.Extent run : runs) {
+            if (run.offset() != next || run.length() <= 0) {
+                return -1;
+            }
+            next = run.end();
+        }
+        return next;
     }
 
     /** One page of the regions written since the replica's last consistent-through mark. */

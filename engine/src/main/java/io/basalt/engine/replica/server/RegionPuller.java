@@ -39,6 +39,8 @@ final class RegionPuller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RegionPuller.class);
     /** How long a connection to a source waits for the next copy before it is closed. */
     static final Duration IDLE_CONNECTION = Duration.ofSeconds(2);
+    /** The most of a copy read from its source at once; a target's rebuild asks for no more per copy. */
+    static final long WINDOW_BYTES = 8L << 20;
 
     private final EventLoopGroup group = ReplicaClient.newEventLoopGroup(1);
     private final ReplicaSecrets secrets;
@@ -78,7 +80,12 @@ final class RegionPuller implements AutoCloseable {
                     + request.length() + " bytes at " + request.offset() + " does not fit replica '"
                     + destination.name() + "' of " + destination.size() + " bytes"));
         }
-        Source source = new Source(new InetSocketAddress(request.sourceHost(), request.sourcePort()),
+        if (request.sourcePort() < 1 || request.sourcePort() > 65_535) {
+            return CompletableFuture.completedFuture(new Message.Failure(ErrorCode.INVALID_REQUEST, "a copy's source "
+                    + "port is 1 to 65535, not " + request.sourcePort()));
+        }
+        // resolved when connecting, on the puller's own loop: a name lookup here would hold up the session's
+        Source source = new Source(InetSocketAddress.createUnresolved(request.sourceHost(), request.sourcePort()),
                 request.sourceReplica(), destination.name());
         long end = request.offset() + request.length();
         return connect(source)
@@ -142,18 +149,21 @@ final class RegionPuller implements AutoCloseable {
         }
     }
 
-    /** Copies [position, end) window by window as the source answers for its allocation. */
+    /**
+     * Copies [position, end) window by window as the source answers for its allocation, at most
+     * {@link #WINDOW_BYTES} at a time: what a copy holds in memory does not grow with its length.
+     */
     private CompletableFuture<Void> copyFrom(ReplicaClient from, Replica destination, Message.CopyFrom request,
             long position, long end) {
         if (position >= end) {
             return CompletableFuture.completedFuture(null);
         }
-        return from.allocation(position, end - position).thenCompose(extents -> {
+        return from.allocation(position, Math.min(end - position, WINDOW_BYTES)).thenCompose(extents -> {
             List<CompletableFuture<Void>> pieces = new ArrayList<>();
             for (CopyPiece piece : CopyPiece.cut(extents, FrameCodec.MAX_DATA_BYTES)) {
                 pieces.add(copy(from, destination, request, piece));
             }
-            long next = extents.isEmpty() ? end : extents.getLast().end();
+            long next = extents.getLast().end(); // the client checked that they follow each other from position
             return CompletableFuture.allOf(pieces.toArray(CompletableFuture[]::new))
                     .thenCompose(done -> copyFrom(from, destination, request, next, end));
         });

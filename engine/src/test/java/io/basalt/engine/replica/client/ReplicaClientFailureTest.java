@@ -78,6 +78,21 @@ class ReplicaClientFailureTest {
     }
 
     @Test
+    void anAllocationAnsweredWithAGapIsAViolationThatClosesTheConnection() throws Exception {
+        try (UnresponsivePool pool = new UnresponsivePool()) {
+            ReplicaClient client = welcomed(pool, Duration.ofSeconds(30));
+            CompletableFuture<List<Message.Extent>> allocation = client.allocation(0, 3 * 4096);
+
+            pool.answer(new Frame(2, new Message.Extents(List.of(new Message.Extent(0, 4096, true),
+                    new Message.Extent(8192, 4096, false)))));
+
+            assertThatThrownBy(() -> allocation.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ProtocolViolationException.class).hasMessageContaining("allocation");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !client.isOpen());
+        }
+    }
+
+    @Test
     void aRequestWithoutAnswerTimesOut() throws Exception {
         try (UnresponsivePool pool = new UnresponsivePool()) {
             ReplicaClient client = welcomed(pool, Duration.ofMillis(500));

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A pool copying a range into one of its replicas from a replica on another pool, reading it itself. */
 class RegionCopyTest {
 
-    private static final long SIZE = 8L << 20;
+    private static final long SIZE = 2 * RegionPuller.WINDOW_BYTES + (4L << 20);
     private static final int MIB = 1 << 20;
     private static final byte[] SECRET = "volume-secret-0123456789".getBytes(StandardCharsets.UTF_8);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -85,6 +85,17 @@ class RegionCopyTest {
                 .isEqualTo(sourcePool.replica("vol").read(0, (int) SIZE));
         assertThat(client.allocation(0, SIZE).get(30, TimeUnit.SECONDS))
                 .isEqualTo(connect(source.address()).allocation(0, SIZE).get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aRangeLongerThanAWindowIsCopiedWindowByWindowToItsEnd() throws Exception {
+        byte[] data = pattern((int) SIZE, 4);
+        sourcePool.replica("vol").write(0, ByteBuffer.wrap(data), 1);
+        ReplicaClient client = connect(destination.address());
+
+        client.copyFrom(0, SIZE, source.address(), "vol", 9, 0).get(30, TimeUnit.SECONDS);
+
+        assertThat(destinationPool.replica("vol").read(0, (int) SIZE)).isEqualTo(data);
     }
 
     @Test
@@ -169,6 +180,18 @@ class RegionCopyTest {
                 .isInstanceOf(ExecutionException.class).cause()
                 .isInstanceOfSatisfying(ReplicaRequestFailedException.class,
                         refused -> assertThat(refused.code()).isEqualTo(ErrorCode.OUT_OF_RANGE));
+    }
+
+    @Test
+    void aCopyFromPortZeroIsAnInvalidRequestAndTheConnectionStaysOpen() throws Exception {
+        ReplicaClient client = connect(destination.address());
+
+        assertThatThrownBy(() -> client.copyFrom(0, 4096, new InetSocketAddress("127.0.0.1", 0), "vol", 9, 0)
+                .get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause()
+                .isInstanceOfSatisfying(ReplicaRequestFailedException.class,
+                        refused -> assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+        assertThat(client.isOpen()).isTrue();
     }
 
     private ReplicaPool pool(Path dir, byte[] secret) throws Exception {
