@@ -90,6 +90,7 @@ public final class PoolManagementService extends PoolManagementGrpc.PoolManageme
     @Override
     public void deleteReplica(DeleteReplicaRequest request, StreamObserver<DeleteReplicaResponse> response) {
         answer(response, () -> {
+            pool.replica(request.getName()); // no such replica: nothing is touched
             // the secret first: a crash in between leaves a replica nobody can connect to, never
             // a secret waiting for a future replica of the same name
             secrets.delete(request.getName());

@@ -186,6 +186,16 @@ class PoolManagementServiceTest {
     }
 
     @Test
+    void deletingANameWithAPathInItIsNotFoundAndLeavesTheReplicaItNamesUsable() throws Exception {
+        client.createReplica(create("vol-a", SIZE).toBuilder().setSecret(ByteString.copyFrom(filled(32, 9))).build());
+
+        assertRefused(() -> client.deleteReplica(DeleteReplicaRequest.newBuilder().setName("./vol-a").build()),
+                Status.Code.NOT_FOUND, "./vol-a");
+
+        assertThat(ReplicaSecrets.open(dir).secret("vol-a")).isPresent();
+    }
+
+    @Test
     void resizeGrowsTheReplicaAndTheCurrentSizeIsANoOp() {
         client.createReplica(create("vol-a", SIZE));
 

@@ -82,7 +82,11 @@ public final class ReplicaSecrets {
         }
     }
 
+    /** The secret's file: in the secrets' directory, whatever the name holds. */
     private Path file(String replica) {
+        if (replica.isEmpty() || replica.indexOf('/') >= 0 || replica.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("'" + replica + "' is not a replica name");
+        }
         return directory.resolve(replica + SUFFIX);
     }
 

@@ -57,6 +57,16 @@ class ReplicaSecretsTest {
     }
 
     @Test
+    void aNameWithAPathInItIsRefusedAndTouchesNoOtherSecret() throws Exception {
+        ReplicaSecrets secrets = ReplicaSecrets.open(dir);
+        secrets.store("vol", SECRET);
+
+        assertThatThrownBy(() -> secrets.delete("./vol")).isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(ReplicaSecrets.open(dir).secret("vol")).isPresent();
+    }
+
+    @Test
     void aTemporaryFileLeftByACrashIsNotASecret() throws Exception {
         Path secretsDir = Files.createDirectories(dir.resolve("secrets"));
         Files.write(secretsDir.resolve("vol-a.secret.tmp"), SECRET);
