@@ -1,8 +1,12 @@
 package io.basalt.engine.replica.store;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,12 +53,15 @@ public final class ReplicaPool implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final String MANIFEST_SUFFIX = ".manifest";
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
+    private static final String LOCK_FILE = "pool.lock";
 
     private final Path layersDirectory;
     private final Path replicasDirectory;
     private final MetadataWriter writer;
     private final Clock clock;
     private final String boot;
+    /** Holds the directory's lock while the pool is open; closing it lets go. */
+    private final FileChannel lockFile;
     /** Shared by I/O, exclusive while the structure changes; fair, so I/O gets in between merge batches. */
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
     /** Held through a whole structural change, so that no other one interleaves with its batches. */
@@ -63,12 +70,13 @@ public final class ReplicaPool implements AutoCloseable {
     private final Map<String, Replica> replicas = new TreeMap<>();
     private volatile Exception failure;
 
-    private ReplicaPool(Path root, MetadataWriter writer, Clock clock, String boot) {
+    private ReplicaPool(Path root, MetadataWriter writer, Clock clock, String boot, FileChannel lockFile) {
         this.layersDirectory = root.resolve("layers");
         this.replicasDirectory = root.resolve("replicas");
         this.writer = writer;
         this.clock = clock;
         this.boot = boot;
+        this.lockFile = lockFile;
     }
 
     /** Opens (creating if needed) the pool in {@code root}, recovering from any crash. */
@@ -91,7 +99,7 @@ public final class ReplicaPool implements AutoCloseable {
 
     private static ReplicaPool open(Path root, MetadataWriter.StepHook hook, Clock clock, String boot)
             throws IOException {
-        ReplicaPool pool = new ReplicaPool(root, new MetadataWriter(hook), clock, boot);
+        ReplicaPool pool = new ReplicaPool(root, new MetadataWriter(hook), clock, boot, lock(root));
         try {
             pool.recover();
         } catch (IOException | RuntimeException e) {
@@ -99,6 +107,31 @@ public final class ReplicaPool implements AutoCloseable {
             throw e;
         }
         return pool;
+    }
+
+    /**
+     * Locks the pool's directory for this process: a second pool server on it would recover what
+     * the first is writing, give back blocks it has not flushed and remove layers it is creating.
+     * The lock goes with the process, however it ends.
+     */
+    private static FileChannel lock(Path root) throws IOException {
+        Files.createDirectories(root);
+        FileChannel channel = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException heldHere) {
+            lock = null;
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException("the pool directory " + root + " is in use by another pool server");
+        }
+        return channel;
     }
 
     /** The kernel's id of the machine's current boot; empty where it cannot be read, which no boot matches. */
@@ -258,6 +291,15 @@ public final class ReplicaPool implements AutoCloseable {
             }
             replicas.clear();
             layers.clear();
+            try {
+                lockFile.close();
+            } catch (IOException e) {
+                if (problem == null) {
+                    problem = e;
+                } else {
+                    problem.addSuppressed(e);
+                }
+            }
             if (problem != null) {
                 throw problem;
             }

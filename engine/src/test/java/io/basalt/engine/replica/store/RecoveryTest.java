@@ -7,6 +7,7 @@ import static io.basalt.engine.replica.store.Content.pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -184,6 +185,25 @@ class RecoveryTest {
 
         try (ReplicaPool pool = ReplicaPool.open(directory, "boot-2")) {
             assertThat(pool.replica("vol").unflushedWritesMayBeLost()).isFalse();
+        }
+    }
+
+    @Test
+    void aSecondPoolOnTheSameDirectoryIsRefusedWhileTheFirstIsOpen() throws Exception {
+        try (ReplicaPool first = ReplicaPool.open(directory)) {
+            first.create("vol", SIZE);
+
+            assertThatThrownBy(() -> ReplicaPool.open(directory)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("in use by another pool server");
+        }
+    }
+
+    @Test
+    void aDirectoryOpensAgainOnceThePoolOnItClosed() throws Exception {
+        ReplicaPool.open(directory).close();
+
+        try (ReplicaPool again = ReplicaPool.open(directory)) {
+            assertThat(again.replicaNames()).isEmpty();
         }
     }
 
