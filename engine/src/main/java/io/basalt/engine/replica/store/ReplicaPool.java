@@ -279,32 +279,34 @@ public final class ReplicaPool implements AutoCloseable {
                 replica.markClosed();
             }
             for (Layer layer : layers.values()) {
-                try {
-                    layer.close();
-                } catch (IOException e) {
-                    if (problem == null) {
-                        problem = e;
-                    } else {
-                        problem.addSuppressed(e);
-                    }
-                }
+                problem = closed(layer::close, problem);
             }
             replicas.clear();
             layers.clear();
-            try {
-                lockFile.close();
-            } catch (IOException e) {
-                if (problem == null) {
-                    problem = e;
-                } else {
-                    problem.addSuppressed(e);
-                }
-            }
+            problem = closed(lockFile::close, problem);
             if (problem != null) {
                 throw problem;
             }
         } finally {
             unlockStructure();
+        }
+    }
+
+    private interface FileClose {
+        void close() throws IOException;
+    }
+
+    /** Closes a file; returns {@code problem}, or the failure to close it, with any other one added. */
+    private static IOException closed(FileClose file, IOException problem) {
+        try {
+            file.close();
+            return problem;
+        } catch (IOException e) {
+            if (problem == null) {
+                return e;
+            }
+            problem.addSuppressed(e);
+            return problem;
         }
     }
 
