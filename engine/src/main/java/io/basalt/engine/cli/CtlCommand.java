@@ -88,6 +88,10 @@ public final class CtlCommand {
     private <S extends AbstractBlockingStub<S>, T> int call(HostPort address, Function<Channel, S> stubOf,
                                                            Function<S, T> rpc, Function<T, String> text,
                                                            Function<T, String> jsonText) {
+        if (timeoutSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--timeout is a number of seconds, at least 1, not "
+                    + timeoutSeconds);
+        }
         ManagedChannel channel = NettyChannelBuilder.forAddress(address.host(), address.port()).usePlaintext().build();
         try {
             T answer = rpc.apply(stubOf.apply(channel).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS));

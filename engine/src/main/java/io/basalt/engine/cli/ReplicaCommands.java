@@ -62,10 +62,15 @@ final class ReplicaCommands {
         Path secretFile;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             CreateReplicaRequest.Builder request = CreateReplicaRequest.newBuilder().setName(name).setSizeBytes(size);
             if (secretFile != null) {
-                request.setSecret(ByteString.copyFrom(Files.readAllBytes(secretFile)));
+                try {
+                    request.setSecret(ByteString.copyFrom(Files.readAllBytes(secretFile)));
+                } catch (IOException e) {
+                    throw new ParameterException(spec.commandLine(), "cannot read --secret-file " + secretFile + ": "
+                            + e.getMessage());
+                }
             }
             if (cloneOf != null) {
                 int at = cloneOf.indexOf('@');

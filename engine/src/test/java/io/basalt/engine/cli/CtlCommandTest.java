@@ -110,6 +110,13 @@ class CtlCommandTest {
     }
 
     @Test
+    void aTimeoutBelowOneSecondIsAUsageErrorWithExitTwo() {
+        assertThat(ctl("--target", address, "--timeout", "0", "status")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("--timeout");
+    }
+
+    @Test
     void missingSizeIsAUsageErrorWithExitTwo() {
         assertThat(ctl("--target", address, "resize")).isEqualTo(2);
 

@@ -159,6 +159,15 @@ class PoolCtlCommandTest {
     }
 
     @Test
+    void aSecretFileThatCannotBeReadIsAUsageErrorWithExitTwo() {
+        assertThat(ctl("--pool", address, "replica", "create", "vol-a", "--size", "1Mi", "--secret-file",
+                "/nonexistent/secret")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("cannot read --secret-file /nonexistent/secret").doesNotContain("\tat ");
+        assertThat(pool.replicaNames()).isEmpty();
+    }
+
+    @Test
     void createWithoutSizeOrCloneIsAUsageErrorWithExitTwo() {
         assertThat(ctl("--pool", address, "replica", "create", "vol-a")).isEqualTo(2);
 
