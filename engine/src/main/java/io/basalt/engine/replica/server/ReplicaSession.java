@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * then serves its requests. Small (non-FUA) writes, and small reads the page cache holds, are
  * served on the event loop as they arrive and answered together once the read from the socket is
  * done: they are memory copies, which cost less than the two thread hand-offs a worker would add.
+ * The first write after a mark is not: it persists that the replica changed, with fsyncs, which
+ * would hold up every connection of the loop.
  * A read that would wait for the disk goes to a worker, so that cold reads still run in parallel.
  * The rest (durable writes, flushes, large transfers, snapshots, resizes, checksums) runs on the
  * worker executor, several at a time. Requests run concurrently, so the client orders overlapping
@@ -171,8 +173,8 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     /** The answer to a request served on the event loop, or null when it is for a worker. */
     private Message servedInline(ChannelHandlerContext ctx, Message request) {
         return switch (request) {
-            case Message.Write write when !write.fua() && write.data().readableBytes() <= SMALL_REQUEST_BYTES ->
-                    serve(ctx, write);
+            case Message.Write write when !write.fua() && write.data().readableBytes() <= SMALL_REQUEST_BYTES
+                    && replica.changedSinceMark() -> serve(ctx, write);
             case Message.Read read when read.length() >= 0 && read.length() <= SMALL_REQUEST_BYTES ->
                     cachedRead(ctx, read);
             // a client's probe of a silent connection: busy workers must not make a live pool look dead

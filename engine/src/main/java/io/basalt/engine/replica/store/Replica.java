@@ -119,6 +119,14 @@ public final class Replica {
         return unflushedWritesMayBeLost;
     }
 
+    /**
+     * Whether the replica has persisted that it changed since its last mark: until it has, its next
+     * change persists that first (a metadata write with its fsyncs).
+     */
+    public boolean changedSinceMark() {
+        return manifest.writtenSinceMark();
+    }
+
     /** The highest sequence number written since the replica was opened; -1 before any. */
     public long highestWrittenSequence() {
         return highestWrittenSequence.get();

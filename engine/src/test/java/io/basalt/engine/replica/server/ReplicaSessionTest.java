@@ -171,6 +171,23 @@ class ReplicaSessionTest {
     }
 
     @Test
+    void theFirstWriteSinceTheMarkIsServedByAWorkerAndTheNextOnTheEventLoop() {
+        authenticate();
+
+        channel.writeInbound(new Frame(5, new Message.Write(0, 1, 0, false, Unpooled.wrappedBuffer(new byte[4096]))));
+        assertThat(storeCalls).hasSize(1);
+        storeCalls.poll().run();
+        channel.runPendingTasks();
+        channel.writeInbound(new Frame(6, new Message.Write(4096, 2, 0, false,
+                Unpooled.wrappedBuffer(new byte[4096]))));
+        channel.flushOutbound();
+
+        assertThat(storeCalls).isEmpty();
+        assertThat(answer()).usingRecursiveComparison().isEqualTo(new Frame(5, new Message.Done()));
+        assertThat(answer()).usingRecursiveComparison().isEqualTo(new Frame(6, new Message.Done()));
+    }
+
+    @Test
     void aPingIsAnsweredAtOnceWithoutWaitingForAStoreCall() {
         authenticate();
 
