@@ -1,5 +1,7 @@
 package io.basalt.engine.replica.store;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.sun.nio.file.ExtendedOpenOption;
 import io.basalt.engine.block.NativeFile;
 import java.io.IOException;
@@ -9,6 +11,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes to a data file around the page cache (O_DIRECT), for bulk data that nobody reads soon: a
@@ -22,6 +26,8 @@ import java.nio.file.StandardOpenOption;
  * in the file, {@link #write} declines and the caller writes through the page cache.
  */
 final class UncachedWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UncachedWriter.class);
 
     /**
      * The least data written around the page cache: each direct write waits for the disk, which
@@ -58,7 +64,10 @@ final class UncachedWriter implements AutoCloseable {
         try {
             channel = FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
         } catch (UnsupportedOperationException | IOException e) {
-            return null; // EINVAL from open: this filesystem has no direct I/O
+            // EINVAL where the filesystem has no direct I/O; anything else is said, as the layer keeps the answer
+            LOG.info("data file not opened for direct writes; copies into it go through the page cache: {} {}",
+                    kv("file", path.toString()), kv("reason", e.toString()));
+            return null;
         }
         return new UncachedWriter(channel, file, (int) blockSize);
     }
