@@ -33,7 +33,9 @@ import net.jqwik.api.statistics.Statistics;
 class ReplicaPoolModelTest {
 
     private static final int SECTOR = 512;
-    private static final int INITIAL_BLOCKS = 8;
+    /** Large enough for uncached writes past {@link UncachedWriter#MIN_BYTES}, which take the direct I/O path. */
+    private static final int INITIAL_BLOCKS = 48;
+    private static final int DIRECT_BLOCKS = UncachedWriter.MIN_BYTES / Blocks.SIZE;
 
     sealed interface Op permits Write, Unmap, Snapshot, DeleteSnapshot, Clone, DeleteReplica, Resize, Reopen,
             CrashDuring {
@@ -80,6 +82,8 @@ class ReplicaPoolModelTest {
         } finally {
             Layer.deleteDirectory(directory);
         }
+        Statistics.label("uncached write").coverage(coverage -> coverage.check("long enough for direct I/O")
+                .count(count -> count > 0));
     }
 
     @Provide
@@ -90,8 +94,10 @@ class ReplicaPoolModelTest {
         Arbitrary<Integer> seed = Arbitraries.integers().between(1, 250);
         Arbitrary<Op> write = Combinators.combine(index, sector, sectors, seed)
                 .as((replica, first, count, data) -> new Write(replica, first, count, data, false));
-        Arbitrary<Op> uncachedWrite = Combinators.combine(index, Arbitraries.integers().between(0, INITIAL_BLOCKS * 2),
-                Arbitraries.integers().between(1, 3), seed)
+        // starting early enough in the replica for the longest ones to take the direct I/O path
+        Arbitrary<Op> uncachedWrite = Combinators.combine(index,
+                Arbitraries.integers().between(0, INITIAL_BLOCKS - DIRECT_BLOCKS),
+                Arbitraries.integers().between(1, DIRECT_BLOCKS + 8), seed)
                 .as((replica, block, blocks, data) -> new Write(replica, block * 8, blocks * 8, data, true));
         Arbitrary<Op> unmap = Combinators.combine(index, sector, Arbitraries.integers().between(1, 8 * 8))
                 .as(Unmap::new);
@@ -193,6 +199,8 @@ class ReplicaPoolModelTest {
                     Range range = range(name, sector, sectors);
                     ByteBuffer data = ByteBuffer.wrap(data(seed, range.length));
                     if (uncached) {
+                        Statistics.label("uncached write").collect(range.length >= UncachedWriter.MIN_BYTES
+                                ? "long enough for direct I/O" : "short: through the page cache");
                         pool.replica(name).writeUncached(range.offset, data, seed);
                     } else {
                         pool.replica(name).write(range.offset, data, seed);
