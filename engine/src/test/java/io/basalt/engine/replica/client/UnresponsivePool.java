@@ -1,11 +1,8 @@
 package io.basalt.engine.replica.client;
 
 import io.basalt.engine.replica.protocol.Frame;
-import io.basalt.engine.replica.protocol.FrameCodec;
+import io.basalt.engine.replica.protocol.FrameBytes;
 import io.basalt.engine.replica.protocol.Message;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -34,14 +31,14 @@ final class UnresponsivePool implements AutoCloseable {
     void acceptAndWelcome() throws IOException {
         connection = listener.accept();
         OutputStream out = connection.getOutputStream();
-        out.write(encode(new Frame(0, new Message.Challenge(new byte[32]))));
-        out.write(encode(new Frame(1, new Message.Welcome(1 << 20, 0, 0, 0, 0, false))));
+        out.write(FrameBytes.of(new Frame(0, new Message.Challenge(new byte[32]))));
+        out.write(FrameBytes.of(new Frame(1, new Message.Welcome(1 << 20, 0, 0, 0, 0, false))));
         out.flush();
     }
 
     /** Sends {@code frame} (without data of its own) to the client. */
     void answer(Frame frame) throws IOException {
-        connection.getOutputStream().write(encode(frame));
+        connection.getOutputStream().write(FrameBytes.of(frame));
         connection.getOutputStream().flush();
     }
 
@@ -55,16 +52,5 @@ final class UnresponsivePool implements AutoCloseable {
             connection.close();
         }
         listener.close();
-    }
-
-    private static byte[] encode(Frame frame) {
-        EmbeddedChannel channel = new EmbeddedChannel(new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_BYTES));
-        channel.writeOutbound(frame);
-        ByteBuf bytes = channel.readOutbound();
-        try {
-            return ByteBufUtil.getBytes(bytes);
-        } finally {
-            bytes.release();
-        }
     }
 }

@@ -1,14 +1,12 @@
 package io.basalt.engine.replica.server;
 
 import io.basalt.engine.replica.protocol.Frame;
+import io.basalt.engine.replica.protocol.FrameBytes;
 import io.basalt.engine.replica.protocol.FrameCodec;
 import io.basalt.engine.replica.protocol.Message;
 import io.basalt.engine.replica.protocol.VolumeProof;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -42,15 +40,7 @@ final class RawReplicaConnection implements AutoCloseable {
     }
 
     void send(Frame... frames) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (Frame frame : frames) {
-            codec.writeOutbound(frame);
-            for (ByteBuf encoded = codec.readOutbound(); encoded != null; encoded = codec.readOutbound()) {
-                bytes.write(ByteBufUtil.getBytes(encoded));
-                encoded.release();
-            }
-        }
-        socket.getOutputStream().write(bytes.toByteArray());
+        socket.getOutputStream().write(FrameBytes.of(frames));
         socket.getOutputStream().flush();
     }
 
