@@ -48,17 +48,24 @@ public final class FreePort {
         }
     }
 
+    /** A port the kernel picks, never one handed out before: it may pick a port again once it is closed. */
     private static int anyFree() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on the loopback address", e);
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port on the loopback address", e);
+            }
         }
+        throw new IllegalStateException("the kernel offered only loopback ports handed out already");
     }
 
     private static int ephemeralRangeStart() {
         try {
-            return Integer.parseInt(Files.readString(EPHEMERAL_RANGE).trim().split("\\s+")[0]);
+            // by lines: Files.readString trusts the file's size, and a /proc file may report 1 byte
+            return Integer.parseInt(Files.readAllLines(EPHEMERAL_RANGE).getFirst().trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException unknown) {
             return 32_768; // Linux's default
         }
