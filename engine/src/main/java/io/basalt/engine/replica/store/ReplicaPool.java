@@ -555,11 +555,20 @@ public final class ReplicaPool implements AutoCloseable {
                 continue;
             }
             List<Layer> children = childrenOf(layer, live);
-            if (children.size() == 1 && children.getFirst().owner().equals(layer.owner())) {
+            if (children.size() == 1 && children.getFirst().owner().equals(layer.owner())
+                    && !headOfFailedReplica(children.getFirst())) {
                 return layer;
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code layer} is the head of a replica that failed. Its map in memory may name blocks
+     * whose data a failed fsync lost, so a merge, which persists that map, waits for the reopen.
+     */
+    private boolean headOfFailedReplica(Layer layer) {
+        return replicas.values().stream().anyMatch(replica -> replica.head() == layer && !replica.healthy());
     }
 
     private List<Layer> childrenOf(Layer parent, Set<String> live) {

@@ -310,6 +310,28 @@ class RecoveryTest {
     }
 
     @Test
+    void aMergeIntoTheHeadOfAReplicaWhoseFlushFailedWaitsUntilThePoolIsReopened() throws Exception {
+        ReplicaPool crashed = ReplicaPool.open(directory);
+        Replica origin = crashed.create("origin", SIZE);
+        origin.write(0, buffer(filled(1, BLOCK)), 1);
+        origin.snapshot("s1");
+        crashed.clone("origin", "s1", "clone");
+        origin.deleteSnapshot("s1");
+        origin.write(0, buffer(filled(2, BLOCK)), 2);
+        origin.fail(new IOException("simulated failed fsync"));
+
+        crashed.delete("clone");
+        crashed.abandon();
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            assertThat(pool.replica("origin").read(0, BLOCK))
+                    .as("the write after the last good flush is not made durable by the merge")
+                    .isEqualTo(filled(1, BLOCK));
+            assertThat(layerDirectories()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void afterAFailedMetadataWriteTheReplicaRefusesIoUntilThePoolIsReopened() throws Exception {
         try (ReplicaPool pool = ReplicaPool.open(directory)) {
             pool.create("origin", SIZE);
