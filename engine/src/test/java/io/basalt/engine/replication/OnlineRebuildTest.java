@@ -4,10 +4,12 @@ import static io.basalt.engine.replication.LoopbackVolume.pattern;
 import static io.basalt.engine.replication.LoopbackVolume.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.basalt.engine.replica.protocol.Message;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -36,6 +38,57 @@ class OnlineRebuildTest {
         volume.pool(2).pool().replica(LoopbackVolume.VOLUME).write(0, ByteBuffer.wrap(pattern((int) SIZE, 2)), 0);
 
         device.addReplica(volume.endpoint(2));
+        changeWhileReplicaTwoRebuilds(device, expected);
+        device.flush().get(30, TimeUnit.SECONDS);
+
+        assertThat(device.status().health()).isEqualTo(VolumeStatus.Health.HEALTHY);
+        for (int i = 0; i < 3; i++) {
+            assertThat(Arrays.mismatch(volume.content(i), expected)).as("first difference on replica %d", i)
+                    .isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aRebuiltReplicaFlushesTheChangesItTookWhileCopyingBeforeItCountsAsHealthy() throws Exception {
+        // no marks: their flushes would hide whether the promotion flushes
+        ReplicatedBlockDevice device = volume.openOnPools(2, ReplicationSettings.defaults(2)
+                .withRebuildBytesPerSecond(8L << 20).withMarkInterval(Duration.ofHours(1)));
+        byte[] expected = pattern((int) SIZE, 1);
+        write(device, 0, expected);
+        WriteHoldingProxy proxy = volume.writeHoldingProxy(2);
+
+        device.addReplica(proxy.endpoint(LoopbackVolume.VOLUME));
+        changeWhileReplicaTwoRebuilds(device, expected);
+
+        List<Class<? extends Message>> passed = proxy.passedToPool();
+        int promotion = passed.lastIndexOf(Message.SetEpoch.class);
+        List<Class<? extends Message>> beforePromotion = passed.subList(0, promotion);
+        int lastChange = Math.max(beforePromotion.lastIndexOf(Message.Write.class),
+                beforePromotion.lastIndexOf(Message.Unmap.class));
+        assertThat(lastChange).as("changes reached the replica while it rebuilt").isPositive();
+        assertThat(passed.subList(lastChange, promotion)).as("frames from its last change to the epoch that made it healthy")
+                .contains(Message.Flush.class);
+    }
+
+    @Test
+    void aReplicaWhosePoolProcessRestartedCopiesOnlyWhatWasWrittenWhileItWasAway() throws Exception {
+        RebuildProgress rebuild = rebuildAfterPoolTwoReturns(false);
+
+        assertThat(rebuild.delta()).isTrue();
+    }
+
+    @Test
+    void aReplicaWhoseMachineRestartedWithWritesNotYetFlushedIsRebuiltInFull() throws Exception {
+        RebuildProgress rebuild = rebuildAfterPoolTwoReturns(true);
+
+        assertThat(rebuild.delta()).isFalse();
+    }
+
+    /**
+     * Writes and unmaps at random, {@value #IN_FLIGHT} at a time, until replica 2 is no longer
+     * rebuilding and at least 500 changes were made; {@code expected} follows the changes.
+     */
+    private static void changeWhileReplicaTwoRebuilds(ReplicatedBlockDevice device, byte[] expected) throws Exception {
         Random random = new Random(3);
         Semaphore slots = new Semaphore(IN_FLIGHT);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -62,28 +115,7 @@ class OnlineRebuildTest {
             changes++;
         }
         slots.acquire(IN_FLIGHT);
-        device.flush().get(30, TimeUnit.SECONDS);
-
         assertThat(failure.get()).isNull();
-        assertThat(device.status().health()).isEqualTo(VolumeStatus.Health.HEALTHY);
-        for (int i = 0; i < 3; i++) {
-            assertThat(Arrays.mismatch(volume.content(i), expected)).as("first difference on replica %d", i)
-                    .isEqualTo(-1);
-        }
-    }
-
-    @Test
-    void aReplicaWhosePoolProcessRestartedCopiesOnlyWhatWasWrittenWhileItWasAway() throws Exception {
-        RebuildProgress rebuild = rebuildAfterPoolTwoReturns(false);
-
-        assertThat(rebuild.delta()).isTrue();
-    }
-
-    @Test
-    void aReplicaWhoseMachineRestartedWithWritesNotYetFlushedIsRebuiltInFull() throws Exception {
-        RebuildProgress rebuild = rebuildAfterPoolTwoReturns(true);
-
-        assertThat(rebuild.delta()).isFalse();
     }
 
     /** Pool 2 goes away just after a write no mark covers, misses another and returns. */

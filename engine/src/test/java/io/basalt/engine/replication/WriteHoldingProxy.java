@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * A replica protocol proxy on loopback in front of a pool, which passes frames on one by one and,
  * when the test says so, keeps the writes the target sends from the pool (a replica that lags),
  * later to pass them on or to answer them with a failure (a pool that cannot write, say for lack
- * of space), while the connection stays up.
+ * of space), while the connection stays up. It notes the kind of each frame it passes on.
  */
 final class WriteHoldingProxy implements AutoCloseable {
 
@@ -38,6 +38,7 @@ final class WriteHoldingProxy implements AutoCloseable {
     private final InetSocketAddress pool;
     private final Channel listener;
     private final List<HeldWrite> held = new CopyOnWriteArrayList<>();
+    private final List<Class<? extends Message>> passed = new CopyOnWriteArrayList<>();
     private volatile boolean holding;
 
     WriteHoldingProxy(InetSocketAddress pool) throws InterruptedException {
@@ -63,6 +64,11 @@ final class WriteHoldingProxy implements AutoCloseable {
         holding = true;
     }
 
+    /** The kinds of the frames passed on to the pool so far, in the order the pool got them. */
+    List<Class<? extends Message>> passedToPool() {
+        return List.copyOf(passed);
+    }
+
     /** How many writes are held. */
     int heldWrites() {
         return held.size();
@@ -85,11 +91,16 @@ final class WriteHoldingProxy implements AutoCloseable {
         holding = false;
         for (HeldWrite write : takeHeld()) {
             if (write.toPool().isActive()) {
-                write.toPool().writeAndFlush(write.frame());
+                passOn(write.toPool(), write.frame());
             } else {
                 write.frame().release();
             }
         }
+    }
+
+    private void passOn(Channel toPool, Frame frame) {
+        passed.add(frame.message().getClass());
+        toPool.writeAndFlush(frame);
     }
 
     private List<HeldWrite> takeHeld() {
@@ -147,7 +158,7 @@ final class WriteHoldingProxy implements AutoCloseable {
                 held.add(new HeldWrite(target, toPool, frame));
                 return;
             }
-            toPool.writeAndFlush(frame);
+            passOn(toPool, frame);
         }
 
         @Override
