@@ -15,6 +15,7 @@ final class Member {
     private final ConcurrentHashMap<Long, Long> outstandingSince = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
     private final AtomicLong missedWrites = new AtomicLong();
+    private final ResponseTime responseTime = new ResponseTime();
     private MemberMode mode = MemberMode.OFFLINE;
     private String reason = "not connected yet";
     private ReplicaClient client;
@@ -117,7 +118,16 @@ final class Member {
     }
 
     void answered(long id) {
-        outstandingSince.remove(id);
+        Long since = outstandingSince.remove(id);
+        if (since != null) {
+            long now = System.nanoTime();
+            responseTime.answered(now - since, now);
+        }
+    }
+
+    /** Its smoothed response time as of {@code nowNanos}, in nanoseconds; 0 before any answer. */
+    double responseNanos(long nowNanos) {
+        return responseTime.at(nowNanos);
     }
 
     int outstanding() {

@@ -6,7 +6,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -14,11 +13,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads from healthy replicas only, spread by fewest requests outstanding (round robin among
- * equals), and only from a replica that already holds every earlier write to the range; while an
- * opening reconciles the replicas, reads wait for it. A failed read is retried on another healthy
- * replica; the failing one leaves the write set.
+ * equals) while sparing a replica that answers much more slowly than the others, and only from a
+ * replica that already holds every earlier write to the range; while an opening reconciles the
+ * replicas, reads wait for it. A failed read is retried on another healthy replica; the failing
+ * one leaves the write set.
  */
 final class ReadPath {
+
+    /** How many times slower than the fastest replica a replica must be to be spared reads. */
+    private static final double SLOW_FACTOR = 4;
+    /** Response times below this count as equally fast whatever their ratio: small gaps are noise. */
+    private static final double NOTICEABLE_NANOS = 10e6;
 
     private final WriteSet writeSet;
     private final AtomicInteger turn = new AtomicInteger();
@@ -51,6 +56,36 @@ final class ReadPath {
         });
     }
 
+    /**
+     * The replica with the fewest requests outstanding, in turn among equals. A replica much slower
+     * than the fastest one counts each of its requests as many times over as it is slower, so that
+     * it gets reads only when the others are that much busier.
+     */
+    private Member leastLoaded(List<Member> current) {
+        long now = System.nanoTime();
+        double[] response = new double[current.size()];
+        double fastest = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < response.length; i++) {
+            response[i] = current.get(i).responseNanos(now);
+            fastest = Math.min(fastest, response[i]);
+        }
+        double reference = Math.max(fastest, NOTICEABLE_NANOS / SLOW_FACTOR);
+        int start = Math.floorMod(turn.getAndIncrement(), current.size());
+        Member chosen = null;
+        double chosenLoad = Double.POSITIVE_INFINITY;
+        for (int turnOffset = 0; turnOffset < response.length; turnOffset++) {
+            int i = (start + turnOffset) % response.length;
+            Member member = current.get(i);
+            double slowness = response[i] / reference;
+            double load = (member.outstanding() + 1) * (slowness > SLOW_FACTOR ? slowness : 1);
+            if (load < chosenLoad) {
+                chosen = member;
+                chosenLoad = load;
+            }
+        }
+        return chosen;
+    }
+
     private CompletableFuture<ByteBuf> readPart(long offset, int length, int attemptsLeft) {
         Member chosen;
         ReplicaClient client = null;
@@ -72,10 +107,7 @@ final class ReadPath {
                 wait = CompletableFuture.allOf(overlapping.stream().map(op -> op.allDone)
                         .toArray(CompletableFuture[]::new));
             } else {
-                int start = Math.floorMod(turn.getAndIncrement(), current.size());
-                List<Member> rotated = new ArrayList<>(current.subList(start, current.size()));
-                rotated.addAll(current.subList(0, start));
-                chosen = rotated.stream().min(Comparator.comparingInt(Member::outstanding)).orElseThrow();
+                chosen = leastLoaded(current);
                 client = chosen.client();
             }
         }

@@ -13,7 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Where reads go: spread over the healthy replicas, never to one that is still rebuilding. */
+/**
+ * Where reads go: spread over the healthy replicas, sparing one much slower than the others, never
+ * to one that is still rebuilding.
+ */
 class ReplicatedReadsTest {
 
     private static final long SIZE = 16L << 20;
@@ -22,27 +25,49 @@ class ReplicatedReadsTest {
     @RegisterExtension
     final LoopbackVolume volume = new LoopbackVolume(3, SIZE);
 
+    private final List<DelayingProxy> proxies = new ArrayList<>();
+    private final byte[] data = pattern(READ_BYTES, 1);
+
     @Test
     void readsAreSpreadOverEveryHealthyReplica() throws Exception {
-        List<DelayingProxy> proxies = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            proxies.add(volume.proxy(i));
-        }
-        ReplicatedBlockDevice device = volume.open(proxies.stream().map(p -> p.endpoint(LoopbackVolume.VOLUME))
-                .toList(), ReplicationSettings.defaults(2));
-        byte[] data = pattern(READ_BYTES, 1);
-        write(device, 0, data);
+        ReplicatedBlockDevice device = openThroughProxies();
         long[] before = proxies.stream().mapToLong(DelayingProxy::bytesFromPool).toArray();
 
-        int reads = 60;
-        for (int i = 0; i < reads; i++) {
-            assertThat(read(device, 0, READ_BYTES)).isEqualTo(data);
-        }
+        readOneAfterAnother(device, 60);
 
         for (int i = 0; i < 3; i++) {
             assertThat(proxies.get(i).bytesFromPool() - before[i]).as("bytes read from replica %d", i)
-                    .isGreaterThanOrEqualTo((long) reads * READ_BYTES / 4);
+                    .isGreaterThanOrEqualTo(60L * READ_BYTES / 4);
         }
+    }
+
+    @Test
+    void aReplicaMuchSlowerThanTheOthersIsSparedReads() throws Exception {
+        ReplicatedBlockDevice device = openThroughProxies();
+        DelayingProxy slow = proxies.get(2);
+        slow.delay(Duration.ofMillis(100));
+        long before = slow.bytesFromPool();
+
+        readOneAfterAnother(device, 60);
+
+        assertThat(slow.bytesFromPool() - before).as("bytes read from the slow replica")
+                .isLessThan(2L * READ_BYTES);
+    }
+
+    @Test
+    void aSlowReplicaIsReadFromAgainOnceItIsFastAgain() throws Exception {
+        ReplicatedBlockDevice device = openThroughProxies();
+        DelayingProxy slow = proxies.get(2);
+        slow.delay(Duration.ofMillis(100));
+        readOneAfterAnother(device, 30);
+
+        slow.delay(Duration.ZERO);
+        long before = slow.bytesFromPool();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            readOneAfterAnother(device, 10);
+            return slow.bytesFromPool() - before >= READ_BYTES;
+        });
     }
 
     @Test
@@ -70,5 +95,22 @@ class ReplicatedReadsTest {
         }
         assertThat(passesWhileRebuilding).as("passes over the volume while it rebuilt").isPositive();
         await().atMost(Duration.ofSeconds(30)).until(() -> device.status().health() == VolumeStatus.Health.HEALTHY);
+    }
+
+    /** Opens the volume on the three pools, each reached through a proxy, and writes {@link #data} at 0. */
+    private ReplicatedBlockDevice openThroughProxies() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            proxies.add(volume.proxy(i));
+        }
+        ReplicatedBlockDevice device = volume.open(proxies.stream().map(p -> p.endpoint(LoopbackVolume.VOLUME))
+                .toList(), ReplicationSettings.defaults(2));
+        write(device, 0, data);
+        return device;
+    }
+
+    private void readOneAfterAnother(ReplicatedBlockDevice device, int reads) throws Exception {
+        for (int i = 0; i < reads; i++) {
+            assertThat(read(device, 0, READ_BYTES)).isEqualTo(data);
+        }
     }
 }
