@@ -117,9 +117,13 @@ final class Member {
         return id;
     }
 
-    void answered(long id) {
+    /**
+     * Ends request {@code id}. With {@code timed}, its time counts towards the replica's response
+     * time; a flush's does not, as it waits for the disk to take whatever was written before it.
+     */
+    void answered(long id, boolean timed) {
         Long since = outstandingSince.remove(id);
-        if (since != null) {
+        if (since != null && timed) {
             long now = System.nanoTime();
             responseTime.answered(now - since, now);
         }

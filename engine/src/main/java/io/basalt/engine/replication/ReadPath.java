@@ -117,7 +117,7 @@ final class ReadPath {
         ReplicaClient reader = client;
         long id = chosen.sent();
         return reader.readBuffer(offset, length).handle((data, failure) -> {
-            chosen.answered(id);
+            chosen.answered(id, true);
             if (failure == null) {
                 return CompletableFuture.completedFuture(data);
             }

@@ -105,7 +105,7 @@ final class WritePipeline {
                 ReplicaClient client = member.client();
                 CompletableFuture<Void> before = CompletableFuture.allOf(earlier.stream()
                         .map(op -> op.doneOn(member)).toArray(CompletableFuture[]::new));
-                sends.add(() -> after(before, () -> tracked(member, client, () -> client.flush(epoch, mark)))
+                sends.add(() -> after(before, () -> tracked(member, client, false, () -> client.flush(epoch, mark)))
                         .whenComplete((ok, failure) -> {
                             if (failure == null && durable.incrementAndGet() == healthy.size()) {
                                 writeSet.flushedEverywhere(point, mark);
@@ -165,7 +165,7 @@ final class WritePipeline {
                 boolean counts = member.mode() == MemberMode.HEALTHY;
                 CompletableFuture<Void> before = registered.earlierDoneOn(member);
                 ByteBuf payload = payloadFor(data);
-                sends.add(() -> after(before, () -> tracked(member, client,
+                sends.add(() -> after(before, () -> tracked(member, client, true,
                                 () -> send.to(client, payload, sequence, epoch)))
                         .whenComplete((ok, failure) -> answered(member, client, registered.op(), quorum, counts,
                                 failure)));
@@ -198,8 +198,11 @@ final class WritePipeline {
         return before.isDone() ? send.get() : before.thenCompose(ready -> send.get());
     }
 
-    /** Counts the request as outstanding on the member while it runs, and takes a lagging member out. */
-    private CompletableFuture<Void> tracked(Member member, ReplicaClient client,
+    /**
+     * Counts the request as outstanding on the member while it runs (and, when {@code timed}, its
+     * time in the member's response time), and takes a lagging member out.
+     */
+    private CompletableFuture<Void> tracked(Member member, ReplicaClient client, boolean timed,
             Supplier<CompletableFuture<Void>> request) {
         long id = member.sent();
         if (member.outstanding() > settings.maxOutstanding()) {
@@ -212,7 +215,7 @@ final class WritePipeline {
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        return answer.whenComplete((ok, failure) -> member.answered(id));
+        return answer.whenComplete((ok, failure) -> member.answered(id, timed));
     }
 
     /**
