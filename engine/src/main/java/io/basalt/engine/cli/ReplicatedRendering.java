@@ -12,7 +12,6 @@ import io.basalt.engine.management.v1.ReplicaMode;
 import io.basalt.engine.management.v1.ReplicaStatus;
 import io.basalt.engine.management.v1.ReplicaWithoutSnapshot;
 import io.basalt.engine.management.v1.ReplicatedBackend;
-import io.basalt.engine.management.v1.ReplicaWithoutSnapshot;
 import io.basalt.engine.management.v1.SnapshotVolumeResponse;
 import java.time.Instant;
 import java.util.Locale;
@@ -20,11 +19,11 @@ import java.util.stream.Collectors;
 
 /**
  * How {@code ctl --target} shows a replicated volume: its replicas as a table (mode, epoch, lag,
- * rebuild progress) for people, and the same as JSON for scripts.
+ * response time, rebuild progress) for people, and the same as JSON for scripts.
  */
 final class ReplicatedRendering {
 
-    private static final String ROW = "  %-24s %-21s %-10s %6s %8s  %-28s %s%n";
+    private static final String ROW = "  %-24s %-21s %-10s %6s %8s %10s  %-28s %s%n";
 
     private ReplicatedRendering() {
     }
@@ -36,7 +35,8 @@ final class ReplicatedRendering {
                 + backend.getSequence());
         line(out, "Replicas", Integer.toString(backend.getReplicasCount()));
         if (backend.getReplicasCount() > 0) {
-            out.append(String.format(Locale.ROOT, ROW, "NAME", "ADDRESS", "MODE", "EPOCH", "LAG", "REBUILD", "REASON"));
+            out.append(String.format(Locale.ROOT, ROW, "NAME", "ADDRESS", "MODE", "EPOCH", "LAG", "RESPONSE",
+                    "REBUILD", "REASON"));
             backend.getReplicasList().forEach(replica -> out.append(row(replica)));
             backend.getReplicasList().stream().filter(ReplicaStatus::hasLastRebuild).forEach(replica ->
                     line(out, "Last rebuild", replica.getName() + "@" + replica.getAddress() + ": "
@@ -98,8 +98,16 @@ final class ReplicatedRendering {
 
     private static String row(ReplicaStatus replica) {
         return String.format(Locale.ROOT, ROW, replica.getName(), replica.getAddress(), mode(replica.getMode()),
-                replica.getEpoch(), replica.getLag(), replica.hasRebuild() ? progress(replica.getRebuild()) : "-",
-                replica.getReason());
+                replica.getEpoch(), replica.getLag(), String.format(Locale.ROOT, "%.1f ms", replica.getResponseMillis()),
+                replica.hasRebuild() ? progress(replica.getRebuild()) : "-", reason(replica));
+    }
+
+    private static String reason(ReplicaStatus replica) {
+        if (!replica.getReadsSpared()) {
+            return replica.getReason();
+        }
+        String spared = "reads spared: much slower than the others";
+        return replica.getReason().isEmpty() ? spared : replica.getReason() + "; " + spared;
     }
 
     /** For example {@code 37% of 64.0 MiB (delta)}: how far the rebuild is through what it has to look at. */
@@ -123,7 +131,9 @@ final class ReplicatedRendering {
                 .put("mode", mode(replica.getMode()))
                 .put("reason", replica.getReason())
                 .put("lag", replica.getLag())
-                .put("epoch", replica.getEpoch());
+                .put("epoch", replica.getEpoch())
+                .put("responseMillis", replica.getResponseMillis())
+                .put("readsSpared", replica.getReadsSpared());
         if (replica.hasRebuild()) {
             progressNode(node.putObject("rebuild"), replica.getRebuild());
         }

@@ -44,7 +44,9 @@ final class ReplicatedStatus {
                 })
                 .setReason(replica.reason())
                 .setLag(replica.lag())
-                .setEpoch(Math.max(0, replica.epoch()));
+                .setEpoch(Math.max(0, replica.epoch()))
+                .setResponseMillis(replica.responseMillis())
+                .setReadsSpared(replica.readsSpared());
         if (replica.rebuild() != null) {
             status.setRebuild(progress(replica.rebuild()));
         }

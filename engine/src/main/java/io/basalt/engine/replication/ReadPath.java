@@ -57,10 +57,16 @@ final class ReadPath {
     }
 
     /**
-     * The replica with the fewest requests outstanding, in turn among equals. A replica much slower
-     * than the fastest one counts each of its requests as many times over as it is slower, so that
-     * it gets reads only when the others are that much busier.
+     * How many times over a request to a replica that answers in {@code responseNanos} counts, when
+     * the fastest one answers in {@code fastestNanos}: once, unless the replica is much slower; then
+     * as many times as it is slower, so that it gets reads only when the others are that much busier.
      */
+    static double readWeight(double responseNanos, double fastestNanos) {
+        double slowness = responseNanos / Math.max(fastestNanos, NOTICEABLE_NANOS / SLOW_FACTOR);
+        return slowness > SLOW_FACTOR ? slowness : 1;
+    }
+
+    /** The replica with the fewest requests outstanding, each weighed by {@link #readWeight}; in turn among equals. */
     private Member leastLoaded(List<Member> current) {
         long now = System.nanoTime();
         double[] response = new double[current.size()];
@@ -69,15 +75,13 @@ final class ReadPath {
             response[i] = current.get(i).responseNanos(now);
             fastest = Math.min(fastest, response[i]);
         }
-        double reference = Math.max(fastest, NOTICEABLE_NANOS / SLOW_FACTOR);
         int start = Math.floorMod(turn.getAndIncrement(), current.size());
         Member chosen = null;
         double chosenLoad = Double.POSITIVE_INFINITY;
         for (int turnOffset = 0; turnOffset < response.length; turnOffset++) {
             int i = (start + turnOffset) % response.length;
             Member member = current.get(i);
-            double slowness = response[i] / reference;
-            double load = (member.outstanding() + 1) * (slowness > SLOW_FACTOR ? slowness : 1);
+            double load = (member.outstanding() + 1) * readWeight(response[i], fastest);
             if (load < chosenLoad) {
                 chosen = member;
                 chosenLoad = load;

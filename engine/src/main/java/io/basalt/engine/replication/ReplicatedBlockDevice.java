@@ -372,7 +372,7 @@ public final class ReplicatedBlockDevice implements BlockDevice {
         LOG.info("replica removed: {} {}", kv("volume", writeSet.volume()), kv("replica", found.toString()));
     }
 
-    /** Health, epoch and every replica's mode, lag and rebuild. */
+    /** Health, epoch and every replica's mode, lag, rebuild and response time. */
     public VolumeStatus status() {
         synchronized (writeSet) {
             List<VolumeStatus.Replica> replicas = writeSet.members().stream().map(this::describe).toList();
@@ -392,6 +392,11 @@ public final class ReplicatedBlockDevice implements BlockDevice {
                 health = VolumeStatus.Health.DEGRADED;
                 reason = writeSet.unavailableReason();
             }
+            List<String> spared = replicas.stream().filter(VolumeStatus.Replica::readsSpared)
+                    .map(replica -> replica.endpoint().toString()).toList();
+            if (!spared.isEmpty()) {
+                reason += "; reads spare " + String.join(", ", spared) + ", much slower than the others";
+            }
             return new VolumeStatus(writeSet.volume(), health, reason, settings.consistencyFactor(), writeSet.epoch(),
                     writeSet.sequence(), size(), replicas);
         }
@@ -399,9 +404,13 @@ public final class ReplicatedBlockDevice implements BlockDevice {
 
     private VolumeStatus.Replica describe(Member member) {
         long lag = member.inWriteSet() ? member.outstanding() : member.missedWrites();
+        long now = System.nanoTime();
+        double response = member.responseNanos(now);
+        double fastest = writeSet.healthy().stream().mapToDouble(healthy -> healthy.responseNanos(now)).min().orElse(0);
         return new VolumeStatus.Replica(member.endpoint(), member.mode(), member.reason(), lag,
                 member.persistedEpoch(), member.mode() == MemberMode.REBUILDING ? member.rebuild() : null,
-                member.lastRebuild());
+                member.lastRebuild(), response / 1e6,
+                member.mode() == MemberMode.HEALTHY && ReadPath.readWeight(response, fastest) > 1);
     }
 
     @Override

@@ -2,13 +2,14 @@ package io.basalt.engine.replication;
 
 /**
  * A replica's smoothed response time, which steers reads away from a replica much slower than the
- * others. Each answer moves it a quarter of the way to its own time. Without answers it halves
- * every second, so that a replica which was slow is tried again now and then instead of being
- * shunned for good (one that takes writes is measured by their answers all the time).
+ * others. Each answer moves it a tenth of the way to its own time, so that it takes a run of slow
+ * answers, not one, to make a replica look slow. Without answers it halves every second, so that
+ * a replica which was slow is tried again now and then instead of being shunned for good (one that
+ * takes writes is measured by their answers all the time).
  */
 final class ResponseTime {
 
-    private static final double WEIGHT = 0.25;
+    private static final double WEIGHT = 0.1;
     private static final double HALF_LIFE_NANOS = 1e9;
 
     private double smoothedNanos;

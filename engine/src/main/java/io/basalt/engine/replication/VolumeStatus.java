@@ -10,9 +10,11 @@ public record VolumeStatus(String volume, Health health, String reason, int cons
 
     /**
      * One replica: its mode and why, writes it has not acknowledged yet, its epoch, its rebuild if
-     * one runs, and the last one that finished (null when none did since the target started).
+     * one runs, the last one that finished (null when none did since the target started), its
+     * smoothed response time, and whether reads spare it for being much slower than the others.
      */
     public record Replica(ReplicaEndpoint endpoint, MemberMode mode, String reason, long lag, long epoch,
-                          RebuildProgress rebuild, RebuildProgress lastRebuild) {
+                          RebuildProgress rebuild, RebuildProgress lastRebuild, double responseMillis,
+                          boolean readsSpared) {
     }
 }

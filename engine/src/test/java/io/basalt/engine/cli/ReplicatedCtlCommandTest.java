@@ -66,7 +66,10 @@ class ReplicatedCtlCommandTest {
         return commandLine.execute(all);
     }
 
-    /** Three replicas: one healthy after a delta rebuild of 8 MiB, one rebuilding a quarter of a 64 MiB delta, one offline. */
+    /**
+     * Three replicas: one healthy after a delta rebuild of 8 MiB but slow enough for reads to spare it,
+     * one rebuilding a quarter of a 64 MiB delta, one offline.
+     */
     private static TargetStatusResponse degradedVolume() {
         return TargetStatusResponse.newBuilder()
                 .setIqn("iqn.2026-01.io.basalt:vol1")
@@ -78,7 +81,8 @@ class ReplicatedCtlCommandTest {
                         .setVolume("vol1").setReplicationFactor(3).setConsistencyFactor(2)
                         .setEpoch(7).setSequence(123456)
                         .addReplicas(ReplicaStatus.newBuilder().setName("vol1").setAddress("10.0.0.1:9700")
-                                .setMode(ReplicaMode.REPLICA_HEALTHY).setEpoch(7)
+                                .setMode(ReplicaMode.REPLICA_HEALTHY).setEpoch(7).setResponseMillis(112.5)
+                                .setReadsSpared(true)
                                 .setLastRebuild(RebuildProgress.newBuilder().setTotalBytes(8 * MIB)
                                         .setCopiedBytes(8 * MIB).setDelta(true).setStartedMillis(1_700_000_000_000L)
                                         .setFinishedMillis(1_700_000_002_500L)))
@@ -101,7 +105,8 @@ class ReplicatedCtlCommandTest {
         assertThat(text).contains("DEGRADED (2 of 3 replicas healthy; vol1@10.0.0.3:9700 offline)",
                 "replicated volume vol1, RF 3, CF 2, epoch 7, sequence 123456");
         assertThat(text.lines().filter(line -> line.contains("NAME")))
-                .singleElement().asString().contains("ADDRESS", "MODE", "EPOCH", "LAG", "REBUILD", "REASON");
+                .singleElement().asString().contains("ADDRESS", "MODE", "EPOCH", "LAG", "RESPONSE", "REBUILD",
+                        "REASON");
         assertThat(text.lines().filter(line -> line.startsWith("  vol1 ") && line.contains("10.0.0.2:9700")))
                 .singleElement().asString().contains("REBUILDING", " 7 ", " 12 ", "25% of 64.0 MiB (delta)",
                         "copying what it missed");
@@ -128,6 +133,19 @@ class ReplicatedCtlCommandTest {
         assertThat(rebuilding.get("rebuild").get("totalBytes").asLong()).isEqualTo(64 * MIB);
         assertThat(rebuilding.get("rebuild").get("delta").asBoolean()).isTrue();
         assertThat(replicas.get(2).get("lag").asLong()).isEqualTo(4000);
+    }
+
+    @Test
+    void statusShowsEachReplicasResponseTimeAndWhetherReadsSpareIt() throws Exception {
+        assertThat(ctl("status")).isZero();
+        assertThat(out.toString().lines().filter(line -> line.startsWith("  vol1 ") && line.contains("10.0.0.1:9700")))
+                .singleElement().asString().contains("112.5 ms", "reads spared: much slower than the others");
+
+        assertThat(ctl("status", "--json")).isZero();
+        JsonNode replicas = JSON.readTree(out.toString()).get("backend").get("replicated").get("replicas");
+        assertThat(replicas.get(0).get("responseMillis").asDouble()).isEqualTo(112.5);
+        assertThat(replicas.get(0).get("readsSpared").asBoolean()).isTrue();
+        assertThat(replicas.get(1).get("readsSpared").asBoolean()).isFalse();
     }
 
     @Test

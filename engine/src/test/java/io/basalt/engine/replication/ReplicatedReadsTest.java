@@ -31,6 +31,9 @@ class ReplicatedReadsTest {
     @Test
     void readsAreSpreadOverEveryHealthyReplica() throws Exception {
         ReplicatedBlockDevice device = openThroughProxies();
+        // on a busy machine a replica's first answers can be slow enough for reads to spare it a while
+        await().atMost(Duration.ofSeconds(30)).until(() -> device.status().replicas().stream()
+                .noneMatch(VolumeStatus.Replica::readsSpared));
         long[] before = proxies.stream().mapToLong(DelayingProxy::bytesFromPool).toArray();
 
         readOneAfterAnother(device, 60);
@@ -50,8 +53,21 @@ class ReplicatedReadsTest {
 
         readOneAfterAnother(device, 60);
 
-        assertThat(slow.bytesFromPool() - before).as("bytes read from the slow replica")
-                .isLessThan(2L * READ_BYTES);
+        assertThat(slow.bytesFromPool() - before).as("bytes read from the slow replica (a read is %d)", READ_BYTES)
+                .isLessThan(4L * READ_BYTES);
+    }
+
+    @Test
+    void theStatusSaysWhichReplicaReadsSpare() throws Exception {
+        ReplicatedBlockDevice device = openThroughProxies();
+        proxies.get(2).delay(Duration.ofMillis(100));
+
+        readOneAfterAnother(device, 30);
+
+        assertThat(device.status().replicas()).extracting(VolumeStatus.Replica::readsSpared)
+                .containsExactly(false, false, true);
+        assertThat(device.status().replicas().get(2).responseMillis()).isGreaterThan(10);
+        assertThat(device.status().reason()).contains("reads spare " + proxies.get(2).endpoint(LoopbackVolume.VOLUME));
     }
 
     @Test

@@ -18,19 +18,19 @@ class ResponseTimeTest {
     }
 
     @Test
-    void eachAnswerMovesItAQuarterOfTheWayToItsOwnTime() {
+    void eachAnswerMovesItATenthOfTheWayToItsOwnTime() {
         responseTime.answered(100 * MS, START);
         responseTime.answered(100 * MS, START);
 
-        assertThat(responseTime.at(START)).isCloseTo(43.75 * MS, within(1.0));
+        assertThat(responseTime.at(START)).isCloseTo(19.0 * MS, within(1.0));
     }
 
     @Test
     void withoutAnswersItHalvesEverySecond() {
         responseTime.answered(100 * MS, START);
 
-        assertThat(responseTime.at(START + 1_000 * MS)).isCloseTo(12.5 * MS, within(1.0));
-        assertThat(responseTime.at(START + 3_000 * MS)).isCloseTo(25.0 / 8 * MS, within(1.0));
+        assertThat(responseTime.at(START + 1_000 * MS)).isCloseTo(5.0 * MS, within(1.0));
+        assertThat(responseTime.at(START + 3_000 * MS)).isCloseTo(1.25 * MS, within(1.0));
     }
 
     @Test
@@ -39,6 +39,6 @@ class ResponseTimeTest {
 
         responseTime.answered(0, START + 1_000 * MS);
 
-        assertThat(responseTime.at(START + 1_000 * MS)).isCloseTo(12.5 * 0.75 * MS, within(1.0));
+        assertThat(responseTime.at(START + 1_000 * MS)).isCloseTo(4.5 * MS, within(1.0));
     }
 }
