@@ -148,7 +148,8 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         admit(ctx);
         if (frame.message() instanceof Message.CopyFrom copy) {
             long requestId = frame.requestId();
-            puller.copy(replica, copy).thenAccept(answer -> answerLater(ctx, new Frame(requestId, answer)));
+            puller.copy(replica, copy, ctx.channel()::isActive)
+                    .thenAccept(answer -> answerLater(ctx, new Frame(requestId, answer)));
             return;
         }
         frame.retain(); // held until served: it outlives this read
