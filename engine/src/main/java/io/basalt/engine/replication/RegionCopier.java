@@ -12,8 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * the rest deallocated. Each destination's pool reads the source itself (see
  * {@link io.basalt.engine.replica.protocol.Message.CopyFrom}): the data goes from pool to pool once,
  * not through the target, which keeps its network and CPU for the application. The range is locked
- * against writes while it is copied, after the earlier writes to it finished, and read only from a
- * source that is still healthy then, so a copy never overwrites newer data.
+ * against writes on the destinations while it is copied, after the earlier writes to it finished,
+ * and read only from a source that is still healthy then, so a copy never overwrites newer data;
+ * the application's I/O to the other replicas goes on meanwhile.
  */
 final class RegionCopier {
 
@@ -30,7 +31,7 @@ final class RegionCopier {
         ReplicaClient from;
         List<ReplicaClient> to = new ArrayList<>();
         synchronized (writeSet) {
-            registered = writeSet.ops().registerExclusive(offset, offset + length, done);
+            registered = writeSet.ops().registerCopy(offset, offset + length, destinations, done);
             from = source.client();
             destinations.forEach(member -> to.add(member.client()));
         }

@@ -261,7 +261,7 @@ final class WriteSet {
     private RoaringBitmap inFlightRegions(Member member) {
         RoaringBitmap regions = new RoaringBitmap();
         for (InFlightOps.Op op : ops.snapshot()) {
-            if (op.exclusive == null && op.end > op.offset && op.perMember.containsKey(member) && !op.doneOnNow(member)) {
+            if (op.copyDone == null && op.end > op.offset && op.perMember.containsKey(member) && !op.doneOnNow(member)) {
                 regions.add(WriteRegions.first(op.offset), WriteRegions.last(op.offset, op.end - op.offset) + 1);
             }
         }

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * A replica protocol proxy on loopback in front of a pool, which passes frames on one by one and,
  * when the test says so, keeps the writes the target sends from the pool (a replica that lags),
  * later to pass them on or to answer them with a failure (a pool that cannot write, say for lack
- * of space), while the connection stays up.
+ * of space), while the connection stays up. It can hold the copies the target asks for too (a
+ * rebuild's copy that takes long).
  */
 final class WriteHoldingProxy implements AutoCloseable {
 
@@ -39,6 +40,7 @@ final class WriteHoldingProxy implements AutoCloseable {
     private final Channel listener;
     private final List<HeldWrite> held = new CopyOnWriteArrayList<>();
     private volatile boolean holding;
+    private volatile boolean holdingCopies;
 
     WriteHoldingProxy(InetSocketAddress pool) throws InterruptedException {
         this.pool = pool;
@@ -63,7 +65,12 @@ final class WriteHoldingProxy implements AutoCloseable {
         holding = true;
     }
 
-    /** How many writes are held. */
+    /** Copies asked for from now on are kept from the pool, unanswered. */
+    void holdCopies() {
+        holdingCopies = true;
+    }
+
+    /** How many writes (and copies) are held. */
     int heldWrites() {
         return held.size();
     }
@@ -80,9 +87,13 @@ final class WriteHoldingProxy implements AutoCloseable {
         }
     }
 
-    /** Passes the held writes on to the pool, as the writes that follow; those of closed connections are dropped. */
+    /**
+     * Passes the held writes and copies on to the pool, as those that follow; those of closed
+     * connections are dropped.
+     */
     void passHeldWrites() {
         holding = false;
+        holdingCopies = false;
         for (HeldWrite write : takeHeld()) {
             if (write.toPool().isActive()) {
                 write.toPool().writeAndFlush(write.frame());
@@ -143,7 +154,8 @@ final class WriteHoldingProxy implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             Frame frame = (Frame) message;
-            if (holding && frame.message() instanceof Message.Write) {
+            if (holding && frame.message() instanceof Message.Write
+                    || holdingCopies && frame.message() instanceof Message.CopyFrom) {
                 held.add(new HeldWrite(target, toPool, frame));
                 return;
             }
