@@ -282,7 +282,7 @@ final class WriteSet {
             List<InFlightOps.Op> draining;
             synchronized (this) {
                 gate.close();
-                draining = ops.snapshot();
+                draining = toDrain(promoted);
             }
             return CompletableFuture.allOf(draining.stream().map(op -> op.allDone).toArray(CompletableFuture[]::new))
                     .thenCompose(drained -> persistEpoch(promoted))
@@ -502,9 +502,19 @@ final class WriteSet {
         List<InFlightOps.Op> draining;
         synchronized (this) {
             gate.close();
-            draining = ops.snapshot();
+            draining = toDrain(null);
         }
         return CompletableFuture.allOf(draining.stream().map(op -> op.allDone).toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * The requests under way that a change of the set or a snapshot waits for: all but the copies
+     * into replicas being rebuilt (other than {@code promoted}), which change no healthy replica;
+     * a copy that takes long would hold the application's writes back all that time.
+     */
+    private List<InFlightOps.Op> toDrain(Member promoted) {
+        return ops.snapshot().stream().filter(op -> op.copyDone == null || op.perMember.keySet().stream()
+                .anyMatch(member -> member.mode() == MemberMode.HEALTHY || member == promoted)).toList();
     }
 
     void resume() {

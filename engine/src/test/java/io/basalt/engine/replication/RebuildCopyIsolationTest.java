@@ -29,10 +29,7 @@ class RebuildCopyIsolationTest {
         // given two healthy replicas, and a third one rebuilding whose pool has not answered its copy yet
         ReplicatedBlockDevice device = volume.openOnPools(2);
         LoopbackVolume.write(device, 0, pattern(LENGTH, 1));
-        WriteHoldingProxy rebuilding = volume.writeHoldingProxy(2);
-        rebuilding.holdCopies();
-        device.addReplica(rebuilding.endpoint(LoopbackVolume.VOLUME));
-        await().atMost(WAIT).until(() -> rebuilding.heldWrites() == 1);
+        WriteHoldingProxy rebuilding = rebuildWithCopyHeld(device, 2);
 
         // when the application writes the range, reads it and flushes
         byte[] newer = pattern(LENGTH, 2);
@@ -54,5 +51,44 @@ class RebuildCopyIsolationTest {
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 device.status().replicas().get(2).mode() == MemberMode.HEALTHY);
         assertThat(Arrays.mismatch(Arrays.copyOf(volume.content(2), LENGTH), newer)).isEqualTo(-1);
+    }
+
+    @Test
+    void aSnapshotIsTakenWhileTheCopyIsUnderWay() throws Exception {
+        ReplicatedBlockDevice device = volume.openOnPools(2);
+        LoopbackVolume.write(device, 0, pattern(LENGTH, 1));
+        WriteHoldingProxy rebuilding = rebuildWithCopyHeld(device, 2);
+
+        CompletableFuture<ReplicatedBlockDevice.SnapshotTaken> snapshot = device.snapshot("s1");
+
+        await().atMost(WAIT).until(snapshot::isDone);
+        assertThat(snapshot.join().replicas()).containsExactly(volume.endpoint(0), volume.endpoint(1));
+        assertThat(rebuilding.heldWrites()).isEqualTo(1);
+    }
+
+    @Test
+    void writesGoOnOnceAHealthyReplicaLeftWhileTheCopyIsUnderWay() throws Exception {
+        ReplicatedBlockDevice device = volume.openOnPools(2, ReplicationSettings.defaults(1));
+        LoopbackVolume.write(device, 0, pattern(LENGTH, 1));
+        WriteHoldingProxy rebuilding = rebuildWithCopyHeld(device, 2);
+        long epoch = device.status().epoch();
+
+        volume.pool(1).stop();
+        await().atMost(WAIT).until(() -> device.status().replicas().get(1).mode() == MemberMode.OFFLINE);
+        CompletableFuture<Void> written = device.write(LENGTH, Unpooled.wrappedBuffer(pattern(LENGTH, 2)), false);
+
+        await().atMost(WAIT).until(written::isDone);
+        assertThat(written).isCompleted();
+        assertThat(device.status().epoch()).isGreaterThan(epoch);
+        assertThat(rebuilding.heldWrites()).isEqualTo(1);
+    }
+
+    /** Adds the replica of pool {@code index} through a proxy that holds its first copy (of the whole volume). */
+    private WriteHoldingProxy rebuildWithCopyHeld(ReplicatedBlockDevice device, int index) throws Exception {
+        WriteHoldingProxy rebuilding = volume.writeHoldingProxy(index);
+        rebuilding.holdCopies();
+        device.addReplica(rebuilding.endpoint(LoopbackVolume.VOLUME));
+        await().atMost(WAIT).until(() -> rebuilding.heldWrites() == 1);
+        return rebuilding;
     }
 }
