@@ -174,9 +174,11 @@ final class Rebuild {
                 fail(flushFailure);
                 return;
             }
-            writeSet.changeEpoch(member).whenComplete((ok, failure) -> {
+            writeSet.changeEpoch(member, client).whenComplete((ok, failure) -> {
                 if (failure != null) {
                     finished.completeExceptionally(failure);
+                } else if (!promoted()) {
+                    finished.completeExceptionally(new IllegalStateException(member + " left before it was promoted"));
                 } else {
                     finished.complete(null);
                 }
@@ -191,6 +193,12 @@ final class Rebuild {
                 kv("reason", reason));
         writeSet.eject(member, client, reason); // it reconnects and starts over
         finished.completeExceptionally(cause);
+    }
+
+    private boolean promoted() {
+        synchronized (writeSet) {
+            return member.client() == client && member.mode() == MemberMode.HEALTHY;
+        }
     }
 
     private boolean stillRebuilding() {

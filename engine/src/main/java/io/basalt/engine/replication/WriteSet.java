@@ -229,7 +229,7 @@ final class WriteSet {
         }
         closing.closeAsync();
         if (wasHealthy) {
-            changeEpoch(null);
+            changeEpoch(null, null);
         }
         if (!member.removed()) {
             onOffline.accept(member);
@@ -254,7 +254,7 @@ final class WriteSet {
             closing.closeAsync();
         }
         if (wasHealthy) {
-            changeEpoch(null);
+            changeEpoch(null, null);
         }
     }
 
@@ -270,10 +270,12 @@ final class WriteSet {
 
     /**
      * Advances the epoch: holds new writes, lets those under way finish, persists the new epoch on
-     * the healthy replicas (and on {@code promoted}, a rebuilt replica that joins them), then lets
-     * writes through again. A replica that fails to persist it leaves, which is another change.
+     * the healthy replicas (and on {@code promoted}, a rebuilt replica that joins them, if it is
+     * still connected through {@code rebuiltThrough}: connected again since, it is rebuilding anew
+     * and may lack writes), then lets writes through again. A replica that fails to persist it
+     * leaves, which is another change.
      */
-    CompletableFuture<Void> changeEpoch(Member promoted) {
+    CompletableFuture<Void> changeEpoch(Member promoted, ReplicaClient rebuiltThrough) {
         synchronized (this) {
             pendingChanges++;
             changes++;
@@ -285,7 +287,7 @@ final class WriteSet {
                 draining = toDrain(promoted);
             }
             return CompletableFuture.allOf(draining.stream().map(op -> op.allDone).toArray(CompletableFuture[]::new))
-                    .thenCompose(drained -> persistEpoch(promoted))
+                    .thenCompose(drained -> persistEpoch(promoted, rebuiltThrough))
                     .whenComplete((done, failure) -> reopenGate());
         });
         return change.whenComplete((done, failure) -> {
@@ -384,7 +386,7 @@ final class WriteSet {
         }
     }
 
-    private CompletableFuture<Void> persistEpoch(Member promoted) {
+    private CompletableFuture<Void> persistEpoch(Member promoted, ReplicaClient rebuiltThrough) {
         long current;
         long newEpoch;
         List<Member> targets;
@@ -392,7 +394,7 @@ final class WriteSet {
             current = epoch;
             newEpoch = epoch + 1;
             targets = new ArrayList<>(healthy());
-            if (promoted != null && promoted.mode() == MemberMode.REBUILDING && promoted.client() != null) {
+            if (promoted != null && promoted.mode() == MemberMode.REBUILDING && promoted.client() == rebuiltThrough) {
                 targets.add(promoted);
             }
         }

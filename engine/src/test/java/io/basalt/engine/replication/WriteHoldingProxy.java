@@ -94,11 +94,22 @@ final class WriteHoldingProxy implements AutoCloseable {
     void passHeldWrites() {
         holding = false;
         holdingCopies = false;
-        for (HeldWrite write : takeHeld()) {
-            if (write.toPool().isActive()) {
-                write.toPool().writeAndFlush(write.frame());
+        pass(takeHeld());
+    }
+
+    /** Passes the held copies on to the pool, as the copies that follow; writes stay held. */
+    void passHeldCopies() {
+        holdingCopies = false;
+        pass(held.stream().filter(request -> request.frame().message() instanceof Message.CopyFrom).toList());
+    }
+
+    private void pass(List<HeldWrite> requests) {
+        held.removeAll(requests);
+        for (HeldWrite request : requests) {
+            if (request.toPool().isActive()) {
+                request.toPool().writeAndFlush(request.frame());
             } else {
-                write.frame().release();
+                request.frame().release();
             }
         }
     }
