@@ -23,24 +23,21 @@ final class InFlightOps {
         final long end;
         /** Completes (always normally) when the request is over on that replica, whatever the outcome. */
         final Map<Member, CompletableFuture<Void>> perMember = new IdentityHashMap<>();
-        /** Set for a rebuild copy: over on every replica at once. */
-        final CompletableFuture<Void> exclusive;
+        /** Set for a copy: over on all its destinations at once (it changes no other replica). */
+        final CompletableFuture<Void> copyDone;
         final CompletableFuture<Void> allDone = new CompletableFuture<>();
         private final AtomicInteger unfinished = new AtomicInteger();
         private final Consumer<Op> whenAllDone;
 
-        Op(long offset, long end, CompletableFuture<Void> exclusive, Consumer<Op> whenAllDone) {
+        Op(long offset, long end, CompletableFuture<Void> copyDone, Consumer<Op> whenAllDone) {
             this.offset = offset;
             this.end = end;
-            this.exclusive = exclusive;
+            this.copyDone = copyDone;
             this.whenAllDone = whenAllDone;
         }
 
         /** When this request is over on {@code member} (at once if it never went there). */
         CompletableFuture<Void> doneOn(Member member) {
-            if (exclusive != null) {
-                return exclusive;
-            }
             CompletableFuture<Void> done = perMember.get(member);
             return done == null ? NONE : done;
         }
@@ -75,10 +72,17 @@ final class InFlightOps {
         return new Registered(op, earlier);
     }
 
-    /** Registers a copy that excludes every other request over [offset, end) until {@code done}. */
-    Registered registerExclusive(long offset, long end, CompletableFuture<Void> done) {
+    /**
+     * Registers a copy into {@code destinations}, {@code done} when it is over: later requests over
+     * [offset, end) wait for it on those replicas. On the others they need not: wherever a later
+     * change lands on the source relative to the copy's reads, the destinations take it after the copy.
+     */
+    Registered registerCopy(long offset, long end, List<Member> destinations, CompletableFuture<Void> done) {
         List<Op> earlier = overlapping(offset, end);
         Op op = new Op(offset, end, done, this::finish);
+        for (Member destination : destinations) {
+            op.perMember.put(destination, done);
+        }
         add(op);
         return new Registered(op, earlier);
     }
@@ -119,8 +123,8 @@ final class InFlightOps {
 
     private void add(Op op) {
         ops.add(op);
-        if (op.exclusive != null) {
-            op.exclusive.whenComplete((ignored, failure) -> finish(op));
+        if (op.copyDone != null) {
+            op.copyDone.whenComplete((ignored, failure) -> finish(op));
         } else if (op.perMember.isEmpty()) {
             finish(op);
         } else {

@@ -103,8 +103,13 @@ final class Rebuild {
      * Copies a window from a healthy replica, another one when the pool being rebuilt cannot read
      * the first: a source is judged by the target's own requests to it, not by another pool's view
      * of it, which a network between two pools or a wrong secret on the rebuilding pool would spoil.
+     * A rebuild given up meanwhile copies nothing: the replica's connection may be that of the
+     * rebuild after it, which copies at its own pace.
      */
     private CompletableFuture<Void> copyWindow(long offset, long length, List<Member> unreadable) {
+        if (!stillRebuilding()) {
+            return CompletableFuture.completedFuture(null);
+        }
         Member source = chooseSource(unreadable);
         if (source == null) {
             return CompletableFuture.failedFuture(new IllegalStateException(unreadable.isEmpty()
@@ -130,7 +135,7 @@ final class Rebuild {
     }
 
     private void windowDone(long length, Throwable failure) {
-        if (failure == null) {
+        if (failure == null && stillRebuilding()) {
             copied.addAndGet(length);
             report();
         }
@@ -169,9 +174,11 @@ final class Rebuild {
                 fail(flushFailure);
                 return;
             }
-            writeSet.changeEpoch(member).whenComplete((ok, failure) -> {
+            writeSet.changeEpoch(member, client).whenComplete((ok, failure) -> {
                 if (failure != null) {
                     finished.completeExceptionally(failure);
+                } else if (!promoted()) {
+                    finished.completeExceptionally(new IllegalStateException(member + " left before it was promoted"));
                 } else {
                     finished.complete(null);
                 }
@@ -186,6 +193,12 @@ final class Rebuild {
                 kv("reason", reason));
         writeSet.eject(member, client, reason); // it reconnects and starts over
         finished.completeExceptionally(cause);
+    }
+
+    private boolean promoted() {
+        synchronized (writeSet) {
+            return member.client() == client && member.mode() == MemberMode.HEALTHY;
+        }
     }
 
     private boolean stillRebuilding() {

@@ -12,8 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * the rest deallocated. Each destination's pool reads the source itself (see
  * {@link io.basalt.engine.replica.protocol.Message.CopyFrom}): the data goes from pool to pool once,
  * not through the target, which keeps its network and CPU for the application. The range is locked
- * against writes while it is copied, after the earlier writes to it finished, so a copy never
- * overwrites newer data.
+ * against writes on the destinations while it is copied, after the earlier writes to it finished,
+ * and read only from a source that is still healthy then, so a copy never overwrites newer data;
+ * the application's I/O to the other replicas goes on meanwhile.
  */
 final class RegionCopier {
 
@@ -30,7 +31,7 @@ final class RegionCopier {
         ReplicaClient from;
         List<ReplicaClient> to = new ArrayList<>();
         synchronized (writeSet) {
-            registered = writeSet.ops().registerExclusive(offset, offset + length, done);
+            registered = writeSet.ops().registerCopy(offset, offset + length, destinations, done);
             from = source.client();
             destinations.forEach(member -> to.add(member.client()));
         }
@@ -41,17 +42,25 @@ final class RegionCopier {
                     new IllegalStateException("not connected")));
         }
         CompletableFuture<Void> copied = registered.earlierDone()
-                .thenCompose(ready -> pull(offset, length, source, destinations, to));
+                .thenCompose(ready -> pull(offset, length, source, from, destinations, to));
         copied.whenComplete((ok, failure) -> done.complete(null));
         return copied;
     }
 
-    /** Has every destination copy the range from the source itself. */
-    private CompletableFuture<Void> pull(long offset, long length, Member source, List<Member> destinations,
-            List<ReplicaClient> to) {
+    /**
+     * Has every destination copy the range from the source itself, {@code from} being the source's
+     * connection when the copy began: unless it is still the source's and the source still healthy,
+     * an earlier write to the range failed on it, which left it without that write.
+     */
+    private CompletableFuture<Void> pull(long offset, long length, Member source, ReplicaClient from,
+            List<Member> destinations, List<ReplicaClient> to) {
         long sequence;
         long epoch;
         synchronized (writeSet) {
+            if (source.client() != from || source.mode() != MemberMode.HEALTHY) {
+                return CompletableFuture.failedFuture(new CopyFailure(source, true, new IllegalStateException(
+                        "it left the write set while the copy waited for the writes under way to the range")));
+            }
             sequence = writeSet.sequence();
             epoch = writeSet.epoch();
         }

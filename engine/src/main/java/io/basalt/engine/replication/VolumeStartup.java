@@ -169,7 +169,7 @@ final class VolumeStartup {
                         + unlisted + " (they cannot list their recent writes): " + step)
                         .reconcile(trusted, logs, marks, size, newestEpoch, sequence);
             }
-            writeSet.changeEpoch(null).join();
+            writeSet.changeEpoch(null, null).join();
         } finally {
             writeSet.reconciliationOver();
         }

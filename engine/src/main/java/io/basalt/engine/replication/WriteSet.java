@@ -229,7 +229,7 @@ final class WriteSet {
         }
         closing.closeAsync();
         if (wasHealthy) {
-            changeEpoch(null);
+            changeEpoch(null, null);
         }
         if (!member.removed()) {
             onOffline.accept(member);
@@ -254,14 +254,14 @@ final class WriteSet {
             closing.closeAsync();
         }
         if (wasHealthy) {
-            changeEpoch(null);
+            changeEpoch(null, null);
         }
     }
 
     private RoaringBitmap inFlightRegions(Member member) {
         RoaringBitmap regions = new RoaringBitmap();
         for (InFlightOps.Op op : ops.snapshot()) {
-            if (op.exclusive == null && op.end > op.offset && op.perMember.containsKey(member) && !op.doneOnNow(member)) {
+            if (op.copyDone == null && op.end > op.offset && op.perMember.containsKey(member) && !op.doneOnNow(member)) {
                 regions.add(WriteRegions.first(op.offset), WriteRegions.last(op.offset, op.end - op.offset) + 1);
             }
         }
@@ -270,10 +270,12 @@ final class WriteSet {
 
     /**
      * Advances the epoch: holds new writes, lets those under way finish, persists the new epoch on
-     * the healthy replicas (and on {@code promoted}, a rebuilt replica that joins them), then lets
-     * writes through again. A replica that fails to persist it leaves, which is another change.
+     * the healthy replicas (and on {@code promoted}, a rebuilt replica that joins them, if it is
+     * still connected through {@code rebuiltThrough}: connected again since, it is rebuilding anew
+     * and may lack writes), then lets writes through again. A replica that fails to persist it
+     * leaves, which is another change.
      */
-    CompletableFuture<Void> changeEpoch(Member promoted) {
+    CompletableFuture<Void> changeEpoch(Member promoted, ReplicaClient rebuiltThrough) {
         synchronized (this) {
             pendingChanges++;
             changes++;
@@ -282,10 +284,10 @@ final class WriteSet {
             List<InFlightOps.Op> draining;
             synchronized (this) {
                 gate.close();
-                draining = ops.snapshot();
+                draining = toDrain(promoted);
             }
             return CompletableFuture.allOf(draining.stream().map(op -> op.allDone).toArray(CompletableFuture[]::new))
-                    .thenCompose(drained -> persistEpoch(promoted))
+                    .thenCompose(drained -> persistEpoch(promoted, rebuiltThrough))
                     .whenComplete((done, failure) -> reopenGate());
         });
         return change.whenComplete((done, failure) -> {
@@ -384,7 +386,7 @@ final class WriteSet {
         }
     }
 
-    private CompletableFuture<Void> persistEpoch(Member promoted) {
+    private CompletableFuture<Void> persistEpoch(Member promoted, ReplicaClient rebuiltThrough) {
         long current;
         long newEpoch;
         List<Member> targets;
@@ -392,7 +394,7 @@ final class WriteSet {
             current = epoch;
             newEpoch = epoch + 1;
             targets = new ArrayList<>(healthy());
-            if (promoted != null && promoted.mode() == MemberMode.REBUILDING && promoted.client() != null) {
+            if (promoted != null && promoted.mode() == MemberMode.REBUILDING && promoted.client() == rebuiltThrough) {
                 targets.add(promoted);
             }
         }
@@ -502,9 +504,19 @@ final class WriteSet {
         List<InFlightOps.Op> draining;
         synchronized (this) {
             gate.close();
-            draining = ops.snapshot();
+            draining = toDrain(null);
         }
         return CompletableFuture.allOf(draining.stream().map(op -> op.allDone).toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * The requests under way that a change of the set or a snapshot waits for: all but the copies
+     * into replicas being rebuilt (other than {@code promoted}), which change no healthy replica;
+     * a copy that takes long would hold the application's writes back all that time.
+     */
+    private List<InFlightOps.Op> toDrain(Member promoted) {
+        return ops.snapshot().stream().filter(op -> op.copyDone == null || op.perMember.keySet().stream()
+                .anyMatch(member -> member.mode() == MemberMode.HEALTHY || member == promoted)).toList();
     }
 
     void resume() {

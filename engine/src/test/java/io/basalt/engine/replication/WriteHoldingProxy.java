@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * A replica protocol proxy on loopback in front of a pool, which passes frames on one by one and,
  * when the test says so, keeps the writes the target sends from the pool (a replica that lags),
  * later to pass them on or to answer them with a failure (a pool that cannot write, say for lack
- * of space), while the connection stays up. It notes the kind of each frame it passes on.
+ * of space), while the connection stays up. It can hold the copies the target asks for too (a
+ * rebuild's copy that takes long). It notes the kind of each frame it passes on.
  */
 final class WriteHoldingProxy implements AutoCloseable {
 
@@ -40,6 +41,7 @@ final class WriteHoldingProxy implements AutoCloseable {
     private final List<HeldWrite> held = new CopyOnWriteArrayList<>();
     private final List<Class<? extends Message>> passed = new CopyOnWriteArrayList<>();
     private volatile boolean holding;
+    private volatile boolean holdingCopies;
 
     WriteHoldingProxy(InetSocketAddress pool) throws InterruptedException {
         this.pool = pool;
@@ -64,12 +66,17 @@ final class WriteHoldingProxy implements AutoCloseable {
         holding = true;
     }
 
+    /** Copies asked for from now on are kept from the pool, unanswered. */
+    void holdCopies() {
+        holdingCopies = true;
+    }
+
     /** The kinds of the frames passed on to the pool so far, in the order the pool got them. */
     List<Class<? extends Message>> passedToPool() {
         return List.copyOf(passed);
     }
 
-    /** How many writes are held. */
+    /** How many writes (and copies) are held. */
     int heldWrites() {
         return held.size();
     }
@@ -86,14 +93,29 @@ final class WriteHoldingProxy implements AutoCloseable {
         }
     }
 
-    /** Passes the held writes on to the pool, as the writes that follow; those of closed connections are dropped. */
+    /**
+     * Passes the held writes and copies on to the pool, as those that follow; those of closed
+     * connections are dropped.
+     */
     void passHeldWrites() {
         holding = false;
-        for (HeldWrite write : takeHeld()) {
-            if (write.toPool().isActive()) {
-                passOn(write.toPool(), write.frame());
+        holdingCopies = false;
+        pass(takeHeld());
+    }
+
+    /** Passes the held copies on to the pool, as the copies that follow; writes stay held. */
+    void passHeldCopies() {
+        holdingCopies = false;
+        pass(held.stream().filter(request -> request.frame().message() instanceof Message.CopyFrom).toList());
+    }
+
+    private void pass(List<HeldWrite> requests) {
+        held.removeAll(requests);
+        for (HeldWrite request : requests) {
+            if (request.toPool().isActive()) {
+                passOn(request.toPool(), request.frame());
             } else {
-                write.frame().release();
+                request.frame().release();
             }
         }
     }
@@ -154,7 +176,8 @@ final class WriteHoldingProxy implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             Frame frame = (Frame) message;
-            if (holding && frame.message() instanceof Message.Write) {
+            if (holding && frame.message() instanceof Message.Write
+                    || holdingCopies && frame.message() instanceof Message.CopyFrom) {
                 held.add(new HeldWrite(target, toPool, frame));
                 return;
             }

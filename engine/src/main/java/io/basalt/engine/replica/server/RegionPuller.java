@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * from pool to pool, rather than through the target, which only says what to copy. Nothing here
  * blocks a thread: the source is read asynchronously and each store call is a task of its own on
  * the workers. Connections to a source stay open a moment after a copy for the copies that follow.
+ * A copy stops once its requester has gone: that target counts it as failed, and may since have
+ * sent newer writes to the range, which what the copy read before them must not overwrite.
  */
 final class RegionPuller implements AutoCloseable {
 
@@ -73,8 +76,11 @@ final class RegionPuller implements AutoCloseable {
         this.requestTimeout = requestTimeout;
     }
 
-    /** Copies the range into {@code destination}; completes (normally) with the answer to send. */
-    CompletableFuture<Message> copy(Replica destination, Message.CopyFrom request) {
+    /**
+     * Copies the range into {@code destination} while {@code requesterConnected} says the copy is
+     * still wanted; completes (normally) with the answer to send.
+     */
+    CompletableFuture<Message> copy(Replica destination, Message.CopyFrom request, BooleanSupplier requesterConnected) {
         if (request.offset() < 0 || request.length() < 0 || request.offset() > destination.size() - request.length()) {
             return CompletableFuture.completedFuture(new Message.Failure(ErrorCode.OUT_OF_RANGE, "a copy of "
                     + request.length() + " bytes at " + request.offset() + " does not fit replica '"
@@ -88,8 +94,9 @@ final class RegionPuller implements AutoCloseable {
         Source source = new Source(InetSocketAddress.createUnresolved(request.sourceHost(), request.sourcePort()),
                 request.sourceReplica(), destination.name());
         long end = request.offset() + request.length();
+        Copy copy = new Copy(destination, request, requesterConnected);
         return connect(source)
-                .thenCompose(client -> copyFrom(client, destination, request, request.offset(), end)
+                .thenCompose(client -> copyFrom(client, copy, request.offset(), end)
                         .whenComplete((copied, failure) -> release(source, client, failure == null)))
                 .handle((copied, failure) -> failure == null ? new Message.Done() : answer(source, failure));
     }
@@ -149,33 +156,48 @@ final class RegionPuller implements AutoCloseable {
         }
     }
 
+    /** One copy under way: where to, as asked, and whether its requester still waits for it. */
+    private record Copy(Replica destination, Message.CopyFrom request, BooleanSupplier requesterConnected) {
+
+        /** Fails once the requester has gone. */
+        void requireWanted() {
+            if (!requesterConnected.getAsBoolean()) {
+                throw new LocalFailure(ErrorCode.IO_ERROR, "the copy into replica '" + destination.name()
+                        + "' was abandoned: its requester closed the connection", null);
+            }
+        }
+    }
+
     /**
      * Copies [position, end) window by window as the source answers for its allocation, at most
      * {@link #WINDOW_BYTES} at a time: what a copy holds in memory does not grow with its length.
      */
-    private CompletableFuture<Void> copyFrom(ReplicaClient from, Replica destination, Message.CopyFrom request,
-            long position, long end) {
+    private CompletableFuture<Void> copyFrom(ReplicaClient from, Copy copy, long position, long end) {
         if (position >= end) {
             return CompletableFuture.completedFuture(null);
+        }
+        try {
+            copy.requireWanted();
+        } catch (LocalFailure abandoned) {
+            return CompletableFuture.failedFuture(abandoned);
         }
         return from.allocation(position, Math.min(end - position, WINDOW_BYTES)).thenCompose(extents -> {
             List<CompletableFuture<Void>> pieces = new ArrayList<>();
             for (CopyPiece piece : CopyPiece.cut(extents, FrameCodec.MAX_DATA_BYTES)) {
-                pieces.add(copy(from, destination, request, piece));
+                pieces.add(copy(from, copy, piece));
             }
             long next = extents.getLast().end(); // the client checked that they follow each other from position
             return CompletableFuture.allOf(pieces.toArray(CompletableFuture[]::new))
-                    .thenCompose(done -> copyFrom(from, destination, request, next, end));
+                    .thenCompose(done -> copyFrom(from, copy, next, end));
         });
     }
 
     /** Reads the piece's span, if it has one, and applies the piece in one task on a worker. */
-    private CompletableFuture<Void> copy(ReplicaClient from, Replica destination, Message.CopyFrom request,
-            CopyPiece piece) {
+    private CompletableFuture<Void> copy(ReplicaClient from, Copy copy, CopyPiece piece) {
         CompletableFuture<Message.SparseData> read = piece.readLength() == 0
                 ? CompletableFuture.completedFuture(new Message.SparseData(List.of(), Unpooled.EMPTY_BUFFER))
                 : from.readSparse(piece.readOffset(), piece.readLength());
-        return read.thenCompose(span -> local(destination, request, () -> apply(destination, request, piece, span))
+        return read.thenCompose(span -> local(copy, () -> apply(copy.destination(), copy.request(), piece, span))
                 .whenComplete((ok, failure) -> span.data().release()));
     }
 
@@ -196,10 +218,13 @@ final class RegionPuller implements AutoCloseable {
         writtenRegions.written(destination, start, piece.extents().getLast().end() - start, request.sequence());
     }
 
-    /** One store call on a worker, under the request's epoch. */
-    private CompletableFuture<Void> local(Replica destination, Message.CopyFrom request, EpochGate.Change change) {
+    /** One store call on a worker, under the request's epoch, unless the copy was abandoned meanwhile. */
+    private CompletableFuture<Void> local(Copy copy, EpochGate.Change change) {
+        Replica destination = copy.destination();
+        Message.CopyFrom request = copy.request();
         try {
             return CompletableFuture.runAsync(() -> {
+                copy.requireWanted();
                 boolean applied;
                 try {
                     applied = epochs.underEpoch(destination, request.epoch(), change);

@@ -148,7 +148,8 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         admit(ctx);
         if (frame.message() instanceof Message.CopyFrom copy) {
             long requestId = frame.requestId();
-            puller.copy(replica, copy).thenAccept(answer -> answerLater(ctx, new Frame(requestId, answer)));
+            puller.copy(replica, copy, ctx.channel()::isActive)
+                    .thenAccept(answer -> answerLater(ctx, new Frame(requestId, answer)));
             return;
         }
         frame.retain(); // held until served: it outlives this read
@@ -259,10 +260,18 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         }
     }
 
-    /** Serves {@code frame} on a worker, releasing it once served, and answers it on the event loop. */
+    /**
+     * Serves {@code frame} on a worker, releasing it once served, and answers it on the event loop.
+     * A request whose connection has closed before a worker took it is dropped: its sender counts it
+     * as failed, and may since have changed the range over another connection, which it would undo.
+     */
     private void dispatch(ChannelHandlerContext ctx, Frame frame) {
         try {
             workers.execute(() -> {
+                if (!ctx.channel().isActive()) {
+                    frame.release();
+                    return;
+                }
                 Frame answer;
                 try {
                     answer = new Frame(frame.requestId(), serve(ctx, frame.message()));

@@ -188,6 +188,19 @@ class ReplicaSessionTest {
     }
 
     @Test
+    void aWriteWhoseConnectionClosedBeforeAWorkerTookItIsNotApplied() throws Exception {
+        authenticate();
+        byte[] data = new byte[8192];
+        Arrays.fill(data, (byte) 7);
+        channel.writeInbound(new Frame(5, new Message.Write(0, 1, 0, false, Unpooled.wrappedBuffer(data))));
+
+        channel.close(); // the writer gave up on it, and may since have written the range anew elsewhere
+        storeCalls.poll().run();
+
+        assertThat(pool.replica("vol").read(0, data.length)).isEqualTo(new byte[data.length]);
+    }
+
+    @Test
     void aPingIsAnsweredAtOnceWithoutWaitingForAStoreCall() {
         authenticate();
 
