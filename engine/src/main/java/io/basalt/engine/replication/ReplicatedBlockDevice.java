@@ -42,6 +42,8 @@ public final class ReplicatedBlockDevice implements BlockDevice {
     private final MemberJoiner joiner;
     private final VolumeStartup startup;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** Membership requests take turns: each decides on the members as the one before left them. */
+    private final Object membership = new Object();
     private volatile boolean closed;
     private final AtomicBoolean reopening = new AtomicBoolean();
 
@@ -325,9 +327,15 @@ public final class ReplicatedBlockDevice implements BlockDevice {
 
     /**
      * Adds a replica: it takes new writes at once and rebuilds the rest. A member already there is
-     * returned as it is.
+     * returned as it is, also to a request made while another one added it.
      */
     public VolumeStatus.Replica addReplica(ReplicaEndpoint endpoint) {
+        synchronized (membership) {
+            return add(endpoint);
+        }
+    }
+
+    private VolumeStatus.Replica add(ReplicaEndpoint endpoint) {
         // replicas are told apart by name and pool: by default every replica is named after the volume
         for (Member member : writeSet.members()) {
             if (member.name().equals(endpoint.name()) && member.endpoint().address().equals(endpoint.address())) {
@@ -356,6 +364,12 @@ public final class ReplicatedBlockDevice implements BlockDevice {
 
     /** Retires a replica; refused when fewer than CF healthy replicas would remain. */
     public void removeReplica(String name, String address) {
+        synchronized (membership) {
+            remove(name, address);
+        }
+    }
+
+    private void remove(String name, String address) {
         Member found = writeSet.members().stream()
                 .filter(member -> member.name().equals(name) && member.endpoint().address().equals(address))
                 .findFirst()
