@@ -356,6 +356,12 @@ public final class ReplicatedBlockDevice implements BlockDevice {
             throw new ReplicationRequestException.Refused("replica " + endpoint + " has " + state.sizeBytes()
                     + " bytes; the volume has " + size());
         }
+        long epoch = writeSet.epoch();
+        if (state.epoch() > epoch) {
+            client.closeAsync();
+            throw new ReplicationRequestException.Refused("replica " + endpoint + " is at epoch " + state.epoch()
+                    + ", newer than the volume's " + epoch + ": another target may be writing to it");
+        }
         writeSet.add(member);
         LOG.info("replica added: {} {}", kv("volume", writeSet.volume()), kv("replica", endpoint.toString()));
         joiner.join(member, client);

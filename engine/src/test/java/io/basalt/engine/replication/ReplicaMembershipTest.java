@@ -1,17 +1,19 @@
 package io.basalt.engine.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.basalt.engine.replica.store.EpochQuorum;
 import java.time.Duration;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Adding and removing replicas while other membership requests are under way. */
+/** Adding replicas to a volume that serves. */
 class ReplicaMembershipTest {
 
     private static final long SIZE = 16L << 20;
@@ -36,6 +38,19 @@ class ReplicaMembershipTest {
 
         assertThat(device.status().replicas()).extracting(replica -> replica.endpoint().toString())
                 .containsExactly(volume.endpoint(0).toString(), volume.endpoint(1).toString(), added.toString());
+    }
+
+    @Test
+    void aReplicaOfANewerEpochThanTheVolumesIsRefusedAndNotKept() throws Exception {
+        ReplicatedBlockDevice device = volume.openOnPools(2);
+        volume.pool(2).pool().replica(LoopbackVolume.VOLUME).setEpoch(device.status().epoch() + 5,
+                new EpochQuorum(1, 1)); // another target writes to it
+
+        assertThatThrownBy(() -> device.addReplica(volume.endpoint(2)))
+                .isInstanceOf(ReplicationRequestException.Refused.class)
+                .hasMessageContaining("newer than the volume's");
+        assertThat(device.status().replicas()).extracting(replica -> replica.endpoint().toString())
+                .containsExactly(volume.endpoint(0).toString(), volume.endpoint(1).toString());
     }
 
     private static VolumeStatus.Replica addWhenBothReady(ReplicatedBlockDevice device, ReplicaEndpoint replica,
