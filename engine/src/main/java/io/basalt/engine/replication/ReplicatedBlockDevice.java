@@ -12,7 +12,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -264,7 +263,8 @@ public final class ReplicatedBlockDevice implements BlockDevice {
      * Refused with fewer than CF healthy replicas, or when fewer than CF took it. A replica that is
      * rebuilding is left without the snapshot rather than waited for: its copy is not complete, a
      * rebuild may take hours, and the volume's content is already frozen on the healthy replicas;
-     * the answer names it, so that clones are made where the snapshot is.
+     * the answer names it, so that clones are made where the snapshot is. A name already taken is
+     * not taken again (see {@link DrainedSnapshot}): the answer says who holds it and since when.
      */
     public CompletableFuture<SnapshotTaken> snapshot(String name) {
         return writeSet.serial().run(() -> {
@@ -272,56 +272,9 @@ public final class ReplicatedBlockDevice implements BlockDevice {
                 return CompletableFuture.failedFuture(new ReplicationRequestException.Refused(
                         "cannot snapshot: " + writeSet.unavailableReason()));
             }
-            return writeSet.quiesce().thenCompose(drained -> writes.flushHeld()).thenCompose(flushed -> {
-                List<SnapshotTaken.Missing> missing = new ArrayList<>();
-                List<Member> healthy;
-                long epoch;
-                synchronized (writeSet) {
-                    healthy = writeSet.healthy();
-                    epoch = writeSet.epoch();
-                    for (Member member : writeSet.members()) {
-                        if (!healthy.contains(member)) {
-                            missing.add(new SnapshotTaken.Missing(member.endpoint(), member.mode() == MemberMode.REBUILDING
-                                    ? "rebuilding: its copy of the volume was not complete"
-                                    : "offline: " + member.reason()));
-                        }
-                    }
-                }
-                List<CompletableFuture<ReplicaEndpoint>> taken = new ArrayList<>();
-                for (Member member : healthy) {
-                    ReplicaClient client = member.client();
-                    taken.add(client.snapshot(name, epoch).handle((ok, failure) -> {
-                        if (failure != null) {
-                            String reason = "snapshot failed: " + Failures.describe(failure);
-                            synchronized (missing) {
-                                missing.add(new SnapshotTaken.Missing(member.endpoint(), reason));
-                            }
-                            writeSet.eject(member, client, reason);
-                            return null;
-                        }
-                        return member.endpoint();
-                    }));
-                }
-                return CompletableFuture.allOf(taken.toArray(CompletableFuture[]::new)).thenApply(all -> {
-                    List<ReplicaEndpoint> holders = taken.stream().map(CompletableFuture::join)
-                            .filter(Objects::nonNull).toList();
-                    if (holders.size() < settings.consistencyFactor()) {
-                        throw new ReplicationRequestException.Refused("snapshot " + name + " reached only "
-                                + holders + "; " + settings.consistencyFactor() + " needed");
-                    }
-                    if (missing.isEmpty()) {
-                        LOG.info("volume snapshot taken: {} {} {}", kv("volume", writeSet.volume()),
-                                kv("snapshot", name), kv("replicas", holders.stream().map(ReplicaEndpoint::toString)
-                                        .toList()));
-                    } else {
-                        LOG.warn("volume snapshot taken without some replicas: {} {} {} {}",
-                                kv("volume", writeSet.volume()), kv("snapshot", name),
-                                kv("replicas", holders.stream().map(ReplicaEndpoint::toString).toList()),
-                                kv("missing", missing.stream().map(m -> m.replica() + ": " + m.reason()).toList()));
-                    }
-                    return new SnapshotTaken(name, holders, List.copyOf(missing), System.currentTimeMillis());
-                });
-            }).whenComplete((done, failure) -> writeSet.resume());
+            return writeSet.quiesce().thenCompose(drained -> writes.flushHeld())
+                    .thenCompose(flushed -> DrainedSnapshot.run(writeSet, name))
+                    .whenComplete((done, failure) -> writeSet.resume());
         });
     }
 
