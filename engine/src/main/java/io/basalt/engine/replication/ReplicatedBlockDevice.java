@@ -11,7 +11,11 @@ import io.basalt.engine.replica.protocol.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -217,9 +221,11 @@ public final class ReplicatedBlockDevice implements BlockDevice {
                 return CompletableFuture.failedFuture(writeSet.unavailable());
             }
             List<CompletableFuture<Boolean>> grown = new ArrayList<>();
+            Set<ReplicaClient> asked = new HashSet<>();
             AtomicReference<String> unsupported = new AtomicReference<>();
             for (Member member : targets) {
                 ReplicaClient client = member.client();
+                asked.add(client);
                 boolean counts = member.mode() == MemberMode.HEALTHY;
                 grown.add(client.resize(newSize, epoch).handle((ok, failure) -> {
                     Throwable cause = failure == null ? null : Failures.cause(failure);
@@ -233,7 +239,7 @@ public final class ReplicatedBlockDevice implements BlockDevice {
                     return failure == null && counts;
                 }));
             }
-            return CompletableFuture.allOf(grown.toArray(CompletableFuture[]::new)).thenApply(all -> {
+            return CompletableFuture.allOf(grown.toArray(CompletableFuture[]::new)).thenCompose(all -> {
                 if (unsupported.get() != null) {
                     throw new BlockDeviceException.UnsupportedSize(newSize, unsupported.get());
                 }
@@ -241,12 +247,41 @@ public final class ReplicatedBlockDevice implements BlockDevice {
                 if (healthyGrown < settings.consistencyFactor()) {
                     throw writeSet.unavailable();
                 }
-                writeSet.size(newSize);
-                LOG.info("volume grown: {} {} {}", kv("volume", writeSet.volume()), kv("previousBytes", current),
-                        kv("sizeBytes", newSize));
-                return null;
-            });
+                return sizeOnceEveryMemberGrew(newSize, asked);
+            }).thenRun(() -> LOG.info("volume grown: {} {} {}", kv("volume", writeSet.volume()),
+                    kv("previousBytes", current), kv("sizeBytes", newSize)));
         });
+    }
+
+    /**
+     * Sets the volume's new size once every replica in the write set has it: one that joined while
+     * the others grew grows first (one that cannot leaves, to join again at the new size). The size
+     * is set under the lock that a joining replica is checked against it under (see
+     * {@link MemberJoiner}), so that no replica joins at the old size after it was set.
+     * {@code grown}: the connections that were asked to grow.
+     */
+    private CompletableFuture<Void> sizeOnceEveryMemberGrew(long newSize, Set<ReplicaClient> grown) {
+        Map<Member, ReplicaClient> joined = new LinkedHashMap<>();
+        long epoch;
+        synchronized (writeSet) {
+            writeSet.writeTargets().stream().filter(member -> !grown.contains(member.client()))
+                    .forEach(member -> joined.put(member, member.client()));
+            if (joined.isEmpty()) {
+                writeSet.size(newSize);
+                return CompletableFuture.completedFuture(null);
+            }
+            epoch = writeSet.epoch();
+        }
+        grown.addAll(joined.values());
+        List<CompletableFuture<Void>> growing = new ArrayList<>();
+        joined.forEach((member, client) -> growing.add(client.resize(newSize, epoch).handle((ok, failure) -> {
+            if (failure != null) {
+                writeSet.eject(member, client, "cannot grow it with the volume: " + Failures.describe(failure));
+            }
+            return null;
+        })));
+        return CompletableFuture.allOf(growing.toArray(CompletableFuture[]::new))
+                .thenCompose(all -> sizeOnceEveryMemberGrew(newSize, grown));
     }
 
     /** What a snapshot produced: the replicas that hold it, and the members left without it. */

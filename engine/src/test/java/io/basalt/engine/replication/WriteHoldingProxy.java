@@ -25,20 +25,21 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A replica protocol proxy on loopback in front of a pool, which passes frames on one by one and,
- * when the test says so, keeps the writes the target sends from the pool (a replica that lags),
- * later to pass them on or to answer them with a failure (a pool that cannot write, say for lack
- * of space), while the connection stays up.
+ * when the test says so, keeps the writes the target sends from the pool (a replica that lags), or
+ * its resizes (a growth under way), later to pass them on or to answer them with a failure (a pool
+ * that cannot write, say for lack of space), while the connection stays up.
  */
 final class WriteHoldingProxy implements AutoCloseable {
 
-    private record HeldWrite(Channel target, Channel toPool, Frame frame) {
+    private record HeldRequest(Channel target, Channel toPool, Frame frame) {
     }
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final InetSocketAddress pool;
     private final Channel listener;
-    private final List<HeldWrite> held = new CopyOnWriteArrayList<>();
-    private volatile boolean holding;
+    private final List<HeldRequest> held = new CopyOnWriteArrayList<>();
+    /** The kind of request kept from the pool; null for none. */
+    private volatile Class<? extends Message> holding;
 
     WriteHoldingProxy(InetSocketAddress pool) throws InterruptedException {
         this.pool = pool;
@@ -60,40 +61,45 @@ final class WriteHoldingProxy implements AutoCloseable {
 
     /** Writes sent from now on are kept from the pool, unanswered. */
     void holdWrites() {
-        holding = true;
+        holding = Message.Write.class;
     }
 
-    /** How many writes are held. */
-    int heldWrites() {
+    /** Resizes sent from now on are kept from the pool, unanswered. */
+    void holdResizes() {
+        holding = Message.Resize.class;
+    }
+
+    /** How many requests are held. */
+    int held() {
         return held.size();
     }
 
     /**
-     * Answers every held write with {@code code}, as the pool would if it failed them, and passes
-     * the writes that follow on to the pool.
+     * Answers every held request with {@code code}, as the pool would if it failed them, and passes
+     * the requests that follow on to the pool.
      */
-    void failHeldWrites(ErrorCode code, String message) {
-        holding = false;
-        for (HeldWrite write : takeHeld()) {
-            write.target().writeAndFlush(new Frame(write.frame().requestId(), new Message.Failure(code, message)));
-            write.frame().release();
+    void failHeld(ErrorCode code, String message) {
+        holding = null;
+        for (HeldRequest request : takeHeld()) {
+            request.target().writeAndFlush(new Frame(request.frame().requestId(), new Message.Failure(code, message)));
+            request.frame().release();
         }
     }
 
-    /** Passes the held writes on to the pool, as the writes that follow; those of closed connections are dropped. */
-    void passHeldWrites() {
-        holding = false;
-        for (HeldWrite write : takeHeld()) {
-            if (write.toPool().isActive()) {
-                write.toPool().writeAndFlush(write.frame());
+    /** Passes the held requests on to the pool, as those that follow; those of closed connections are dropped. */
+    void passHeld() {
+        holding = null;
+        for (HeldRequest request : takeHeld()) {
+            if (request.toPool().isActive()) {
+                request.toPool().writeAndFlush(request.frame());
             } else {
-                write.frame().release();
+                request.frame().release();
             }
         }
     }
 
-    private List<HeldWrite> takeHeld() {
-        List<HeldWrite> taken = List.copyOf(held);
+    private List<HeldRequest> takeHeld() {
+        List<HeldRequest> taken = List.copyOf(held);
         held.removeAll(taken);
         return taken;
     }
@@ -105,12 +111,12 @@ final class WriteHoldingProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        takeHeld().forEach(write -> write.frame().release());
+        takeHeld().forEach(request -> request.frame().release());
         listener.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Frames from the target: passed on to the pool, but for the writes held. */
+    /** Frames from the target: passed on to the pool, but for the requests held. */
     private final class FromTarget extends ChannelInboundHandlerAdapter {
 
         private final Channel target;
@@ -143,8 +149,9 @@ final class WriteHoldingProxy implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             Frame frame = (Frame) message;
-            if (holding && frame.message() instanceof Message.Write) {
-                held.add(new HeldWrite(target, toPool, frame));
+            Class<? extends Message> kept = holding;
+            if (kept != null && kept.isInstance(frame.message())) {
+                held.add(new HeldRequest(target, toPool, frame));
                 return;
             }
             toPool.writeAndFlush(frame);
