@@ -203,14 +203,20 @@ public final class ReplicatedBlockDevice implements BlockDevice {
         });
     }
 
-    /** Grows every replica of the write set, then the device; replicas away grow when they return. */
+    /**
+     * Grows every replica of the write set, then the device; replicas away grow when they return.
+     * The size is checked when the growths asked for before have run: their size is the one to grow from.
+     */
     @Override
     public CompletableFuture<Void> resize(long newSize) {
-        long current = size();
-        if (newSize < current || newSize % blockSize != 0) {
-            return CompletableFuture.failedFuture(new BlockDeviceException.InvalidSize(newSize, current, blockSize));
-        }
         return writeSet.serial().run(() -> {
+            long current = size();
+            if (newSize < current || newSize % blockSize != 0) {
+                return CompletableFuture.failedFuture(new BlockDeviceException.InvalidSize(newSize, current, blockSize));
+            }
+            if (newSize == current) {
+                return CompletableFuture.completedFuture(null);
+            }
             List<Member> targets;
             long epoch;
             synchronized (writeSet) {

@@ -4,8 +4,10 @@ import static io.basalt.engine.replication.LoopbackVolume.VOLUME;
 import static io.basalt.engine.replication.LoopbackVolume.pattern;
 import static io.basalt.engine.replication.LoopbackVolume.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.basalt.engine.block.BlockDeviceException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The volume grows while a replica joins its write set. */
-class GrowthWhileReplicasJoinTest {
+/** The volume grows while replicas join its write set, and while other growths run. */
+class VolumeGrowthTest {
 
     private static final long SIZE = 16L << 20;
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -45,6 +47,25 @@ class GrowthWhileReplicasJoinTest {
         write(device, 2 * SIZE - beyondTheOldEnd.length, beyondTheOldEnd);
         assertThat(device.status().replicas()).allSatisfy(replica ->
                 assertThat(replica.mode()).isEqualTo(MemberMode.HEALTHY));
+    }
+
+    @Test
+    void aSmallerSizeAskedForWhileALargerGrowthRunsIsRefusedAsAShrink() throws Exception {
+        DelayingProxy first = volume.proxy(0);
+        DelayingProxy second = volume.proxy(1);
+        ReplicatedBlockDevice device = volume.open(List.of(first.endpoint(VOLUME), second.endpoint(VOLUME)),
+                ReplicationSettings.defaults(2));
+        first.delay(Duration.ofSeconds(1));
+        second.delay(Duration.ofSeconds(1));
+
+        CompletableFuture<Void> larger = device.resize(3 * SIZE);
+        CompletableFuture<Void> smaller = device.resize(2 * SIZE);
+
+        larger.get(30, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> smaller.get(30, TimeUnit.SECONDS))
+                .cause().isInstanceOf(BlockDeviceException.InvalidSize.class);
+        assertThat(device.size()).isEqualTo(3 * SIZE);
+        assertThat(device.status().health()).isEqualTo(VolumeStatus.Health.HEALTHY);
     }
 
     @Test
