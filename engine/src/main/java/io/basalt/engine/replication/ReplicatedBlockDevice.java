@@ -412,10 +412,19 @@ public final class ReplicatedBlockDevice implements BlockDevice {
     }
 
     private VolumeStatus.Replica describe(Member member) {
-        long lag = member.inWriteSet() ? member.outstanding() : member.missedWrites();
-        return new VolumeStatus.Replica(member.endpoint(), member.mode(), member.reason(), lag,
-                member.persistedEpoch(), member.mode() == MemberMode.REBUILDING ? member.rebuild() : null,
-                member.lastRebuild());
+        synchronized (writeSet) {
+            long lag = member.inWriteSet() ? acknowledgedNotAnswered(member) : member.missedWrites();
+            return new VolumeStatus.Replica(member.endpoint(), member.mode(), member.reason(), lag,
+                    member.persistedEpoch(), member.mode() == MemberMode.REBUILDING ? member.rebuild() : null,
+                    member.lastRebuild());
+        }
+    }
+
+    /** Writes and unmaps the volume acknowledged that {@code member} has not answered; reads and flushes are no lag. */
+    private long acknowledgedNotAnswered(Member member) {
+        return writeSet.ops().snapshot().stream()
+                .filter(op -> op.acknowledged() && op.perMember.containsKey(member) && !op.doneOnNow(member))
+                .count();
     }
 
     @Override

@@ -9,7 +9,8 @@ public record VolumeStatus(String volume, Health health, String reason, int cons
     public enum Health { HEALTHY, DEGRADED, OFFLINE }
 
     /**
-     * One replica: its mode and why, writes it has not acknowledged yet, its epoch, its rebuild if
+     * One replica: its mode and why, its lag (writes the volume acknowledged that it has not yet; while
+     * it is out of the write set, those it missed), its epoch, its rebuild if
      * one runs, and the last one that finished (null when none did since the target started).
      */
     public record Replica(ReplicaEndpoint endpoint, MemberMode mode, String reason, long lag, long epoch,
