@@ -105,6 +105,10 @@ final class Rebuild {
      * of it, which a network between two pools or a wrong secret on the rebuilding pool would spoil.
      */
     private CompletableFuture<Void> copyWindow(long offset, long length, List<Member> unreadable) {
+        if (!stillRebuilding()) {
+            // a window paced to start after the replica left: a rebuild of its next connection copies it
+            return CompletableFuture.failedFuture(new IllegalStateException(member + " left during its rebuild"));
+        }
         Member source = chooseSource(unreadable);
         if (source == null) {
             return CompletableFuture.failedFuture(new IllegalStateException(unreadable.isEmpty()
@@ -194,8 +198,13 @@ final class Rebuild {
         }
     }
 
+    /** Tells the status how far it got, unless the replica left meanwhile (a rebuild that started over reports its own). */
     private void report() {
-        member.rebuild(new RebuildProgress(totalBytes, copied.get(), delta, startedMillis, 0));
+        synchronized (writeSet) {
+            if (stillRebuilding()) {
+                member.rebuild(new RebuildProgress(totalBytes, copied.get(), delta, startedMillis, 0));
+            }
+        }
     }
 
     private long paceDelayNanos() {
