@@ -121,11 +121,8 @@ public final class TargetManagementService extends TargetManagementGrpc.TargetMa
         if (device == null) {
             return;
         }
-        ReplicaEndpoint endpoint;
-        try {
-            endpoint = ReplicatedStatus.endpoint(request.getName(), request.getAddress());
-        } catch (IllegalArgumentException e) {
-            response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        ReplicaEndpoint endpoint = endpoint(request.getName(), request.getAddress(), response);
+        if (endpoint == null) {
             return;
         }
         try {
@@ -143,12 +140,16 @@ public final class TargetManagementService extends TargetManagementGrpc.TargetMa
         if (device == null) {
             return;
         }
+        ReplicaEndpoint endpoint = endpoint(request.getName(), request.getAddress(), response);
+        if (endpoint == null) {
+            return;
+        }
         try {
-            device.removeReplica(request.getName(), request.getAddress());
+            device.removeReplica(endpoint.name(), endpoint.address());
             response.onNext(RemoveReplicaResponse.getDefaultInstance());
             response.onCompleted();
         } catch (ReplicationRequestException e) {
-            response.onError(requestFailure("remove replica " + request.getName(), e).asRuntimeException());
+            response.onError(requestFailure("remove replica " + endpoint, e).asRuntimeException());
         }
     }
 
@@ -160,6 +161,16 @@ public final class TargetManagementService extends TargetManagementGrpc.TargetMa
         response.onError(Status.FAILED_PRECONDITION.withDescription(target.iqn()
                 + " is a file-backed target: it has no replicas").asRuntimeException());
         return null;
+    }
+
+    /** The replica named, or null after answering INVALID_ARGUMENT for a name or address that is none. */
+    private static ReplicaEndpoint endpoint(String name, String address, StreamObserver<?> response) {
+        try {
+            return ReplicatedStatus.endpoint(name, address);
+        } catch (IllegalArgumentException e) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return null;
+        }
     }
 
     private static Status requestFailure(String what, Throwable cause) {

@@ -28,6 +28,8 @@ final class InFlightOps {
         final CompletableFuture<Void> allDone = new CompletableFuture<>();
         private final AtomicInteger unfinished = new AtomicInteger();
         private final Consumer<Op> whenAllDone;
+        /** What the initiator is told of a write or unmap; null for other requests. */
+        private volatile CompletableFuture<Void> result;
 
         Op(long offset, long end, CompletableFuture<Void> copyDone, Consumer<Op> whenAllDone) {
             this.offset = offset;
@@ -44,6 +46,17 @@ final class InFlightOps {
 
         boolean doneOnNow(Member member) {
             return doneOn(member).isDone();
+        }
+
+        /** The request is a write or unmap whose acknowledgement is {@code result}. */
+        void acknowledgedBy(CompletableFuture<Void> result) {
+            this.result = result;
+        }
+
+        /** Whether the volume acknowledged the write or unmap: a replica that has not answered it lags. */
+        boolean acknowledged() {
+            CompletableFuture<Void> answer = result;
+            return answer != null && answer.isDone() && !answer.isCompletedExceptionally();
         }
 
         /** The request is over on {@code member}; the last member to finish ends it. */

@@ -33,26 +33,31 @@ final class MemberJoiner {
 
     /** Joins {@code member} through {@code client}; completes when it is healthy, or failed. */
     CompletableFuture<Void> join(Member member, ReplicaClient client) {
-        ReplicaState state = client.state();
+        return join(member, client, client.state().sizeBytes());
+    }
+
+    /** {@code replicaSize}: the replica's size as far as known. */
+    private CompletableFuture<Void> join(Member member, ReplicaClient client, long replicaSize) {
         long size;
         long epoch;
         synchronized (writeSet) {
             size = writeSet.size();
             epoch = writeSet.epoch();
         }
-        if (state.sizeBytes() >= size) {
-            return joinSized(member, client, state);
+        if (replicaSize >= size) {
+            return joinSized(member, client, replicaSize);
         }
         return client.resize(size, epoch).handle((grown, failure) -> {
             if (failure == null) {
-                return joinSized(member, client, state);
+                return join(member, client, size);
             }
             refuse(member, client, "cannot grow it to the volume's " + size + " bytes: " + Failures.describe(failure));
             return CompletableFuture.<Void>failedFuture(failure);
         }).thenCompose(joined -> joined);
     }
 
-    private CompletableFuture<Void> joinSized(Member member, ReplicaClient client, ReplicaState state) {
+    private CompletableFuture<Void> joinSized(Member member, ReplicaClient client, long replicaSize) {
+        ReplicaState state = client.state();
         RoaringBitmap delta;
         synchronized (writeSet) {
             if (member.removed() || member.client() != null) {
@@ -64,6 +69,11 @@ final class MemberJoiner {
                         + writeSet.epoch() + ": another target may be writing to it";
                 refuse(member, client, reason);
                 return CompletableFuture.failedFuture(new IllegalStateException(reason));
+            }
+            if (replicaSize < writeSet.size()) {
+                // the volume grew since: checked under the lock that a growth sets the size under, a replica
+                // attached before it did is grown with the others, and one attached after grows first
+                return join(member, client, replicaSize);
             }
             // writes from before it left that its machine lost are not among the regions written since
             boolean keptData = member.dirtyRegions() != null && state.epoch() == member.leftAtEpoch()

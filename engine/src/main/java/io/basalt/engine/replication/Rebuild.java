@@ -207,8 +207,13 @@ final class Rebuild {
         }
     }
 
+    /** Tells the status how far it got, unless the replica left meanwhile (a rebuild that started over reports its own). */
     private void report() {
-        member.rebuild(new RebuildProgress(totalBytes, copied.get(), delta, startedMillis, 0));
+        synchronized (writeSet) {
+            if (stillRebuilding()) {
+                member.rebuild(new RebuildProgress(totalBytes, copied.get(), delta, startedMillis, 0));
+            }
+        }
     }
 
     private long paceDelayNanos() {

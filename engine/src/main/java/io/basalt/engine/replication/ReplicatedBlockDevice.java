@@ -11,8 +11,11 @@ import io.basalt.engine.replica.protocol.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -42,6 +45,8 @@ public final class ReplicatedBlockDevice implements BlockDevice {
     private final MemberJoiner joiner;
     private final VolumeStartup startup;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** Membership requests take turns: each decides on the members as the one before left them. */
+    private final Object membership = new Object();
     private volatile boolean closed;
     private final AtomicBoolean reopening = new AtomicBoolean();
 
@@ -198,14 +203,20 @@ public final class ReplicatedBlockDevice implements BlockDevice {
         });
     }
 
-    /** Grows every replica of the write set, then the device; replicas away grow when they return. */
+    /**
+     * Grows every replica of the write set, then the device; replicas away grow when they return.
+     * The size is checked when the growths asked for before have run: their size is the one to grow from.
+     */
     @Override
     public CompletableFuture<Void> resize(long newSize) {
-        long current = size();
-        if (newSize < current || newSize % blockSize != 0) {
-            return CompletableFuture.failedFuture(new BlockDeviceException.InvalidSize(newSize, current, blockSize));
-        }
         return writeSet.serial().run(() -> {
+            long current = size();
+            if (newSize < current || newSize % blockSize != 0) {
+                return CompletableFuture.failedFuture(new BlockDeviceException.InvalidSize(newSize, current, blockSize));
+            }
+            if (newSize == current) {
+                return CompletableFuture.completedFuture(null);
+            }
             List<Member> targets;
             long epoch;
             synchronized (writeSet) {
@@ -216,9 +227,11 @@ public final class ReplicatedBlockDevice implements BlockDevice {
                 return CompletableFuture.failedFuture(writeSet.unavailable());
             }
             List<CompletableFuture<Boolean>> grown = new ArrayList<>();
+            Set<ReplicaClient> asked = new HashSet<>();
             AtomicReference<String> unsupported = new AtomicReference<>();
             for (Member member : targets) {
                 ReplicaClient client = member.client();
+                asked.add(client);
                 boolean counts = member.mode() == MemberMode.HEALTHY;
                 grown.add(client.resize(newSize, epoch).handle((ok, failure) -> {
                     Throwable cause = failure == null ? null : Failures.cause(failure);
@@ -232,7 +245,7 @@ public final class ReplicatedBlockDevice implements BlockDevice {
                     return failure == null && counts;
                 }));
             }
-            return CompletableFuture.allOf(grown.toArray(CompletableFuture[]::new)).thenApply(all -> {
+            return CompletableFuture.allOf(grown.toArray(CompletableFuture[]::new)).thenCompose(all -> {
                 if (unsupported.get() != null) {
                     throw new BlockDeviceException.UnsupportedSize(newSize, unsupported.get());
                 }
@@ -240,12 +253,41 @@ public final class ReplicatedBlockDevice implements BlockDevice {
                 if (healthyGrown < settings.consistencyFactor()) {
                     throw writeSet.unavailable();
                 }
-                writeSet.size(newSize);
-                LOG.info("volume grown: {} {} {}", kv("volume", writeSet.volume()), kv("previousBytes", current),
-                        kv("sizeBytes", newSize));
-                return null;
-            });
+                return sizeOnceEveryMemberGrew(newSize, asked);
+            }).thenRun(() -> LOG.info("volume grown: {} {} {}", kv("volume", writeSet.volume()),
+                    kv("previousBytes", current), kv("sizeBytes", newSize)));
         });
+    }
+
+    /**
+     * Sets the volume's new size once every replica in the write set has it: one that joined while
+     * the others grew grows first (one that cannot leaves, to join again at the new size). The size
+     * is set under the lock that a joining replica is checked against it under (see
+     * {@link MemberJoiner}), so that no replica joins at the old size after it was set.
+     * {@code grown}: the connections that were asked to grow.
+     */
+    private CompletableFuture<Void> sizeOnceEveryMemberGrew(long newSize, Set<ReplicaClient> grown) {
+        Map<Member, ReplicaClient> joined = new LinkedHashMap<>();
+        long epoch;
+        synchronized (writeSet) {
+            writeSet.writeTargets().stream().filter(member -> !grown.contains(member.client()))
+                    .forEach(member -> joined.put(member, member.client()));
+            if (joined.isEmpty()) {
+                writeSet.size(newSize);
+                return CompletableFuture.completedFuture(null);
+            }
+            epoch = writeSet.epoch();
+        }
+        grown.addAll(joined.values());
+        List<CompletableFuture<Void>> growing = new ArrayList<>();
+        joined.forEach((member, client) -> growing.add(client.resize(newSize, epoch).handle((ok, failure) -> {
+            if (failure != null) {
+                writeSet.eject(member, client, "cannot grow it with the volume: " + Failures.describe(failure));
+            }
+            return null;
+        })));
+        return CompletableFuture.allOf(growing.toArray(CompletableFuture[]::new))
+                .thenCompose(all -> sizeOnceEveryMemberGrew(newSize, grown));
     }
 
     /** What a snapshot produced: the replicas that hold it, and the members left without it. */
@@ -262,7 +304,8 @@ public final class ReplicatedBlockDevice implements BlockDevice {
      * Refused with fewer than CF healthy replicas, or when fewer than CF took it. A replica that is
      * rebuilding is left without the snapshot rather than waited for: its copy is not complete, a
      * rebuild may take hours, and the volume's content is already frozen on the healthy replicas;
-     * the answer names it, so that clones are made where the snapshot is.
+     * the answer names it, so that clones are made where the snapshot is. A name already taken is
+     * not taken again (see {@link DrainedSnapshot}): the answer says who holds it and since when.
      */
     public CompletableFuture<SnapshotTaken> snapshot(String name) {
         return writeSet.serial().run(() -> {
@@ -270,64 +313,23 @@ public final class ReplicatedBlockDevice implements BlockDevice {
                 return CompletableFuture.failedFuture(new ReplicationRequestException.Refused(
                         "cannot snapshot: " + writeSet.unavailableReason()));
             }
-            return writeSet.quiesce().thenCompose(drained -> writes.flushHeld()).thenCompose(flushed -> {
-                List<SnapshotTaken.Missing> missing = new ArrayList<>();
-                List<Member> healthy;
-                long epoch;
-                synchronized (writeSet) {
-                    healthy = writeSet.healthy();
-                    epoch = writeSet.epoch();
-                    for (Member member : writeSet.members()) {
-                        if (!healthy.contains(member)) {
-                            missing.add(new SnapshotTaken.Missing(member.endpoint(), member.mode() == MemberMode.REBUILDING
-                                    ? "rebuilding: its copy of the volume was not complete"
-                                    : "offline: " + member.reason()));
-                        }
-                    }
-                }
-                List<CompletableFuture<ReplicaEndpoint>> taken = new ArrayList<>();
-                for (Member member : healthy) {
-                    ReplicaClient client = member.client();
-                    taken.add(client.snapshot(name, epoch).handle((ok, failure) -> {
-                        if (failure != null) {
-                            String reason = "snapshot failed: " + Failures.describe(failure);
-                            synchronized (missing) {
-                                missing.add(new SnapshotTaken.Missing(member.endpoint(), reason));
-                            }
-                            writeSet.eject(member, client, reason);
-                            return null;
-                        }
-                        return member.endpoint();
-                    }));
-                }
-                return CompletableFuture.allOf(taken.toArray(CompletableFuture[]::new)).thenApply(all -> {
-                    List<ReplicaEndpoint> holders = taken.stream().map(CompletableFuture::join)
-                            .filter(Objects::nonNull).toList();
-                    if (holders.size() < settings.consistencyFactor()) {
-                        throw new ReplicationRequestException.Refused("snapshot " + name + " reached only "
-                                + holders + "; " + settings.consistencyFactor() + " needed");
-                    }
-                    if (missing.isEmpty()) {
-                        LOG.info("volume snapshot taken: {} {} {}", kv("volume", writeSet.volume()),
-                                kv("snapshot", name), kv("replicas", holders.stream().map(ReplicaEndpoint::toString)
-                                        .toList()));
-                    } else {
-                        LOG.warn("volume snapshot taken without some replicas: {} {} {} {}",
-                                kv("volume", writeSet.volume()), kv("snapshot", name),
-                                kv("replicas", holders.stream().map(ReplicaEndpoint::toString).toList()),
-                                kv("missing", missing.stream().map(m -> m.replica() + ": " + m.reason()).toList()));
-                    }
-                    return new SnapshotTaken(name, holders, List.copyOf(missing), System.currentTimeMillis());
-                });
-            }).whenComplete((done, failure) -> writeSet.resume());
+            return writeSet.quiesce().thenCompose(drained -> writes.flushHeld())
+                    .thenCompose(flushed -> DrainedSnapshot.run(writeSet, name))
+                    .whenComplete((done, failure) -> writeSet.resume());
         });
     }
 
     /**
      * Adds a replica: it takes new writes at once and rebuilds the rest. A member already there is
-     * returned as it is.
+     * returned as it is, also to a request made while another one added it.
      */
     public VolumeStatus.Replica addReplica(ReplicaEndpoint endpoint) {
+        synchronized (membership) {
+            return add(endpoint);
+        }
+    }
+
+    private VolumeStatus.Replica add(ReplicaEndpoint endpoint) {
         // replicas are told apart by name and pool: by default every replica is named after the volume
         for (Member member : writeSet.members()) {
             if (member.name().equals(endpoint.name()) && member.endpoint().address().equals(endpoint.address())) {
@@ -348,6 +350,12 @@ public final class ReplicatedBlockDevice implements BlockDevice {
             throw new ReplicationRequestException.Refused("replica " + endpoint + " has " + state.sizeBytes()
                     + " bytes; the volume has " + size());
         }
+        long epoch = writeSet.epoch();
+        if (state.epoch() > epoch) {
+            client.closeAsync();
+            throw new ReplicationRequestException.Refused("replica " + endpoint + " is at epoch " + state.epoch()
+                    + ", newer than the volume's " + epoch + ": another target may be writing to it");
+        }
         writeSet.add(member);
         LOG.info("replica added: {} {}", kv("volume", writeSet.volume()), kv("replica", endpoint.toString()));
         joiner.join(member, client);
@@ -356,6 +364,12 @@ public final class ReplicatedBlockDevice implements BlockDevice {
 
     /** Retires a replica; refused when fewer than CF healthy replicas would remain. */
     public void removeReplica(String name, String address) {
+        synchronized (membership) {
+            remove(name, address);
+        }
+    }
+
+    private void remove(String name, String address) {
         Member found = writeSet.members().stream()
                 .filter(member -> member.name().equals(name) && member.endpoint().address().equals(address))
                 .findFirst()
@@ -403,14 +417,24 @@ public final class ReplicatedBlockDevice implements BlockDevice {
     }
 
     private VolumeStatus.Replica describe(Member member) {
-        long lag = member.inWriteSet() ? member.outstanding() : member.missedWrites();
-        long now = System.nanoTime();
-        double response = member.responseNanos(now);
-        double fastest = writeSet.healthy().stream().mapToDouble(healthy -> healthy.responseNanos(now)).min().orElse(0);
-        return new VolumeStatus.Replica(member.endpoint(), member.mode(), member.reason(), lag,
-                member.persistedEpoch(), member.mode() == MemberMode.REBUILDING ? member.rebuild() : null,
-                member.lastRebuild(), response / 1e6,
-                member.mode() == MemberMode.HEALTHY && ReadPath.readWeight(response, fastest) > 1);
+        synchronized (writeSet) {
+            long lag = member.inWriteSet() ? acknowledgedNotAnswered(member) : member.missedWrites();
+            long now = System.nanoTime();
+            double response = member.responseNanos(now);
+            double fastest = writeSet.healthy().stream().mapToDouble(healthy -> healthy.responseNanos(now)).min()
+                    .orElse(0);
+            return new VolumeStatus.Replica(member.endpoint(), member.mode(), member.reason(), lag,
+                    member.persistedEpoch(), member.mode() == MemberMode.REBUILDING ? member.rebuild() : null,
+                    member.lastRebuild(), response / 1e6,
+                    member.mode() == MemberMode.HEALTHY && ReadPath.readWeight(response, fastest) > 1);
+        }
+    }
+
+    /** Writes and unmaps the volume acknowledged that {@code member} has not answered; reads and flushes are no lag. */
+    private long acknowledgedNotAnswered(Member member) {
+        return writeSet.ops().snapshot().stream()
+                .filter(op -> op.acknowledged() && op.perMember.containsKey(member) && !op.doneOnNow(member))
+                .count();
     }
 
     @Override

@@ -9,9 +9,10 @@ public record VolumeStatus(String volume, Health health, String reason, int cons
     public enum Health { HEALTHY, DEGRADED, OFFLINE }
 
     /**
-     * One replica: its mode and why, writes it has not acknowledged yet, its epoch, its rebuild if
-     * one runs, the last one that finished (null when none did since the target started), its
-     * smoothed response time, and whether reads spare it for being much slower than the others.
+     * One replica: its mode and why, its lag (writes the volume acknowledged that it has not yet;
+     * while it is out of the write set, those it missed), its epoch, its rebuild if one runs, the
+     * last one that finished (null when none did since the target started), its smoothed response
+     * time, and whether reads spare it for being much slower than the others.
      */
     public record Replica(ReplicaEndpoint endpoint, MemberMode mode, String reason, long lag, long epoch,
                           RebuildProgress rebuild, RebuildProgress lastRebuild, double responseMillis,

@@ -158,6 +158,7 @@ final class WritePipeline {
                 }
             }
             InFlightOps.Registered registered = writeSet.ops().register(offset, offset + length, targets);
+            registered.op().acknowledgedBy(result);
             Quorum quorum = new Quorum(healthy.size(), writeSet.consistencyFactor(), fua, result, writeSet, true,
                     again, deadline);
             for (Member member : targets) {

@@ -2,6 +2,7 @@ package io.basalt.engine.scsi;
 
 import io.basalt.engine.block.BlockDevice;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One logical unit: the block device behind it and the SCSI state kept around it (unit
@@ -15,11 +16,14 @@ public final class LogicalUnit {
     private final ModePages modePages = new ModePages();
     private final Reservations reservations = new Reservations(unitAttentions);
     private final RangeLocks rangeLocks = new RangeLocks();
+    /** The largest size the unit has had: a growth to it again (a retry run alongside) changes nothing to tell. */
+    private final AtomicLong largestSize;
     private volatile boolean removalPrevented;
 
     public LogicalUnit(LogicalUnitConfig config, BlockDevice device) {
         this.config = config;
         this.device = device;
+        this.largestSize = new AtomicLong(device.size());
     }
 
     public LogicalUnitConfig config() {
@@ -40,13 +44,18 @@ public final class LogicalUnit {
     }
 
     /**
-     * Grows the unit while in use; every nexus then sees CAPACITY DATA HAS CHANGED.
+     * Grows the unit while in use; every nexus then sees CAPACITY DATA HAS CHANGED, once however many
+     * requests for the same size ran.
      *
      * @param newSize the new size in bytes, a multiple of the block size, not smaller than now
      */
     public CompletableFuture<Void> grow(long newSize) {
-        return device.resize(newSize)
-                .thenRun(() -> unitAttentions.raiseForOthers(null, Sense.capacityDataChanged()));
+        return device.resize(newSize).thenRun(() -> {
+            long size = device.size();
+            if (largestSize.getAndAccumulate(size, Math::max) < size) {
+                unitAttentions.raiseForOthers(null, Sense.capacityDataChanged());
+            }
+        });
     }
 
     UnitAttentions unitAttentions() {

@@ -190,6 +190,16 @@ class ReplicatedTargetManagementTest {
     }
 
     @Test
+    void removingAReplicaWhoseAddressIsNotHostAndPortIsAnInvalidArgument() throws Exception {
+        TargetManagementGrpc.TargetManagementBlockingStub api = serve(3, ReplicationSettings.defaults(2));
+
+        assertRefused(() -> api.removeReplica(RemoveReplicaRequest.newBuilder().setName(LoopbackVolume.VOLUME)
+                .setAddress("pool-without-port").build()), Status.Code.INVALID_ARGUMENT, "is not HOST:PORT");
+        assertRefused(() -> api().removeReplica(RemoveReplicaRequest.newBuilder()
+                .setAddress(volume.endpoint(2).address()).build()), Status.Code.INVALID_ARGUMENT, "needs a name");
+    }
+
+    @Test
     void removingAReplicaBelowTheConsistencyFactorIsAFailedPreconditionAndKeepsIt() throws Exception {
         TargetManagementGrpc.TargetManagementBlockingStub api = serve(3, ReplicationSettings.defaults(2));
         api.removeReplica(RemoveReplicaRequest.newBuilder().setName(LoopbackVolume.VOLUME)

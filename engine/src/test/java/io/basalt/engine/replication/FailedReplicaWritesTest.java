@@ -31,9 +31,9 @@ class FailedReplicaWritesTest {
         failing.holdWrites();
         byte[] failed = pattern(65536, 2);
         write(device, 0, failed); // acknowledged by replicas 1 and 2
-        Awaitility.await().atMost(TIMEOUT).until(() -> failing.heldWrites() == 1); // it may reach the proxy later
+        Awaitility.await().atMost(TIMEOUT).until(() -> failing.held() == 1); // it may reach the proxy later
 
-        failing.failHeldWrites(ErrorCode.IO_ERROR, "no space left on device");
+        failing.failHeld(ErrorCode.IO_ERROR, "no space left on device");
 
         // it leaves (one epoch), comes back and rebuilds (another)
         Awaitility.await().atMost(TIMEOUT).until(() -> device.status().epoch() >= epoch + 2
@@ -50,12 +50,12 @@ class FailedReplicaWritesTest {
         long epoch = device.status().epoch();
         failing.holdWrites();
         write(device, 0, pattern(65536, 2)); // acknowledged by replicas 0 and 2
-        Awaitility.await().atMost(TIMEOUT).until(() -> failing.heldWrites() == 1);
+        Awaitility.await().atMost(TIMEOUT).until(() -> failing.held() == 1);
         failing.refuseConnections(); // once replica 1 leaves, it stays away
 
         volume.pool(2).stop(); // replica 2 leaves: the epoch change waits for the write under way on replica 1
         Awaitility.await().atMost(TIMEOUT).until(() -> device.status().replicas().get(2).mode() == MemberMode.OFFLINE);
-        failing.failHeldWrites(ErrorCode.IO_ERROR, "no space left on device");
+        failing.failHeld(ErrorCode.IO_ERROR, "no space left on device");
 
         Awaitility.await().atMost(TIMEOUT).until(() -> replicaEpoch(0) > epoch);
         Awaitility.await().atMost(TIMEOUT).until(() -> device.status().replicas().get(1).mode() == MemberMode.OFFLINE);

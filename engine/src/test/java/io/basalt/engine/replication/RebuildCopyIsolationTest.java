@@ -46,8 +46,8 @@ class RebuildCopyIsolationTest {
         } finally {
             data.release();
         }
-        assertThat(rebuilding.heldWrites()).isEqualTo(1);
-        rebuilding.passHeldWrites();
+        assertThat(rebuilding.held()).isEqualTo(1);
+        rebuilding.passHeld();
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 device.status().replicas().get(2).mode() == MemberMode.HEALTHY);
         assertThat(Arrays.mismatch(Arrays.copyOf(volume.content(2), LENGTH), newer)).isEqualTo(-1);
@@ -63,7 +63,7 @@ class RebuildCopyIsolationTest {
 
         await().atMost(WAIT).until(snapshot::isDone);
         assertThat(snapshot.join().replicas()).containsExactly(volume.endpoint(0), volume.endpoint(1));
-        assertThat(rebuilding.heldWrites()).isEqualTo(1);
+        assertThat(rebuilding.held()).isEqualTo(1);
     }
 
     @Test
@@ -80,7 +80,7 @@ class RebuildCopyIsolationTest {
         await().atMost(WAIT).until(written::isDone);
         assertThat(written).isCompleted();
         assertThat(device.status().epoch()).isGreaterThan(epoch);
-        assertThat(rebuilding.heldWrites()).isEqualTo(1);
+        assertThat(rebuilding.held()).isEqualTo(1);
     }
 
     /** Adds the replica of pool {@code index} through a proxy that holds its first copy (of the whole volume). */
@@ -88,7 +88,7 @@ class RebuildCopyIsolationTest {
         WriteHoldingProxy rebuilding = volume.writeHoldingProxy(index);
         rebuilding.holdCopies();
         device.addReplica(rebuilding.endpoint(LoopbackVolume.VOLUME));
-        await().atMost(WAIT).until(() -> rebuilding.heldWrites() == 1);
+        await().atMost(WAIT).until(() -> rebuilding.held() == 1);
         return rebuilding;
     }
 }

@@ -39,13 +39,13 @@ class RebuildPromotionTest {
         WriteHoldingProxy rebuilding = volume.writeHoldingProxy(2);
         rebuilding.holdCopies();
         device.addReplica(rebuilding.endpoint(LoopbackVolume.VOLUME));
-        await().atMost(WAIT).until(() -> rebuilding.heldWrites() == 1);
+        await().atMost(WAIT).until(() -> rebuilding.held() == 1);
         healthy.holdWrites();
         rebuilding.holdWrites();
         byte[] lost = pattern(LENGTH, 2);
         device.write(0, Unpooled.wrappedBuffer(lost), false).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         rebuilding.passHeldCopies();
-        await().atMost(WAIT).until(() -> rebuilding.heldWrites() == 1 && healthy.heldWrites() == 1);
+        await().atMost(WAIT).until(() -> rebuilding.held() == 1 && healthy.held() == 1);
         volume.pool(2).stop();
         await().atMost(WAIT).until(() -> device.status().replicas().get(2).mode() == MemberMode.OFFLINE);
 
@@ -54,12 +54,12 @@ class RebuildPromotionTest {
         volume.pool(2).start();
         await().atMost(WAIT).until(() -> device.status().replicas().get(2).mode() == MemberMode.REBUILDING);
         long epoch = device.status().epoch();
-        healthy.passHeldWrites();
+        healthy.passHeld();
 
         // then the write set moves on without it: it stays rebuilding until its new copy is done
         await().atMost(WAIT).until(() -> device.status().epoch() > epoch);
         assertThat(device.status().replicas().get(2).mode()).isEqualTo(MemberMode.REBUILDING);
-        rebuilding.passHeldWrites();
+        rebuilding.passHeld();
         await().atMost(WAIT).until(() -> device.status().replicas().get(2).mode() == MemberMode.HEALTHY);
         assertThat(Arrays.mismatch(Arrays.copyOf(volume.content(2), LENGTH), lost)).isEqualTo(-1);
     }

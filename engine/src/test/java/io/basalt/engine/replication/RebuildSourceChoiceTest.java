@@ -37,13 +37,13 @@ class RebuildSourceChoiceTest {
         second.holdWrites();
         byte[] newer = pattern(LENGTH, 2);
         CompletableFuture<Void> written = device.write(0, Unpooled.wrappedBuffer(newer), false);
-        await().atMost(TIMEOUT).until(() -> first.heldWrites() == 1 && second.heldWrites() == 1);
+        await().atMost(TIMEOUT).until(() -> first.held() == 1 && second.held() == 1);
         // a replica added now copies the range once that write is over; replica 0 is its first choice
         device.addReplica(volume.endpoint(2));
 
         // when the write fails on replica 0 and succeeds on replica 1
-        first.failHeldWrites(ErrorCode.IO_ERROR, "no space left on device");
-        second.passHeldWrites();
+        first.failHeld(ErrorCode.IO_ERROR, "no space left on device");
+        second.passHeld();
         written.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
         // then the new replica holds the write, not what replica 0 held before it

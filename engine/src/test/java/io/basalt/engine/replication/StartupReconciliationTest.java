@@ -130,9 +130,9 @@ class StartupReconciliationTest {
             volume.pool(pool).stop();
             volume.pool(pool).start();
         }
-        int heldBefore = lagging.heldWrites();
+        int heldBefore = lagging.held();
         ReplicatedBlockDevice second = volume.start(replicas, ReplicationSettings.defaults(2));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> lagging.heldWrites() > heldBefore);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> lagging.held() > heldBefore);
 
         // the repair of replica 1 is held back: it still has the older content
         List<CompletableFuture<ByteBuf>> reads = new ArrayList<>();
@@ -141,7 +141,7 @@ class StartupReconciliationTest {
         }
         Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
                 .until(() -> reads.stream().noneMatch(CompletableFuture::isDone));
-        lagging.passHeldWrites();
+        lagging.passHeld();
 
         for (CompletableFuture<ByteBuf> read : reads) {
             ByteBuf data = read.get(30, TimeUnit.SECONDS);

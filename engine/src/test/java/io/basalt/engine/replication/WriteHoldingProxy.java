@@ -20,28 +20,30 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A replica protocol proxy on loopback in front of a pool, which passes frames on one by one and,
- * when the test says so, keeps the writes the target sends from the pool (a replica that lags),
- * later to pass them on or to answer them with a failure (a pool that cannot write, say for lack
- * of space), while the connection stays up. It can hold the copies the target asks for too (a
- * rebuild's copy that takes long). It notes the kind of each frame it passes on.
+ * when the test says so, keeps the writes the target sends from the pool (a replica that lags), its
+ * resizes (a growth under way) or the copies it asks for (a rebuild's copy that takes long), later
+ * to pass them on or to answer them with a failure (a pool that cannot write, say for lack of
+ * space), while the connection stays up. It notes the kind of each frame it passes on.
  */
 final class WriteHoldingProxy implements AutoCloseable {
 
-    private record HeldWrite(Channel target, Channel toPool, Frame frame) {
+    private record HeldRequest(Channel target, Channel toPool, Frame frame) {
     }
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final InetSocketAddress pool;
     private final Channel listener;
-    private final List<HeldWrite> held = new CopyOnWriteArrayList<>();
+    private final List<HeldRequest> held = new CopyOnWriteArrayList<>();
     private final List<Class<? extends Message>> passed = new CopyOnWriteArrayList<>();
-    private volatile boolean holding;
-    private volatile boolean holdingCopies;
+    /** The kinds of request kept from the pool. */
+    private final Set<Class<? extends Message>> holding = ConcurrentHashMap.newKeySet();
 
     WriteHoldingProxy(InetSocketAddress pool) throws InterruptedException {
         this.pool = pool;
@@ -63,12 +65,17 @@ final class WriteHoldingProxy implements AutoCloseable {
 
     /** Writes sent from now on are kept from the pool, unanswered. */
     void holdWrites() {
-        holding = true;
+        holding.add(Message.Write.class);
+    }
+
+    /** Resizes sent from now on are kept from the pool, unanswered. */
+    void holdResizes() {
+        holding.add(Message.Resize.class);
     }
 
     /** Copies asked for from now on are kept from the pool, unanswered. */
     void holdCopies() {
-        holdingCopies = true;
+        holding.add(Message.CopyFrom.class);
     }
 
     /** The kinds of the frames passed on to the pool so far, in the order the pool got them. */
@@ -76,42 +83,40 @@ final class WriteHoldingProxy implements AutoCloseable {
         return List.copyOf(passed);
     }
 
-    /** How many writes (and copies) are held. */
-    int heldWrites() {
+    /** How many requests are held. */
+    int held() {
         return held.size();
     }
 
     /**
-     * Answers every held write with {@code code}, as the pool would if it failed them, and passes
-     * the writes that follow on to the pool.
+     * Answers every held request with {@code code}, as the pool would if it failed them, and passes
+     * the requests that follow on to the pool.
      */
-    void failHeldWrites(ErrorCode code, String message) {
-        holding = false;
-        for (HeldWrite write : takeHeld()) {
-            write.target().writeAndFlush(new Frame(write.frame().requestId(), new Message.Failure(code, message)));
-            write.frame().release();
+    void failHeld(ErrorCode code, String message) {
+        holding.clear();
+        for (HeldRequest request : takeHeld()) {
+            request.target().writeAndFlush(new Frame(request.frame().requestId(), new Message.Failure(code, message)));
+            request.frame().release();
         }
     }
 
-    /**
-     * Passes the held writes and copies on to the pool, as those that follow; those of closed
-     * connections are dropped.
-     */
-    void passHeldWrites() {
-        holding = false;
-        holdingCopies = false;
+    /** Passes the held requests on to the pool, as those that follow; those of closed connections are dropped. */
+    void passHeld() {
+        holding.clear();
         pass(takeHeld());
     }
 
-    /** Passes the held copies on to the pool, as the copies that follow; writes stay held. */
+    /** Passes the held copies on to the pool, as the copies that follow; other requests stay held. */
     void passHeldCopies() {
-        holdingCopies = false;
-        pass(held.stream().filter(request -> request.frame().message() instanceof Message.CopyFrom).toList());
+        holding.remove(Message.CopyFrom.class);
+        List<HeldRequest> copies = held.stream()
+                .filter(request -> request.frame().message() instanceof Message.CopyFrom).toList();
+        held.removeAll(copies);
+        pass(copies);
     }
 
-    private void pass(List<HeldWrite> requests) {
-        held.removeAll(requests);
-        for (HeldWrite request : requests) {
+    private void pass(List<HeldRequest> requests) {
+        for (HeldRequest request : requests) {
             if (request.toPool().isActive()) {
                 passOn(request.toPool(), request.frame());
             } else {
@@ -125,8 +130,8 @@ final class WriteHoldingProxy implements AutoCloseable {
         toPool.writeAndFlush(frame);
     }
 
-    private List<HeldWrite> takeHeld() {
-        List<HeldWrite> taken = List.copyOf(held);
+    private List<HeldRequest> takeHeld() {
+        List<HeldRequest> taken = List.copyOf(held);
         held.removeAll(taken);
         return taken;
     }
@@ -138,12 +143,12 @@ final class WriteHoldingProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        takeHeld().forEach(write -> write.frame().release());
+        takeHeld().forEach(request -> request.frame().release());
         listener.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Frames from the target: passed on to the pool, but for the writes held. */
+    /** Frames from the target: passed on to the pool, but for the requests held. */
     private final class FromTarget extends ChannelInboundHandlerAdapter {
 
         private final Channel target;
@@ -176,9 +181,8 @@ final class WriteHoldingProxy implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             Frame frame = (Frame) message;
-            if (holding && frame.message() instanceof Message.Write
-                    || holdingCopies && frame.message() instanceof Message.CopyFrom) {
-                held.add(new HeldWrite(target, toPool, frame));
+            if (holding.contains(frame.message().getClass())) {
+                held.add(new HeldRequest(target, toPool, frame));
                 return;
             }
             passOn(toPool, frame);

@@ -127,6 +127,16 @@ class BlockScsiTargetTest {
     }
 
     @Test
+    void aGrowthToTheSizeAlreadyReachedRaisesNoSecondAttention() {
+        target.target.logicalUnit().grow(2 * BLOCKS * BLOCK).join();
+        assertThat(target.run(target.first, Cdbs.testUnitReady()).asc()).isEqualTo(0x2A);
+
+        target.target.logicalUnit().grow(2 * BLOCKS * BLOCK).join(); // a retry that ran alongside the first
+
+        assertThat(target.run(target.first, Cdbs.testUnitReady()).status()).isEqualTo(ScsiResponse.GOOD);
+    }
+
+    @Test
     void anUnknownOpcodeIsAnInvalidCommandOperationCode() {
         Result result = target.run(new byte[] {(byte) 0xC7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
 

@@ -59,28 +59,27 @@ public final class SessionRegistry {
             }
             if (replaced != null) {
                 forget(replaced);
+                end(replaced);
             }
             Nexus nexus = type == SessionType.NORMAL ? new Nexus(key.initiatorPortName(), targetPortName) : null;
             admitted = new Session(key, tsih, connectionId, type, parameters, nexus, closer);
             byKey.put(key, admitted);
             byTsih.put(tsih, admitted);
+            if (nexus != null) {
+                target.nexusAdded(nexus);
+            }
         }
         if (replaced != null) {
             LOG.info("reinstating session {}", replaced);
-            endAndClose(replaced);
-        }
-        if (admitted.nexus() != null) {
-            target.nexusAdded(admitted.nexus());
+            replaced.close();
         }
         return admitted;
     }
 
     /** The session's connection is gone. */
-    public void remove(Session session) {
-        synchronized (this) {
-            if (byTsih.get(session.tsih()) == session) {
-                forget(session);
-            }
+    public synchronized void remove(Session session) {
+        if (byTsih.get(session.tsih()) == session) {
+            forget(session);
         }
         end(session);
     }
@@ -108,11 +107,11 @@ public final class SessionRegistry {
         byKey.remove(session.key(), session);
     }
 
-    private void endAndClose(Session session) {
-        end(session);
-        session.close();
-    }
-
+    /**
+     * Tells the SCSI target that the session's nexus is gone, under this object's lock as it is told
+     * of new ones: the end of an old session of the same nexus, told after the new one began, would
+     * drop the new session's unit attentions and reservation state.
+     */
     private void end(Session session) {
         if (session.end() && session.nexus() != null) {
             target.nexusRemoved(session.nexus());

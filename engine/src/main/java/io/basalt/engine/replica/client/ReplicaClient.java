@@ -272,6 +272,11 @@ public final class ReplicaClient implements AutoCloseable {
         return done(send(new Message.Snapshot(name, epoch)));
     }
 
+    /** Whether the replica holds snapshot {@code name}, and since when. */
+    public CompletableFuture<Message.SnapshotHeld> snapshotHeld(String name) {
+        return send(new Message.QuerySnapshot(name)).thenApply(answer -> expect(Message.SnapshotHeld.class, answer));
+    }
+
     /** Grows the replica to {@code sizeBytes}; its current size is success. */
     public CompletableFuture<Void> resize(long sizeBytes, long epoch) {
         return done(send(new Message.Resize(sizeBytes, epoch)));

@@ -65,6 +65,8 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
     private static final int COPY_FROM = 21;
     private static final int READ_SPARSE = 22;
     private static final int SPARSE_DATA = 23;
+    private static final int QUERY_SNAPSHOT = 24;
+    private static final int SNAPSHOT_HELD = 25;
 
     /**
      * How connections carrying frames read from the socket: small reads while requests are small,
@@ -224,6 +226,8 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
             case Message.CopyFrom m -> COPY_FROM;
             case Message.ReadSparse m -> READ_SPARSE;
             case Message.SparseData m -> SPARSE_DATA;
+            case Message.QuerySnapshot m -> QUERY_SNAPSHOT;
+            case Message.SnapshotHeld m -> SNAPSHOT_HELD;
         };
     }
 
@@ -259,6 +263,8 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
                 writeString(m.name(), out);
                 out.writeLong(m.epoch());
             }
+            case Message.QuerySnapshot m -> writeString(m.name(), out);
+            case Message.SnapshotHeld m -> out.writeBoolean(m.held()).writeLong(m.createdMillis());
             case Message.Resize m -> out.writeLong(m.sizeBytes()).writeLong(m.epoch());
             case Message.Allocation m -> out.writeLong(m.offset()).writeLong(m.length());
             case Message.Extents m -> writeExtents(m.extents(), out);
@@ -314,6 +320,8 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
                 case FAILURE -> new Message.Failure(ErrorCode.fromWire(in.readUnsignedByte()),
                         in.readCharSequence(in.readableBytes(), StandardCharsets.UTF_8).toString());
                 case SNAPSHOT -> new Message.Snapshot(readString(in), in.readLong());
+                case QUERY_SNAPSHOT -> new Message.QuerySnapshot(readString(in));
+                case SNAPSHOT_HELD -> new Message.SnapshotHeld(in.readBoolean(), in.readLong());
                 case RESIZE -> new Message.Resize(in.readLong(), in.readLong());
                 case ALLOCATION -> new Message.Allocation(in.readLong(), in.readLong());
                 case EXTENTS -> new Message.Extents(readExtents(in));

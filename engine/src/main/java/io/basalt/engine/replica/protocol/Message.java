@@ -68,6 +68,14 @@ public sealed interface Message {
     record Snapshot(String name, long epoch) implements Message {
     }
 
+    /** Whether the replica holds snapshot {@code name}; answered with {@link SnapshotHeld}. */
+    record QuerySnapshot(String name) implements Message {
+    }
+
+    /** Whether the snapshot asked about is there and, when it is, when it was taken (milliseconds since the Unix epoch). */
+    record SnapshotHeld(boolean held, long createdMillis) implements Message {
+    }
+
     /** Grows the replica; its current size is success, a smaller one is refused. */
     record Resize(long sizeBytes, long epoch) implements Message {
     }

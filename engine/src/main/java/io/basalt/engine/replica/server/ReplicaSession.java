@@ -329,6 +329,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                 case Message.Ping ping -> new Message.Done();
                 case Message.Snapshot snapshot -> epochChecked(target, snapshot.epoch(), () -> snapshot(target,
                         snapshot.name()));
+                case Message.QuerySnapshot query -> snapshotHeld(target, query.name());
                 case Message.Resize resize -> epochChecked(target, resize.epoch(), () -> {
                     if (resize.sizeBytes() != target.size()) {
                         target.resize(resize.sizeBytes());
@@ -371,6 +372,12 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         if (!taken) {
             target.snapshot(name);
         }
+    }
+
+    private static Message snapshotHeld(Replica target, String name) {
+        return target.listSnapshots().stream().filter(snapshot -> snapshot.name().equals(name)).findFirst()
+                .map(snapshot -> new Message.SnapshotHeld(true, snapshot.created().toEpochMilli()))
+                .orElseGet(() -> new Message.SnapshotHeld(false, 0));
     }
 
     /**

@@ -41,6 +41,8 @@ class FrameCodecTest {
                 new Message.WrittenRegions(true, new long[] {3, 9}, new long[] {120, 7}, -1),
                 new Message.RegionChecksums(64, 16_384),
                 new Message.Checksums(new int[] {0x8a9136aa, -1, 0}),
+                new Message.QuerySnapshot("before-upgrade"),
+                new Message.SnapshotHeld(true, 1_767_225_600_000L),
                 new Message.CopyFrom(8L << 20, 8L << 20, "10.96.0.12", 7420, "vol-b", 4711, 6),
                 new Message.Failure(ErrorCode.SOURCE_FAILED, "reading replica 'vol-b' failed"),
                 new Message.ReadSparse(1L << 20, 1 << 20),
