@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.basalt.engine.block.BlockDeviceException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,20 +25,16 @@ class VolumeGrowthTest {
     @RegisterExtension
     final LoopbackVolume volume = new LoopbackVolume(3, SIZE);
 
+    private final List<DelayingProxy> slowPools = new ArrayList<>();
+
     @Test
     void aReplicaThatJoinsWhileTheOthersGrowIsGrownToo() throws Exception {
-        DelayingProxy first = volume.proxy(0);
-        DelayingProxy second = volume.proxy(1);
-        ReplicatedBlockDevice device = volume.open(List.of(first.endpoint(VOLUME), second.endpoint(VOLUME)),
-                ReplicationSettings.defaults(2));
-        first.delay(Duration.ofSeconds(1)); // the growth of the two is under way for a second
-        second.delay(Duration.ofSeconds(1));
+        ReplicatedBlockDevice device = openOnTwoPoolsAnsweringASecondLate(); // a growth is under way for a second
 
         CompletableFuture<Void> growth = device.resize(2 * SIZE);
         device.addReplica(volume.endpoint(2));
         growth.get(30, TimeUnit.SECONDS);
-        first.delay(Duration.ZERO);
-        second.delay(Duration.ZERO);
+        slowPools.forEach(pool -> pool.delay(Duration.ZERO));
 
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(device.status().replicas().get(2).mode()).isEqualTo(MemberMode.HEALTHY);
@@ -51,12 +48,7 @@ class VolumeGrowthTest {
 
     @Test
     void aSmallerSizeAskedForWhileALargerGrowthRunsIsRefusedAsAShrink() throws Exception {
-        DelayingProxy first = volume.proxy(0);
-        DelayingProxy second = volume.proxy(1);
-        ReplicatedBlockDevice device = volume.open(List.of(first.endpoint(VOLUME), second.endpoint(VOLUME)),
-                ReplicationSettings.defaults(2));
-        first.delay(Duration.ofSeconds(1));
-        second.delay(Duration.ofSeconds(1));
+        ReplicatedBlockDevice device = openOnTwoPoolsAnsweringASecondLate();
 
         CompletableFuture<Void> larger = device.resize(3 * SIZE);
         CompletableFuture<Void> smaller = device.resize(2 * SIZE);
@@ -87,5 +79,15 @@ class VolumeGrowthTest {
             assertThat(device.status().replicas().get(2).mode()).isEqualTo(MemberMode.HEALTHY);
             assertThat(volume.pool(2).pool().replica(VOLUME).size()).isEqualTo(3 * SIZE);
         });
+    }
+
+    /** Opens the volume on pools 0 and 1, which from then on get every request a second late. */
+    private ReplicatedBlockDevice openOnTwoPoolsAnsweringASecondLate() throws Exception {
+        slowPools.add(volume.proxy(0));
+        slowPools.add(volume.proxy(1));
+        ReplicatedBlockDevice device = volume.open(slowPools.stream().map(pool -> pool.endpoint(VOLUME)).toList(),
+                ReplicationSettings.defaults(2));
+        slowPools.forEach(pool -> pool.delay(Duration.ofSeconds(1)));
+        return device;
     }
 }
