@@ -17,13 +17,12 @@ public final class LogicalUnit {
     private final Reservations reservations = new Reservations(unitAttentions);
     private final RangeLocks rangeLocks = new RangeLocks();
     /** The largest size the unit has had: a growth to it again (a retry run alongside) changes nothing to tell. */
-    private final AtomicLong largestSize;
+    private final AtomicLong largestSize = new AtomicLong();
     private volatile boolean removalPrevented;
 
     public LogicalUnit(LogicalUnitConfig config, BlockDevice device) {
         this.config = config;
         this.device = device;
-        this.largestSize = new AtomicLong(device.size());
     }
 
     public LogicalUnitConfig config() {
@@ -50,6 +49,8 @@ public final class LogicalUnit {
      * @param newSize the new size in bytes, a multiple of the block size, not smaller than now
      */
     public CompletableFuture<Void> grow(long newSize) {
+        // the size now, not when the unit was made: a replicated device learns its size once it opens
+        largestSize.accumulateAndGet(device.size(), Math::max);
         return device.resize(newSize).thenRun(() -> {
             long size = device.size();
             if (largestSize.getAndAccumulate(size, Math::max) < size) {

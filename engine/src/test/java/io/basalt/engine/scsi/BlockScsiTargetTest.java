@@ -137,6 +137,15 @@ class BlockScsiTargetTest {
     }
 
     @Test
+    void aGrowthToTheSizeTheDeviceAlreadyHadWhenAskedRaisesNoAttention() {
+        target.device.resize(2 * BLOCKS * BLOCK).join(); // as a replicated volume learns its size after the unit is made
+
+        target.target.logicalUnit().grow(2 * BLOCKS * BLOCK).join();
+
+        assertThat(target.run(target.first, Cdbs.testUnitReady()).status()).isEqualTo(ScsiResponse.GOOD);
+    }
+
+    @Test
     void anUnknownOpcodeIsAnInvalidCommandOperationCode() {
         Result result = target.run(new byte[] {(byte) 0xC7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
 
