@@ -345,10 +345,12 @@ public final class ReplicatedBlockDevice implements BlockDevice {
                     + Failures.describe(e), Failures.cause(e));
         }
         ReplicaState state = client.state();
-        if (state.sizeBytes() < size()) {
+        long size = size(); // 0 until the volume has opened
+        // a larger one would keep whatever it holds past the volume's end, to show once the volume grows
+        if (state.sizeBytes() < size || size > 0 && state.sizeBytes() > size) {
             client.closeAsync();
             throw new ReplicationRequestException.Refused("replica " + endpoint + " has " + state.sizeBytes()
-                    + " bytes; the volume has " + size());
+                    + " bytes; the volume has " + size + ": create it at the volume's size");
         }
         long epoch = writeSet.epoch();
         if (state.epoch() > epoch) {

@@ -53,6 +53,17 @@ class ReplicaMembershipTest {
                 .containsExactly(volume.endpoint(0).toString(), volume.endpoint(1).toString());
     }
 
+    @Test
+    void aReplicaLargerThanTheVolumeIsRefused() throws Exception {
+        ReplicatedBlockDevice device = volume.openOnPools(2);
+        volume.pool(2).pool().replica(LoopbackVolume.VOLUME).resize(2 * SIZE);
+
+        assertThatThrownBy(() -> device.addReplica(volume.endpoint(2)))
+                .isInstanceOf(ReplicationRequestException.Refused.class)
+                .hasMessageContaining("has " + 2 * SIZE + " bytes; the volume has " + SIZE);
+        assertThat(device.status().replicas()).hasSize(2);
+    }
+
     private static VolumeStatus.Replica addWhenBothReady(ReplicatedBlockDevice device, ReplicaEndpoint replica,
             CyclicBarrier together) throws Exception {
         together.await(10, TimeUnit.SECONDS);
