@@ -406,7 +406,7 @@ public final class ReplicatedBlockDevice implements BlockDevice {
                 reason = "all " + replicas.size() + " replicas healthy";
             } else {
                 health = VolumeStatus.Health.DEGRADED;
-                reason = writeSet.unavailableReason();
+                reason = writeSet.degradedReason();
             }
             List<String> spared = replicas.stream().filter(VolumeStatus.Replica::readsSpared)
                     .map(replica -> replica.endpoint().toString()).toList();

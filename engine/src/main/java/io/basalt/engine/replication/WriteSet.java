@@ -187,12 +187,22 @@ final class WriteSet {
 
     /** Why writes are refused, for errors and status. */
     synchronized String unavailableReason() {
-        List<Member> healthy = healthy();
-        String others = members.stream().filter(m -> m.mode() != MemberMode.HEALTHY)
+        String others = notHealthy();
+        return "volume " + volume + " has " + healthy().size() + " healthy replica(s), needs " + consistencyFactor
+                + (others.isEmpty() ? "" : ": " + others);
+    }
+
+    /** Why a volume that still has CF healthy replicas is not whole: the others, and why. */
+    synchronized String degradedReason() {
+        return healthy().size() + " of " + members.size() + " replicas healthy, writes go on (CF " + consistencyFactor
+                + "): " + notHealthy();
+    }
+
+    /** The members that are not healthy, each with its mode and why. */
+    private String notHealthy() {
+        return members.stream().filter(m -> m.mode() != MemberMode.HEALTHY)
                 .map(m -> m.name() + " " + m.mode().name().toLowerCase() + " (" + m.reason() + ")")
                 .collect(Collectors.joining("; "));
-        return "volume " + volume + " has " + healthy.size() + " healthy replica(s), needs " + consistencyFactor
-                + (others.isEmpty() ? "" : ": " + others);
     }
 
     BlockDeviceException.Unavailable unavailable() {

@@ -113,6 +113,17 @@ class ReplicatedBlockDeviceTest {
     }
 
     @Test
+    void aDegradedVolumeSaysWritesGoOnAndWhichReplicaIsAwayAndWhy() throws Exception {
+        ReplicatedBlockDevice device = open();
+
+        pools.get(2).stop();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(device.status().reason())
+                .startsWith("2 of 3 replicas healthy, writes go on (CF 2): vol offline (")
+                .doesNotContain("needs"));
+    }
+
+    @Test
     void aVolumeThatLostQuorumServesWritesAgainWhenAPoolReturns() throws Exception {
         ReplicatedBlockDevice device = open();
         pools.get(1).stop();
