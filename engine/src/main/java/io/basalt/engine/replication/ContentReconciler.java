@@ -36,6 +36,9 @@ final class ContentReconciler {
     private static final int REQUESTS_IN_FLIGHT = 4;
     private static final int PARALLEL_REPAIRS = 16;
     static final int SECTOR_BYTES = 512;
+    /** The unit a pool allocates in: a repair unmaps the whole ones of zeros rather than writing them. */
+    private static final int BLOCK_BYTES = 4096;
+    private static final byte[] ZEROS = new byte[BLOCK_BYTES];
 
     private final WriteSet writeSet;
     private final int consistencyFactor;
@@ -148,13 +151,40 @@ final class ContentReconciler {
             List<CompletableFuture<Void>> writes = new ArrayList<>();
             for (int i = 0; i < trusted.size(); i++) {
                 if (!Arrays.equals(contents.get(i), agreed)) {
-                    ReplicaClient client = trusted.get(i).client();
-                    writes.add(client.write(offset, agreed, sequence, epoch, false));
+                    writes.add(store(trusted.get(i).client(), offset, agreed, epoch, sequence));
                 }
             }
             return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
                     .thenApply(written -> (long) writes.size() * length);
         });
+    }
+
+    /**
+     * Writes {@code agreed} at {@code offset}, but for its whole blocks of zeros, which are unmapped:
+     * written, they would take the space that holes (an unmap the crash cut short, or the other
+     * replicas' never written blocks) do not.
+     */
+    private static CompletableFuture<Void> store(ReplicaClient client, long offset, byte[] agreed, long epoch,
+            long sequence) {
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        int start = 0;
+        while (start < agreed.length) {
+            boolean zeros = zeroBlock(agreed, start);
+            int end = start;
+            while (end < agreed.length && zeroBlock(agreed, end) == zeros) {
+                end = Math.min(agreed.length, end + BLOCK_BYTES);
+            }
+            parts.add(zeros ? client.unmap(offset + start, end - start, sequence, epoch)
+                    : client.write(offset + start, Arrays.copyOfRange(agreed, start, end), sequence, epoch, false));
+            start = end;
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    /** Whether the block of {@code content} at {@code start} is all zeros; a block cut short by the end is not. */
+    private static boolean zeroBlock(byte[] content, int start) {
+        int end = start + BLOCK_BYTES;
+        return end <= content.length && Arrays.equals(content, start, end, ZEROS, 0, BLOCK_BYTES);
     }
 
     /**

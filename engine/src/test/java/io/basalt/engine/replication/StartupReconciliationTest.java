@@ -63,6 +63,27 @@ class StartupReconciliationTest {
     }
 
     @Test
+    void aWriteThatReachedOneReplicaOnlyIsUndoneThereAsAHoleAfterACrash() throws Exception {
+        ReplicatedBlockDevice first = volume.openOnPools(3);
+        write(first, 0, pattern(1 << 20, 1));
+        first.flush().get(30, TimeUnit.SECONDS);
+        long sequence = first.status().sequence();
+        volume.closeDevice(first);
+        // never acknowledged: the target crashed once it had sent it to one replica
+        writeDirectly(List.of(2), 2 << 20, pattern(65536, 2), sequence + 1);
+        for (int i = 0; i < 3; i++) {
+            volume.pool(i).stop();
+            volume.pool(i).start();
+        }
+
+        ReplicatedBlockDevice second = volume.openOnPools(3);
+
+        assertThat(read(second, 2 << 20, 65536)).isEqualTo(new byte[65536]);
+        assertThat(replica(2).usedBytes()).as("space held by the replica the write reached")
+                .isEqualTo(replica(0).usedBytes());
+    }
+
+    @Test
     void aWriteThatALaggingReplicaMissedIsCopiedToItAfterACrashThoughTheOthersKeptMarking() throws Exception {
         ReplicationSettings settings = ReplicationSettings.defaults(2).withLagBounds(4096, Duration.ofMinutes(1))
                 .withMarkInterval(Duration.ofMillis(50));
