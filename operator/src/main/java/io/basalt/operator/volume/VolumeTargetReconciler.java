@@ -148,6 +148,11 @@ public final class VolumeTargetReconciler implements Reconciler<VolumeTarget> {
                     ? ", " + rebuilding + " rebuilding" : "") + "; writes continue with " + consistencyFactor;
         }
         ReplicatedBackend backend = answer.getReplicated();
+        List<String> spared = backend.getReplicasList().stream().filter(ReplicaStatus::getReadsSpared)
+                .map(ReplicaStatus::getName).toList();
+        if (!spared.isEmpty()) {
+            message += "; reads spare " + String.join(", ", spared) + ", much slower than the others";
+        }
         return new VolumeTargetStatus(generation(target),
                 conditions.set(current, Conditions.READY, phase == TargetPhase.HEALTHY, reason, message, generation(target)),
                 phase, portal, answer.getCapacityBytes(), answer.hasReplicated() ? backend.getEpoch() : null, healthy,

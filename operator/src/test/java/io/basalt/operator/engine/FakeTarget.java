@@ -39,6 +39,7 @@ public final class FakeTarget extends TargetManagementGrpc.TargetManagementImplB
         final String name;
         final String address;
         int rebuildLeft;
+        boolean slow;
 
         Member(String name, String address, int rebuildLeft) {
             this.name = name;
@@ -95,6 +96,11 @@ public final class FakeTarget extends TargetManagementGrpc.TargetManagementImplB
         rebuildsHeld = false;
     }
 
+    /** The member named {@code name} answers much more slowly than the others from now on: reads spare it. */
+    public synchronized void slowDown(String name) {
+        members.stream().filter(m -> m.name.equals(name)).forEach(m -> m.slow = true);
+    }
+
     public synchronized List<String> memberNames() {
         return members.stream().map(m -> m.name).toList();
     }
@@ -137,7 +143,9 @@ public final class FakeTarget extends TargetManagementGrpc.TargetManagementImplB
                 for (Member member : members) {
                     ReplicaMode mode = mode(member);
                     ReplicaStatus.Builder status = ReplicaStatus.newBuilder().setName(member.name)
-                            .setAddress(member.address).setMode(mode).setEpoch(epoch);
+                            .setAddress(member.address).setMode(mode).setEpoch(epoch)
+                            .setResponseMillis(member.slow ? 100 : 0.3)
+                            .setReadsSpared(member.slow && mode == ReplicaMode.REPLICA_HEALTHY);
                     if (mode == ReplicaMode.REPLICA_REBUILDING) {
                         status.setRebuild(RebuildProgress.newBuilder().setTotalBytes(capacityBytes)
                                 .setCopiedBytes(capacityBytes * (REBUILD_STEPS - member.rebuildLeft) / REBUILD_STEPS));

@@ -86,6 +86,20 @@ class VolumeClaimReconcilerTest {
     }
 
     @Test
+    void theTargetsReadyConditionNamesAReplicaThatReadsSpare() {
+        harness.givenPools(3);
+        harness.createClaim("pvc-1", "node-2");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(phase("pvc-1")).isEqualTo(VolumePhase.BOUND));
+        String slow = harness.replicasOf("pvc-1").getFirst().getMetadata().getName();
+
+        harness.engines().target("pvc-1").slowDown(slow);
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(condition(harness.target("pvc-1").getStatus()
+                .conditions(), "Ready").getMessage()).isEqualTo("3 of 3 replicas healthy; reads spare " + slow
+                        + ", much slower than the others"));
+    }
+
+    @Test
     void replicasAreCreatedOnTheirPoolsUnderTheirOwnNamesWithTheVolumesReplicaSecret() {
         harness.givenPools(3);
 
