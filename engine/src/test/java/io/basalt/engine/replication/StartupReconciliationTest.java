@@ -29,11 +29,7 @@ class StartupReconciliationTest {
 
     @Test
     void afterEveryPoolRestartedTheWritesThatAQuorumHeldSurviveWhicheverReplicaIsMarkedFurthest() throws Exception {
-        ReplicatedBlockDevice first = volume.openOnPools(3);
-        write(first, 0, pattern(1 << 20, 1));
-        first.flush().get(30, TimeUnit.SECONDS);
-        long sequence = first.status().sequence();
-        volume.closeDevice(first);
+        long sequence = writeAMebibyteAndCrash();
         // writes the crashed target had acknowledged from two replicas, not yet on the third
         byte[] onOneAndTwo = pattern(4096, 2);
         byte[] onZeroAndOne = pattern(4096, 3);
@@ -45,10 +41,7 @@ class StartupReconciliationTest {
         writeDirectly(List.of(1, 2), (768 << 10) + 2048, secondHalfOnOneAndTwo, sequence + 4);
         // the replica without the first write claims the furthest mark
         replica(0).markConsistentThrough(sequence + 10);
-        for (int i = 0; i < 3; i++) {
-            volume.pool(i).stop();
-            volume.pool(i).start();
-        }
+        restartEveryPool();
 
         ReplicatedBlockDevice second = volume.openOnPools(3);
 
@@ -64,17 +57,10 @@ class StartupReconciliationTest {
 
     @Test
     void aWriteThatReachedOneReplicaOnlyIsUndoneThereAsAHoleAfterACrash() throws Exception {
-        ReplicatedBlockDevice first = volume.openOnPools(3);
-        write(first, 0, pattern(1 << 20, 1));
-        first.flush().get(30, TimeUnit.SECONDS);
-        long sequence = first.status().sequence();
-        volume.closeDevice(first);
+        long sequence = writeAMebibyteAndCrash();
         // never acknowledged: the target crashed once it had sent it to one replica
         writeDirectly(List.of(2), 2 << 20, pattern(65536, 2), sequence + 1);
-        for (int i = 0; i < 3; i++) {
-            volume.pool(i).stop();
-            volume.pool(i).start();
-        }
+        restartEveryPool();
 
         ReplicatedBlockDevice second = volume.openOnPools(3);
 
@@ -187,6 +173,23 @@ class StartupReconciliationTest {
 
         assertThat(agreed[0]).isEqualTo((byte) 0);
         assertThat(agreed[sector]).isEqualTo((byte) 3);
+    }
+
+    /** Writes the first MiB through a target that flushes it and then crashes; returns its last sequence. */
+    private long writeAMebibyteAndCrash() throws Exception {
+        ReplicatedBlockDevice first = volume.openOnPools(3);
+        write(first, 0, pattern(1 << 20, 1));
+        first.flush().get(30, TimeUnit.SECONDS);
+        long sequence = first.status().sequence();
+        volume.closeDevice(first);
+        return sequence;
+    }
+
+    private void restartEveryPool() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            volume.pool(i).stop();
+            volume.pool(i).start();
+        }
     }
 
     private Replica replica(int pool) throws Exception {
