@@ -170,7 +170,7 @@ final class ContentReconciler {
         int start = 0;
         while (start < agreed.length) {
             boolean zeros = zeroBlock(agreed, start);
-            int end = start;
+            int end = Math.min(agreed.length, start + BLOCK_BYTES);
             while (end < agreed.length && zeroBlock(agreed, end) == zeros) {
                 end = Math.min(agreed.length, end + BLOCK_BYTES);
             }

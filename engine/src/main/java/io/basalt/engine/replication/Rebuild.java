@@ -196,14 +196,17 @@ final class Rebuild {
     }
 
     private boolean promoted() {
-        synchronized (writeSet) {
-            return member.client() == client && member.mode() == MemberMode.HEALTHY;
-        }
+        return connectedAs(MemberMode.HEALTHY);
     }
 
     private boolean stillRebuilding() {
+        return connectedAs(MemberMode.REBUILDING);
+    }
+
+    /** Whether the member is still connected through this rebuild's connection, and in {@code mode}. */
+    private boolean connectedAs(MemberMode mode) {
         synchronized (writeSet) {
-            return member.client() == client && member.mode() == MemberMode.REBUILDING;
+            return member.client() == client && member.mode() == mode;
         }
     }
 
