@@ -97,7 +97,7 @@ public final class TargetCommand implements Callable<Integer> {
     private String replicaSecret;
 
     @Option(names = "--rebuild-rate", converter = ByteSize.class,
-            description = "Bytes per second a rebuild may copy (default: no limit).")
+            description = "Bytes per second the volume's rebuilds may copy, all together (default: no limit).")
     private Long rebuildRate;
 
     @Option(names = "--quorum-wait", defaultValue = "20",

@@ -23,12 +23,14 @@ final class MemberJoiner {
     private final RegionCopier copier;
     private final ReplicationSettings settings;
     private final Reconnector reconnector;
+    private final RebuildPace rebuildPace;
 
     MemberJoiner(WriteSet writeSet, RegionCopier copier, ReplicationSettings settings, Reconnector reconnector) {
         this.writeSet = writeSet;
         this.copier = copier;
         this.settings = settings;
         this.reconnector = reconnector;
+        this.rebuildPace = new RebuildPace(settings.rebuildBytesPerSecond());
     }
 
     /** Joins {@code member} through {@code client}; completes when it is healthy, or failed. */
@@ -90,7 +92,7 @@ final class MemberJoiner {
         }
         LOG.info("replica joins the write set to rebuild: {} {} {}", kv("volume", writeSet.volume()),
                 kv("replica", member.toString()), kv("delta", delta != null));
-        return Rebuild.start(writeSet, copier, settings, member, client, delta);
+        return Rebuild.start(writeSet, copier, settings, rebuildPace, member, client, delta);
     }
 
     private void refuse(Member member, ReplicaClient client, String reason) {

@@ -30,6 +30,7 @@ final class Rebuild {
     private final WriteSet writeSet;
     private final RegionCopier copier;
     private final ReplicationSettings settings;
+    private final RebuildPace pace;
     private final Member member;
     private final ReplicaClient client;
     private final Queue<long[]> windows;
@@ -38,17 +39,16 @@ final class Rebuild {
     private final long startedNanos = System.nanoTime();
     private final long startedMillis = System.currentTimeMillis();
     private final AtomicLong copied = new AtomicLong();
-    /** Bytes of the windows started so far: the pace limit spaces out starts, not completions. */
-    private long dispatchedBytes;
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private int running;
     private boolean failed;
 
-    private Rebuild(WriteSet writeSet, RegionCopier copier, ReplicationSettings settings, Member member,
-            ReplicaClient client, RoaringBitmap deltaRegions) {
+    private Rebuild(WriteSet writeSet, RegionCopier copier, ReplicationSettings settings, RebuildPace pace,
+            Member member, ReplicaClient client, RoaringBitmap deltaRegions) {
         this.writeSet = writeSet;
         this.copier = copier;
         this.settings = settings;
+        this.pace = pace;
         this.member = member;
         this.client = client;
         this.delta = deltaRegions != null;
@@ -58,11 +58,12 @@ final class Rebuild {
 
     /**
      * Rebuilds {@code member}, which already takes new writes through {@code client}; {@code deltaRegions}
-     * null for a full copy. Completes when it is healthy, or failed.
+     * null for a full copy; {@code pace}: the volume's, shared with its other rebuilds. Completes when it
+     * is healthy, or failed.
      */
     static CompletableFuture<Void> start(WriteSet writeSet, RegionCopier copier, ReplicationSettings settings,
-            Member member, ReplicaClient client, RoaringBitmap deltaRegions) {
-        Rebuild rebuild = new Rebuild(writeSet, copier, settings, member, client, deltaRegions);
+            RebuildPace pace, Member member, ReplicaClient client, RoaringBitmap deltaRegions) {
+        Rebuild rebuild = new Rebuild(writeSet, copier, settings, pace, member, client, deltaRegions);
         rebuild.begin();
         return rebuild.finished;
     }
@@ -91,8 +92,8 @@ final class Rebuild {
             return;
         }
         running++;
-        long delayNanos = paceDelayNanos();
-        dispatchedBytes += window[1];
+        // the pace spaces out starts, not completions
+        long delayNanos = pace.book(window[1], System.nanoTime());
         CompletableFuture<Void> paced = delayNanos <= 0 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS));
         paced.thenCompose(ready -> copyWindow(window[0], window[1], List.of()))
@@ -217,15 +218,6 @@ final class Rebuild {
                 member.rebuild(new RebuildProgress(totalBytes, copied.get(), delta, startedMillis, 0));
             }
         }
-    }
-
-    private long paceDelayNanos() {
-        long rate = settings.rebuildBytesPerSecond();
-        if (rate <= 0) {
-            return 0;
-        }
-        long dueNanos = startedNanos + (long) (dispatchedBytes * 1e9 / rate);
-        return dueNanos - System.nanoTime();
     }
 
     private static Queue<long[]> fullWindows(long size) {

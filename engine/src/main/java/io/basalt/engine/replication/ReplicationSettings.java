@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param maxOutstanding requests a replica may have unanswered before it is taken out as lagging
  * @param maxLag how old its oldest unanswered request may get before it is taken out as lagging
  * @param rebuildConcurrency copy windows a rebuild keeps in flight
- * @param rebuildBytesPerSecond the rebuild's pace limit; 0 for none
+ * @param rebuildBytesPerSecond the pace limit of the volume's rebuilds, all together; 0 for none
  * @param markInterval how often the replicas persist the sequence through which they hold every write
  * @param reconnectBackoff the first delay before reconnecting to a replica; it doubles up to {@code maxReconnectBackoff}
  * @param quorumWait how long writes wait for CF healthy replicas once the volume has lost them, before they

@@ -88,6 +88,22 @@ class OnlineRebuildTest {
      * Writes and unmaps at random, {@value #IN_FLIGHT} at a time, until replica 2 is no longer
      * rebuilding and at least 500 changes were made; {@code expected} follows the changes.
      */
+    @Test
+    void twoReplicasRebuildingAtOnceShareTheRebuildRateRatherThanEachHavingIt() throws Exception {
+        long rate = 2 * Rebuild.WINDOW_BYTES; // per second: each volume's full copy is 4 windows, 2 s of the pace
+        ReplicatedBlockDevice device = volume.openOnPools(1, ReplicationSettings.defaults(1).withRebuildBytesPerSecond(rate));
+        long started = System.nanoTime();
+
+        device.addReplica(volume.endpoint(1));
+        device.addReplica(volume.endpoint(2));
+        Awaitility.await().atMost(WAIT).until(() -> device.status().replicas().stream()
+                .allMatch(replica -> replica.mode() == MemberMode.HEALTHY));
+
+        // 8 windows on one timeline: the last starts 3.5 s after the first; each at the rate alone would be done in 1.5 s
+        Duration bothRebuilt = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(bothRebuilt).isGreaterThanOrEqualTo(Duration.ofMillis(3_500));
+    }
+
     private static void changeWhileReplicaTwoRebuilds(ReplicatedBlockDevice device, byte[] expected) throws Exception {
         Random random = new Random(3);
         Semaphore slots = new Semaphore(IN_FLIGHT);
