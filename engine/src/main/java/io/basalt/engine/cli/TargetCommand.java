@@ -12,6 +12,7 @@ import io.basalt.engine.management.ManagementServer;
 import io.basalt.engine.management.ServedTarget;
 import io.basalt.engine.management.TargetBackend;
 import io.basalt.engine.management.TargetManagementService;
+import io.basalt.engine.net.Transport;
 import io.basalt.engine.replica.client.ReplicaClient;
 import io.basalt.engine.replication.ReplicaEndpoint;
 import io.basalt.engine.replication.ReplicatedBlockDevice;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -166,7 +168,7 @@ public final class TargetCommand implements Callable<Integer> {
             LOG.info("iSCSI target ready: {} {} {} {} {}", kv("iqn", iqn), kv("listen", new HostPort(bound.getHostString(), bound.getPort()).toString()), kv("advertise", config.advertisedPortal() != null
                     ? config.advertisedPortal() : "address each initiator connected to"),
                     kv("sizeBytes", lun.device().size()),
-                    kv("transport", IscsiServer.nativeTransport() ? "epoll" : "nio"));
+                    kv("transport", Transport.CURRENT.name().toLowerCase(Locale.ROOT)));
             stop.await();
             LOG.info("stopping iSCSI target: {}", kv("iqn", iqn));
         } finally {

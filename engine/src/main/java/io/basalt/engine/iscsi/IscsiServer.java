@@ -7,6 +7,7 @@ import io.basalt.engine.iscsi.connection.IscsiConnection;
 import io.basalt.engine.iscsi.session.Session;
 import io.basalt.engine.iscsi.session.SessionRegistry;
 import io.basalt.engine.net.AcceptedConnections;
+import io.basalt.engine.net.Transport;
 import io.basalt.engine.scsi.ScsiTarget;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -17,12 +18,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -58,16 +54,10 @@ public final class IscsiServer implements AutoCloseable {
         this.sharedConnectionLoops = connectionLoops;
     }
 
-    /** Whether the native epoll transport is in use rather than NIO. */
-    public static boolean nativeTransport() {
-        return Epoll.isAvailable();
-    }
-
     /** Binds the listening socket; returns the bound address (useful with port 0). */
     public InetSocketAddress start(InetSocketAddress listen) throws InterruptedException {
-        IoHandlerFactory io = nativeTransport() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelType = nativeTransport()
-                ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        IoHandlerFactory io = Transport.CURRENT.ioHandlers();
+        Class<? extends ServerChannel> channelType = Transport.CURRENT.serverChannel();
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         workerGroup = sharedConnectionLoops != null ? sharedConnectionLoops : new MultiThreadIoEventLoopGroup(io);
         serverChannel = new ServerBootstrap()

@@ -1,2 +1,2 @@
-/** What the engine's network servers share: the connections they accepted, closed with them. */
+/** What the engine's network servers and clients share: the socket transport, and the connections a server accepted, closed with it. */
 package io.basalt.engine.net;

@@ -2,6 +2,7 @@ package io.basalt.engine.replica.client;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import io.basalt.engine.net.Transport;
 import io.basalt.engine.replica.protocol.Frame;
 import io.basalt.engine.replica.protocol.FrameCodec;
 import io.basalt.engine.replica.protocol.Message;
@@ -17,14 +18,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -128,8 +123,7 @@ public final class ReplicaClient implements AutoCloseable {
 
     /** An event loop group whose transport the clients use: epoll where available, NIO elsewhere. */
     public static EventLoopGroup newEventLoopGroup(int threads) {
-        return new MultiThreadIoEventLoopGroup(threads,
-                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        return Transport.CURRENT.newEventLoopGroup(threads);
     }
 
     /**
@@ -143,7 +137,7 @@ public final class ReplicaClient implements AutoCloseable {
         byte[] key = secret.clone();
         ChannelFuture connecting = new Bootstrap()
                 .group(group)
-                .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+                .channel(Transport.CURRENT.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, FrameCodec.receiveBuffers())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, FrameCodec.writeBuffers())

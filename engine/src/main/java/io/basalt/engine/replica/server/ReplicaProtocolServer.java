@@ -1,6 +1,7 @@
 package io.basalt.engine.replica.server;
 
 import io.basalt.engine.net.AcceptedConnections;
+import io.basalt.engine.net.Transport;
 import io.basalt.engine.replica.protocol.FrameCodec;
 import io.basalt.engine.replica.store.ReplicaPool;
 import io.netty.bootstrap.ServerBootstrap;
@@ -12,12 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -54,10 +50,8 @@ public final class ReplicaProtocolServer implements AutoCloseable {
 
     public static ReplicaProtocolServer start(InetSocketAddress listen, ReplicaPool pool, ReplicaSecrets secrets,
             ServerLimits limits) throws IOException, InterruptedException {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
-                : NioServerSocketChannel.class;
+        IoHandlerFactory io = Transport.CURRENT.ioHandlers();
+        Class<? extends ServerChannel> channelType = Transport.CURRENT.serverChannel();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(io);
         ExecutorService workers = Executors.newFixedThreadPool(limits.workerThreads(),
                 Thread.ofPlatform().name("replica-io-", 0).daemon().factory());
