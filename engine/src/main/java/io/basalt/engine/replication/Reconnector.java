@@ -52,7 +52,7 @@ final class Reconnector {
      */
     CompletableFuture<ReplicaClient> connect(Member member) {
         return ReplicaClient.connect(group, member.endpoint().socketAddress(), member.name(), secret,
-                settings.requestTimeout()).thenApply(client -> {
+                ReplicaClient.Role.WRITER, settings.requestTimeout()).thenApply(client -> {
                     client.closed().thenRun(() -> writeSet.eject(member, client, client.closeReason()));
                     return client;
                 });

@@ -43,7 +43,7 @@ class AbandonedCopyTest {
         slowSource.delay(SOURCE_DELAY);
         ReplicaEndpoint source = slowSource.endpoint(LoopbackVolume.VOLUME);
         ReplicaClient requester = ReplicaClient.connect(group, volume.endpoint(1).socketAddress(),
-                LoopbackVolume.VOLUME, LoopbackVolume.SECRET, Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+                LoopbackVolume.VOLUME, LoopbackVolume.SECRET, ReplicaClient.Role.WRITER, Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
         CompletableFuture<Void> copy = requester.copyFrom(0, LENGTH, source.socketAddress(), source.name(), 2, 0);
         requester.close();
 

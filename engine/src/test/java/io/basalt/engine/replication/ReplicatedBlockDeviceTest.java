@@ -170,7 +170,7 @@ class ReplicatedBlockDeviceTest {
         // a write the previous target sent that reached only the first replica before it died
         EventLoopGroup group = ReplicaClient.newEventLoopGroup(1);
         try (ReplicaClient client = ReplicaClient.connect(group, pools.get(0).endpoint(VOLUME).socketAddress(), VOLUME,
-                SECRET, WAIT).get(30, TimeUnit.SECONDS)) {
+                SECRET, ReplicaClient.Role.WRITER, WAIT).get(30, TimeUnit.SECONDS)) {
             client.write(0, inFlight, sequence + 1, epoch, false).get(30, TimeUnit.SECONDS);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -126,13 +126,25 @@ public final class ReplicaClient implements AutoCloseable {
         return Transport.CURRENT.newEventLoopGroup(threads);
     }
 
+    /** What a connection is for, as the pool is told on connecting. */
+    public enum Role {
+        /**
+         * The volume's target, which changes the replica. The pool serves nothing more of an older
+         * writer's connection, and welcomes the new one once that connection's changes under way are
+         * done: a change the target gave up on cannot land after the ones it makes since.
+         */
+        WRITER,
+        /** Reads only, such as a pool copying from the replica to rebuild another; any number at once. */
+        READER
+    }
+
     /**
      * Connects to {@code address} and proves knowledge of {@code secret} for {@code replica}. The
      * future fails with {@link ReplicaRequestFailedException} (code AUTHENTICATION_FAILED) when the
      * pool refuses the proof. {@code group} comes from {@link #newEventLoopGroup(int)}.
      */
     public static CompletableFuture<ReplicaClient> connect(EventLoopGroup group, InetSocketAddress address,
-            String replica, byte[] secret, Duration requestTimeout) {
+            String replica, byte[] secret, Role role, Duration requestTimeout) {
         CompletableFuture<ReplicaClient> connected = new CompletableFuture<>();
         byte[] key = secret.clone();
         ChannelFuture connecting = new Bootstrap()
@@ -150,7 +162,7 @@ public final class ReplicaClient implements AutoCloseable {
                         channel.pipeline().addLast(new FlushConsolidationHandler(
                                         FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
                                 new FrameCodec(FrameCodec.DEFAULT_MAX_FRAME_BYTES),
-                                client.new Responses(key, connected));
+                                client.new Responses(key, role, connected));
                     }
                 })
                 .connect(address);
@@ -425,10 +437,12 @@ public final class ReplicaClient implements AutoCloseable {
     private final class Responses extends SimpleChannelInboundHandler<Frame> {
 
         private final byte[] secret;
+        private final Role role;
         private final CompletableFuture<ReplicaClient> connected;
 
-        Responses(byte[] secret, CompletableFuture<ReplicaClient> connected) {
+        Responses(byte[] secret, Role role, CompletableFuture<ReplicaClient> connected) {
             this.secret = secret;
+            this.role = role;
             this.connected = connected;
         }
 
@@ -452,7 +466,7 @@ public final class ReplicaClient implements AutoCloseable {
         }
 
         private void handshake(Message.Challenge challenge) {
-            send(new Message.Hello(replica, VolumeProof.compute(secret, challenge.nonce(), replica)))
+            send(new Message.Hello(replica, role == Role.WRITER, VolumeProof.compute(secret, challenge.nonce(), replica)))
                     .thenApply(answer -> expect(Message.Welcome.class, answer))
                     .whenComplete((welcome, failure) -> {
                         if (failure != null) {

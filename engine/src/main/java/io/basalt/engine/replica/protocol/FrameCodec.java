@@ -41,6 +41,7 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
     static final int COPIED_DATA_BYTES = 64 << 10;
 
     private static final int FLAG_FUA = 1;
+    private static final int FLAG_WRITER = 2;
 
     private static final int CHALLENGE = 1;
     private static final int HELLO = 2;
@@ -232,7 +233,11 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
     }
 
     private static int flags(Message message) {
-        return message instanceof Message.Write write && write.fua() ? FLAG_FUA : 0;
+        return switch (message) {
+            case Message.Write write when write.fua() -> FLAG_FUA;
+            case Message.Hello hello when hello.writer() -> FLAG_WRITER;
+            default -> 0;
+        };
     }
 
     /** The payload but the data, which follows it as a buffer of its own. */
@@ -305,7 +310,7 @@ public final class FrameCodec extends CombinedChannelDuplexHandler<FrameCodec.De
         try {
             return switch (opcode) {
                 case CHALLENGE -> new Message.Challenge(rest(in));
-                case HELLO -> new Message.Hello(readString(in), rest(in));
+                case HELLO -> new Message.Hello(readString(in), (flags & FLAG_WRITER) != 0, rest(in));
                 case WELCOME -> new Message.Welcome(in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readLong(),
                         in.readBoolean());
                 case WRITE -> new Message.Write(in.readLong(), in.readLong(), in.readLong(),

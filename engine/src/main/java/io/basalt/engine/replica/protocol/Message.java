@@ -20,7 +20,12 @@ public sealed interface Message {
     record Challenge(byte[] nonce) implements Message {
     }
 
-    record Hello(String replica, byte[] proof) implements Message {
+    /**
+     * {@code writer}: the connection of the volume's target, which changes the replica; a newer
+     * writer's connection supersedes an older one. Otherwise a reader, such as a pool copying from
+     * the replica to rebuild another.
+     */
+    record Hello(String replica, boolean writer, byte[] proof) implements Message {
     }
 
     /**

@@ -7,7 +7,8 @@
  * big-endian. On connect the server sends a {@link io.basalt.engine.replica.protocol.Message.Challenge}
  * with a random nonce; the client answers with a {@link io.basalt.engine.replica.protocol.Message.Hello}
  * naming the replica and carrying HMAC-SHA256(secret, nonce || name), so the secret never crosses the
- * wire. Every other request waits for the server's welcome. Failed requests are answered with an
+ * wire; flag 2 of its frame marks the writer's connection, which supersedes the writer's older one.
+ * Every other request waits for the server's welcome. Failed requests are answered with an
  * {@link io.basalt.engine.replica.protocol.Message.Failure}; only protocol violations close the connection.
  *
  * <p>The data of writes and read answers is never copied on the way: it goes to the socket as a

@@ -129,7 +129,8 @@ final class RegionPuller implements AutoCloseable {
                 return CompletableFuture.completedFuture(client);
             }
         }
-        return ReplicaClient.connect(group, source.address(), source.replica(), secret.get(), requestTimeout);
+        return ReplicaClient.connect(group, source.address(), source.replica(), secret.get(),
+                ReplicaClient.Role.READER, requestTimeout);
     }
 
     /**

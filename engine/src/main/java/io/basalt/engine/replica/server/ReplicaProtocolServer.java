@@ -57,6 +57,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
                 Thread.ofPlatform().name("replica-io-", 0).daemon().factory());
         EpochGate epochs = new EpochGate();
         WrittenRegionLog writtenRegions = new WrittenRegionLog();
+        WriterSessions writers = new WriterSessions();
         RegionPuller puller = new RegionPuller(secrets, epochs, writtenRegions, workers, SOURCE_REQUEST_TIMEOUT);
         int maxReadBytes = limits.maxFrameBytes() - FrameCodec.FRAME_OVERHEAD_BYTES;
         AcceptedConnections connections = new AcceptedConnections();
@@ -75,7 +76,7 @@ public final class ReplicaProtocolServer implements AutoCloseable {
                             channel.pipeline().addLast(new FlushConsolidationHandler(
                                             FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
                                     new FrameCodec(limits.maxFrameBytes()),
-                                    new ReplicaSession(pool, secrets, epochs, writtenRegions, puller, workers, limits,
+                                    new ReplicaSession(pool, secrets, epochs, writtenRegions, puller, writers, workers, limits,
                                             maxReadBytes));
                         }
                     })

@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -52,22 +53,25 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     private final EpochGate epochs;
     private final WrittenRegionLog writtenRegions;
     private final RegionPuller puller;
+    private final WriterSessions writers;
     private final Executor workers;
     private final ServerLimits limits;
     private final int maxReadBytes;
     private byte[] nonce;
+    private CallsUnderWay calls;
     private volatile Replica replica;
     private final Queue<Frame> waiting = new ArrayDeque<>();
     private int inFlight;
     private boolean handshaking;
 
     ReplicaSession(ReplicaPool pool, ReplicaSecrets secrets, EpochGate epochs, WrittenRegionLog writtenRegions,
-            RegionPuller puller, Executor workers, ServerLimits limits, int maxReadBytes) {
+            RegionPuller puller, WriterSessions writers, Executor workers, ServerLimits limits, int maxReadBytes) {
         this.pool = pool;
         this.secrets = secrets;
         this.epochs = epochs;
         this.writtenRegions = writtenRegions;
         this.puller = puller;
+        this.writers = writers;
         this.workers = workers;
         this.limits = limits;
         this.maxReadBytes = maxReadBytes;
@@ -76,6 +80,11 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         nonce = VolumeProof.newNonce();
+        calls = new CallsUnderWay(() -> {
+            LOG.info("replica protocol connection superseded by a newer writer's; closing it: {} {}",
+                    kv("replica", String.valueOf(replica)), kv("peer", String.valueOf(ctx.channel().remoteAddress())));
+            ctx.channel().close();
+        });
         ctx.writeAndFlush(new Frame(0, new Message.Challenge(nonce)));
         ctx.fireChannelActive();
     }
@@ -131,6 +140,9 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     }
 
     private void receive(ChannelHandlerContext ctx, Frame frame) {
+        if (calls.superseded()) {
+            return; // closing: its writer has gone on over a newer connection
+        }
         if (frame.message() instanceof Message.Hello hello) {
             handshake(ctx, frame.requestId(), hello);
             return;
@@ -140,7 +152,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                     new Message.Failure(ErrorCode.NOT_AUTHENTICATED, "send HELLO first")));
             return;
         }
-        Message inline = servedInline(ctx, frame.message());
+        Message inline = servedInlineUnlessSuperseded(ctx, frame.message());
         if (inline != null) {
             ctx.write(new Frame(frame.requestId(), inline), ctx.voidPromise());
             return;
@@ -148,7 +160,11 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         admit(ctx);
         if (frame.message() instanceof Message.CopyFrom copy) {
             long requestId = frame.requestId();
-            puller.copy(replica, copy, ctx.channel()::isActive)
+            if (!calls.begin()) {
+                return;
+            }
+            puller.copy(replica, copy, () -> ctx.channel().isActive() && !calls.superseded())
+                    .whenComplete((answer, failure) -> calls.end())
                     .thenAccept(answer -> answerLater(ctx, new Frame(requestId, answer)));
             return;
         }
@@ -169,6 +185,18 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
         ctx.fireChannelReadComplete();
+    }
+
+    /** As {@link #servedInline}, counted as a call under way; null too when the connection was superseded meanwhile. */
+    private Message servedInlineUnlessSuperseded(ChannelHandlerContext ctx, Message request) {
+        if (!calls.begin()) {
+            return null;
+        }
+        try {
+            return servedInline(ctx, request);
+        } finally {
+            calls.end();
+        }
     }
 
     /** The answer to a request served on the event loop, or null when it is for a worker. */
@@ -204,7 +232,8 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
 
     /**
      * Looks the replica up on a worker (the pool's lock can be held by a snapshot or merge) and reads
-     * nothing more from the connection until the answer is out.
+     * nothing more from the connection until the answer is out; a writer's connection is welcomed once
+     * the one it supersedes is done (see {@link WriterSessions}).
      */
     private void handshake(ChannelHandlerContext ctx, long requestId, Message.Hello hello) {
         if (replica != null || handshaking) {
@@ -215,20 +244,38 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
         handshaking = true;
         ctx.channel().config().setAutoRead(false);
         try {
-            workers.execute(() -> {
-                Message answer = welcome(ctx, hello);
-                ctx.executor().execute(() -> {
-                    handshaking = false;
-                    ctx.writeAndFlush(new Frame(requestId, answer));
-                    resume(ctx);
-                });
-            });
+            workers.execute(() -> answerHello(ctx, hello).whenComplete((answer, failure) ->
+                    ctx.executor().execute(() -> {
+                        handshaking = false;
+                        if (failure != null) {
+                            stopping(ctx);
+                            return;
+                        }
+                        ctx.writeAndFlush(new Frame(requestId, answer));
+                        resume(ctx);
+                    })));
         } catch (RejectedExecutionException e) {
             stopping(ctx);
         }
     }
 
-    private Message welcome(ChannelHandlerContext ctx, Message.Hello hello) {
+    private CompletableFuture<Message> answerHello(ChannelHandlerContext ctx, Message.Hello hello) {
+        Replica candidate = authenticated(ctx, hello);
+        if (candidate == null) {
+            return CompletableFuture.completedFuture(new Message.Failure(ErrorCode.AUTHENTICATION_FAILED,
+                    "no replica '" + hello.replica() + "' accepts this proof"));
+        }
+        CompletableFuture<Void> ready = hello.writer() ? writers.bind(candidate.name(), calls)
+                : CompletableFuture.completedFuture(null);
+        if (ready.isDone()) {
+            return CompletableFuture.completedFuture(welcome(ctx, candidate));
+        }
+        // the state as the superseded connection's last changes left it, read on a worker as the lookup was
+        return ready.thenApplyAsync(done -> welcome(ctx, candidate), workers);
+    }
+
+    /** The replica {@code hello} proved it may use, or null. */
+    private Replica authenticated(ChannelHandlerContext ctx, Message.Hello hello) {
         Optional<byte[]> secret = secrets.secret(hello.replica());
         Replica candidate;
         try {
@@ -241,9 +288,12 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                 hello.proof())) {
             LOG.warn("replica protocol authentication refused: {} {}", kv("replica", hello.replica()),
                     kv("peer", String.valueOf(ctx.channel().remoteAddress())));
-            return new Message.Failure(ErrorCode.AUTHENTICATION_FAILED,
-                    "no replica '" + hello.replica() + "' accepts this proof");
+            return null;
         }
+        return candidate;
+    }
+
+    private Message welcome(ChannelHandlerContext ctx, Replica candidate) {
         replica = candidate; // published before the welcome is written, so every later request sees it
         LOG.info("replica protocol connection bound: {} {}", kv("replica", candidate.name()),
                 kv("peer", String.valueOf(ctx.channel().remoteAddress())));
@@ -262,13 +312,14 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
 
     /**
      * Serves {@code frame} on a worker, releasing it once served, and answers it on the event loop.
-     * A request whose connection has closed before a worker took it is dropped: its sender counts it
-     * as failed, and may since have changed the range over another connection, which it would undo.
+     * A request whose connection has closed, or been superseded, before a worker took it is dropped:
+     * its sender counts it as failed, and may since have changed the range over another connection,
+     * which it would undo.
      */
     private void dispatch(ChannelHandlerContext ctx, Frame frame) {
         try {
             workers.execute(() -> {
-                if (!ctx.channel().isActive()) {
+                if (!ctx.channel().isActive() || !calls.begin()) {
                     frame.release();
                     return;
                 }
@@ -277,6 +328,7 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                     answer = new Frame(frame.requestId(), serve(ctx, frame.message()));
                 } finally {
                     frame.release();
+                    calls.end();
                 }
                 answerLater(ctx, answer);
             });

@@ -97,7 +97,7 @@ class ReplicaProtocolIT {
     }
 
     private ReplicaClient connect(byte[] secret) throws Exception {
-        return await(ReplicaClient.connect(group, listen, "vol-a", secret, TIMEOUT));
+        return await(ReplicaClient.connect(group, listen, "vol-a", secret, ReplicaClient.Role.WRITER, TIMEOUT));
     }
 
     private static <T> T await(CompletableFuture<T> future) throws Exception {

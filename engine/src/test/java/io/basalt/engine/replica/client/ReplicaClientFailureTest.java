@@ -119,7 +119,7 @@ class ReplicaClientFailureTest {
     /** A client connected to {@code pool} and welcomed, whose requests time out after {@code timeout}. */
     private ReplicaClient welcomed(UnresponsivePool pool, Duration timeout) throws Exception {
         CompletableFuture<ReplicaClient> connecting = ReplicaClient.connect(group, pool.address(), "vol", SECRET,
-                timeout);
+                ReplicaClient.Role.WRITER, timeout);
         pool.acceptAndWelcome();
         return connecting.get(10, TimeUnit.SECONDS);
     }

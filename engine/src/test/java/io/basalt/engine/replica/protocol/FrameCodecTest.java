@@ -21,7 +21,8 @@ class FrameCodecTest {
     static Stream<Message> everyMessage() {
         return Stream.of(
                 new Message.Challenge(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}),
-                new Message.Hello("vol-a", new byte[32]),
+                new Message.Hello("vol-a", true, new byte[32]),
+                new Message.Hello("vol-a", false, new byte[32]),
                 new Message.Welcome(1L << 30, 7, 3, 2, 12345, true),
                 new Message.Write(8192, 99, 3, true, Unpooled.wrappedBuffer(new byte[] {9, 8, 7})),
                 new Message.Write(0, 1, 0, false, Unpooled.EMPTY_BUFFER),

@@ -35,7 +35,7 @@ final class RawReplicaConnection implements AutoCloseable {
     /** Answers the challenge with the proof for {@code replica} and returns the pool's answer. */
     Message authenticate(String replica, byte[] secret) throws IOException {
         byte[] nonce = ((Message.Challenge) read().message()).nonce();
-        send(new Frame(1, new Message.Hello(replica, VolumeProof.compute(secret, nonce, replica))));
+        send(new Frame(1, new Message.Hello(replica, true, VolumeProof.compute(secret, nonce, replica))));
         return read().message();
     }
 

@@ -148,7 +148,7 @@ class RegionCopyTest {
     void aSourceThatRefusesTheDestinationsSecretIsReportedAsTheSourceFailing() throws Exception {
         byte[] otherSecret = "a-different-secret-here".getBytes(StandardCharsets.UTF_8);
         ReplicaProtocolServer stranger = serve(pool(strangerDir, otherSecret), strangerDir);
-        ReplicaClient client = ReplicaClient.connect(group, stranger.address(), "vol", otherSecret, TIMEOUT)
+        ReplicaClient client = ReplicaClient.connect(group, stranger.address(), "vol", otherSecret, ReplicaClient.Role.WRITER, TIMEOUT)
                 .get(30, TimeUnit.SECONDS);
         resources.add(client);
 
@@ -210,7 +210,7 @@ class RegionCopyTest {
     }
 
     private ReplicaClient connect(InetSocketAddress address) throws Exception {
-        ReplicaClient client = ReplicaClient.connect(group, address, "vol", SECRET, TIMEOUT).get(30, TimeUnit.SECONDS);
+        ReplicaClient client = ReplicaClient.connect(group, address, "vol", SECRET, ReplicaClient.Role.WRITER, TIMEOUT).get(30, TimeUnit.SECONDS);
         resources.add(client);
         return client;
     }

@@ -130,7 +130,7 @@ class ReplicaProtocolServerTest {
     @Test
     void anIdleConnectionStaysOpenWhileThePoolAnswersItsProbes() throws Exception {
         ReplicaClient client = await(ReplicaClient.connect(group, server.address(), "vol", SECRET,
-                Duration.ofMillis(200)));
+                ReplicaClient.Role.WRITER, Duration.ofMillis(200)));
         clients.add(client);
 
         Awaitility.await().during(Duration.ofSeconds(2)).atMost(TIMEOUT).until(client::isOpen);
@@ -182,17 +182,37 @@ class ReplicaProtocolServerTest {
 
     @Test
     void aWriteFromAnOlderEpochIsRefusedAndChangesNothing() throws Exception {
-        ReplicaClient current = connect("vol", SECRET);
-        ReplicaClient stale = connect("vol", SECRET);
-        await(current.setEpoch(5, 2, 2));
+        await(connect("vol", SECRET).setEpoch(5, 2, 2));
+        ReplicaClient stale = connect("vol", SECRET); // a target the volume has moved on from, connecting again
 
         assertRefused(() -> await(stale.write(0, pattern(4096, 4), 1, 4, false)), ErrorCode.STALE_EPOCH);
         assertRefused(() -> await(stale.unmap(0, 4096, 1, 4)), ErrorCode.STALE_EPOCH);
         assertRefused(() -> await(stale.flush(4, 1)), ErrorCode.STALE_EPOCH);
 
-        assertThat(await(current.read(0, 4096))).containsOnly(0);
+        assertThat(pool.replica("vol").read(0, 4096)).containsOnly(0);
         assertThat(pool.replica("vol").epoch()).isEqualTo(5);
-        await(current.write(0, pattern(4096, 4), 1, 5, false));
+    }
+
+    @Test
+    void aNewerWritersConnectionClosesTheOlderOne() throws Exception {
+        ReplicaClient older = connect("vol", SECRET);
+
+        ReplicaClient newer = connect("vol", SECRET);
+
+        await(older.closed());
+        await(newer.write(0, pattern(4096, 4), 1, 0, false));
+    }
+
+    @Test
+    void aReadersConnectionLeavesTheWritersOpen() throws Exception {
+        ReplicaClient writer = connect("vol", SECRET);
+
+        ReplicaClient reader = await(ReplicaClient.connect(group, server.address(), "vol", SECRET,
+                ReplicaClient.Role.READER, TIMEOUT));
+        clients.add(reader);
+
+        await(writer.write(0, pattern(4096, 4), 1, 0, false));
+        assertThat(await(reader.read(0, 4096))).isEqualTo(pattern(4096, 4));
     }
 
     @Test
@@ -387,7 +407,7 @@ class ReplicaProtocolServerTest {
     }
 
     private ReplicaClient connect(String replica, byte[] secret) throws Exception {
-        ReplicaClient client = await(ReplicaClient.connect(group, server.address(), replica, secret, TIMEOUT));
+        ReplicaClient client = await(ReplicaClient.connect(group, server.address(), replica, secret, ReplicaClient.Role.WRITER, TIMEOUT));
         clients.add(client);
         return client;
     }

@@ -18,8 +18,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
-import java.util.Queue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,8 @@ class ReplicaSessionTest {
 
     private ReplicaPool pool;
     private ReplicaSecrets secrets;
-    private final Queue<Runnable> storeCalls = new ArrayDeque<>();
+    private final Deque<Runnable> storeCalls = new ArrayDeque<>();
+    private final WriterSessions writers = new WriterSessions();
     private final List<RegionPuller> pullers = new ArrayList<>();
     private EmbeddedChannel channel;
 
@@ -69,7 +70,7 @@ class ReplicaSessionTest {
 
     @Test
     void readingPausesWhileTheHelloIsChecked() {
-        channel.writeInbound(new Frame(1, new Message.Hello("vol", VolumeProof.compute(SECRET, challenge(), "vol"))));
+        channel.writeInbound(new Frame(1, new Message.Hello("vol", true, VolumeProof.compute(SECRET, challenge(), "vol"))));
         assertThat(channel.config().isAutoRead()).isFalse();
 
         storeCalls.poll().run();
@@ -83,7 +84,7 @@ class ReplicaSessionTest {
     void aSecondHelloIsInvalid() {
         authenticate();
 
-        channel.writeInbound(new Frame(2, new Message.Hello("vol", new byte[32])));
+        channel.writeInbound(new Frame(2, new Message.Hello("vol", true, new byte[32])));
 
         assertThat(((Message.Failure) answer().message()).code()).isEqualTo(ErrorCode.INVALID_REQUEST);
     }
@@ -161,7 +162,7 @@ class ReplicaSessionTest {
     void requestsPipelinedBehindTheHelloAreServedOnceItIsAccepted() {
         byte[] nonce = challenge();
 
-        channel.writeInbound(new Frame(1, new Message.Hello("vol", VolumeProof.compute(SECRET, nonce, "vol"))),
+        channel.writeInbound(new Frame(1, new Message.Hello("vol", true, VolumeProof.compute(SECRET, nonce, "vol"))),
                 new Frame(2, new Message.Ping()));
         storeCalls.poll().run();
         channel.runPendingTasks();
@@ -198,6 +199,33 @@ class ReplicaSessionTest {
         storeCalls.poll().run();
 
         assertThat(pool.replica("vol").read(0, data.length)).isEqualTo(new byte[data.length]);
+    }
+
+    @Test
+    void aNewerWritersConnectionClosesTheOlderOneWhoseWritesNoWorkerHadTakenAreNotApplied() throws Exception {
+        authenticate();
+        byte[] data = new byte[8192];
+        Arrays.fill(data, (byte) 7);
+        channel.writeInbound(new Frame(5, new Message.Write(0, 1, 0, false, Unpooled.wrappedBuffer(data))));
+
+        EmbeddedChannel newer = new EmbeddedChannel(newSession()); // the target gave up on the first and came back
+        authenticate(newer, true);
+        storeCalls.poll().run();
+
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(pool.replica("vol").read(0, data.length)).isEqualTo(new byte[data.length]);
+        newer.finishAndReleaseAll();
+    }
+
+    @Test
+    void aReadersConnectionLeavesTheWritersOpen() {
+        authenticate();
+
+        EmbeddedChannel reader = new EmbeddedChannel(newSession());
+        authenticate(reader, false);
+
+        assertThat(channel.isOpen()).isTrue();
+        reader.finishAndReleaseAll();
     }
 
     @Test
@@ -261,7 +289,7 @@ class ReplicaSessionTest {
         WrittenRegionLog regions = new WrittenRegionLog();
         RegionPuller puller = new RegionPuller(secrets, epochs, regions, storeCalls::add, Duration.ofSeconds(5));
         pullers.add(puller);
-        return new ReplicaSession(pool, secrets, epochs, regions, puller, storeCalls::add,
+        return new ReplicaSession(pool, secrets, epochs, regions, puller, writers, storeCalls::add,
                 new ServerLimits(1, MAX_IN_FLIGHT, FrameCodec.DEFAULT_MAX_FRAME_BYTES), 1 << 20);
     }
 
@@ -270,10 +298,16 @@ class ReplicaSessionTest {
     }
 
     private void authenticate() {
-        channel.writeInbound(new Frame(1, new Message.Hello("vol", VolumeProof.compute(SECRET, challenge(), "vol"))));
-        storeCalls.poll().run();
-        channel.runPendingTasks();
-        assertThat(answer().message()).isInstanceOf(Message.Welcome.class);
+        authenticate(channel, true);
+    }
+
+    /** Runs the HELLO's store call alone: calls queued before it stay queued. */
+    private void authenticate(EmbeddedChannel connection, boolean writer) {
+        byte[] nonce = ((Message.Challenge) connection.<Frame>readOutbound().message()).nonce();
+        connection.writeInbound(new Frame(1, new Message.Hello("vol", writer, VolumeProof.compute(SECRET, nonce, "vol"))));
+        storeCalls.pollLast().run();
+        connection.runPendingTasks();
+        assertThat(connection.<Frame>readOutbound().message()).isInstanceOf(Message.Welcome.class);
     }
 
     private static byte[] concat(byte[] first, byte[] second) {
