@@ -2,6 +2,7 @@ package io.basalt.engine.replication;
 
 import io.basalt.engine.replica.client.ReplicaClient;
 import io.basalt.engine.replica.protocol.FrameCodec;
+import io.basalt.engine.replica.protocol.Message;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * equals) while sparing a replica that answers much more slowly than the others, and only from a
  * replica that already holds every earlier write to the range; while an opening reconciles the
  * replicas, reads wait for it. A failed read is retried on another healthy replica; the failing
- * one leaves the write set.
+ * one leaves the write set. Questions about the allocation of a range go by the same rules.
  */
 final class ReadPath {
 
@@ -91,45 +92,67 @@ final class ReadPath {
     }
 
     private CompletableFuture<ByteBuf> readPart(long offset, int length, int attemptsLeft) {
-        Member chosen;
-        ReplicaClient client = null;
-        CompletableFuture<Void> wait = null;
+        return holder(offset, offset + length, true).thenCompose(chosen -> {
+            long id = chosen.member().sent();
+            return chosen.client().readBuffer(offset, length).handle((data, failure) -> {
+                chosen.member().answered(id, true);
+                if (failure == null) {
+                    return CompletableFuture.completedFuture(data);
+                }
+                writeSet.eject(chosen.member(), chosen.client(), "read failed: " + Failures.describe(failure));
+                if (attemptsLeft <= 1) {
+                    return CompletableFuture.<ByteBuf>failedFuture(Failures.cause(failure));
+                }
+                return readPart(offset, length, attemptsLeft - 1);
+            }).thenCompose(next -> next);
+        });
+    }
+
+    /**
+     * The allocation of [offset, offset + length) as a healthy replica reports it that holds every
+     * change to the range under way when asked: one that has not taken an acknowledged write yet
+     * would report its blocks deallocated, which an initiator takes for zeroes without reading them.
+     */
+    CompletableFuture<List<Message.Extent>> allocation(long offset, long length) {
+        return holder(offset, offset + length, false).thenCompose(chosen -> chosen.client().allocation(offset, length));
+    }
+
+    /** A replica chosen to answer, with the connection it was chosen through. */
+    private record Holder(Member member, ReplicaClient client) {
+    }
+
+    /**
+     * The least loaded healthy replica that holds every change to [offset, end) under way now (after
+     * an opening's reconciliation); when none does yet, chosen once those changes are over.
+     * {@code waitForLaterChanges}: whether changes made meanwhile are waited for too, as a read's
+     * data must hold them; a question about the allocation of a large range would otherwise go
+     * unanswered under a steady stream of writes.
+     */
+    private CompletableFuture<Holder> holder(long offset, long end, boolean waitForLaterChanges) {
+        CompletableFuture<Void> wait;
         synchronized (writeSet) {
             CompletableFuture<Void> reconciled = writeSet.reconciled();
             if (!reconciled.isDone()) {
-                return reconciled.thenCompose(over -> readPart(offset, length, attemptsLeft));
+                return reconciled.thenCompose(over -> holder(offset, end, waitForLaterChanges));
             }
             List<Member> healthy = writeSet.healthy();
             if (healthy.isEmpty()) {
                 return CompletableFuture.failedFuture(writeSet.unavailable());
             }
-            List<InFlightOps.Op> overlapping = writeSet.ops().overlapping(offset, offset + length);
+            List<InFlightOps.Op> overlapping = writeSet.ops().overlapping(offset, end);
             List<Member> current = healthy.stream()
                     .filter(member -> overlapping.stream().allMatch(op -> op.doneOnNow(member))).toList();
-            if (current.isEmpty()) {
-                chosen = null;
-                wait = CompletableFuture.allOf(overlapping.stream().map(op -> op.allDone)
-                        .toArray(CompletableFuture[]::new));
-            } else {
-                chosen = leastLoaded(current);
-                client = chosen.client();
+            if (!current.isEmpty()) {
+                Member chosen = leastLoaded(current);
+                return CompletableFuture.completedFuture(new Holder(chosen, chosen.client()));
             }
+            wait = CompletableFuture.allOf(overlapping.stream().map(op -> op.allDone).toArray(CompletableFuture[]::new));
         }
-        if (chosen == null) {
-            return wait.thenCompose(ready -> readPart(offset, length, attemptsLeft));
-        }
-        ReplicaClient reader = client;
-        long id = chosen.sent();
-        return reader.readBuffer(offset, length).handle((data, failure) -> {
-            chosen.answered(id, true);
-            if (failure == null) {
-                return CompletableFuture.completedFuture(data);
-            }
-            writeSet.eject(chosen, reader, "read failed: " + Failures.describe(failure));
-            if (attemptsLeft <= 1) {
-                return CompletableFuture.<ByteBuf>failedFuture(Failures.cause(failure));
-            }
-            return readPart(offset, length, attemptsLeft - 1);
-        }).thenCompose(next -> next);
+        return wait.thenCompose(over -> waitForLaterChanges ? holder(offset, end, true) : anyHealthy());
+    }
+
+    /** The least loaded healthy replica, once an opening's reconciliation is over: an empty range has no changes. */
+    private CompletableFuture<Holder> anyHealthy() {
+        return holder(0, 0, false);
     }
 }

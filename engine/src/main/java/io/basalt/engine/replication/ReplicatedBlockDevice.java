@@ -190,11 +190,7 @@ public final class ReplicatedBlockDevice implements BlockDevice {
         } catch (BlockDeviceException e) {
             return CompletableFuture.failedFuture(e);
         }
-        List<Member> healthy = writeSet.healthy();
-        if (healthy.isEmpty()) {
-            return CompletableFuture.failedFuture(writeSet.unavailable());
-        }
-        return healthy.getFirst().client().allocation(offset, length).handle((extents, failure) -> {
+        return reads.allocation(offset, length).handle((extents, failure) -> {
             if (failure != null) {
                 throw mediumError("allocation", failure);
             }
