@@ -11,13 +11,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
 
 /**
  * Reads from healthy replicas only, spread by fewest requests outstanding (round robin among
  * equals) while sparing a replica that answers much more slowly than the others, and only from a
  * replica that already holds every earlier write to the range; while an opening reconciles the
- * replicas, reads wait for it. A failed read is retried on another healthy replica; the failing
- * one leaves the write set. Questions about the allocation of a range go by the same rules.
+ * replicas, reads wait for it, and with no healthy replica at all they wait for the quorum as writes
+ * do. A failed read is retried on another healthy replica; the failing one leaves the write set.
+ * Questions about the allocation of a range go by the same rules.
  */
 final class ReadPath {
 
@@ -92,7 +94,7 @@ final class ReadPath {
     }
 
     private CompletableFuture<ByteBuf> readPart(long offset, int length, int attemptsLeft) {
-        return holder(offset, offset + length, true).thenCompose(chosen -> {
+        return holder(offset, offset + length, true, QuorumWait.NOT_WAITED).thenCompose(chosen -> {
             long id = chosen.member().sent();
             return chosen.client().readBuffer(offset, length).handle((data, failure) -> {
                 chosen.member().answered(id, true);
@@ -114,7 +116,8 @@ final class ReadPath {
      * would report its blocks deallocated, which an initiator takes for zeroes without reading them.
      */
     CompletableFuture<List<Message.Extent>> allocation(long offset, long length) {
-        return holder(offset, offset + length, false).thenCompose(chosen -> chosen.client().allocation(offset, length));
+        return holder(offset, offset + length, false, QuorumWait.NOT_WAITED)
+                .thenCompose(chosen -> chosen.client().allocation(offset, length));
     }
 
     /** A replica chosen to answer, with the connection it was chosen through. */
@@ -126,33 +129,56 @@ final class ReadPath {
      * an opening's reconciliation); when none does yet, chosen once those changes are over.
      * {@code waitForLaterChanges}: whether changes made meanwhile are waited for too, as a read's
      * data must hold them; a question about the allocation of a large range would otherwise go
-     * unanswered under a steady stream of writes.
+     * unanswered under a steady stream of writes. With no healthy replica at all it waits for the
+     * quorum as writes do (see {@link QuorumWait}), to {@code deadline} if it waited before: an
+     * outage of every pool's connection is then a pause for the initiator, not a read error that a
+     * file system may answer by turning read-only.
      */
-    private CompletableFuture<Holder> holder(long offset, long end, boolean waitForLaterChanges) {
+    private CompletableFuture<Holder> holder(long offset, long end, boolean waitForLaterChanges, long deadline) {
         CompletableFuture<Void> wait;
         synchronized (writeSet) {
             CompletableFuture<Void> reconciled = writeSet.reconciled();
             if (!reconciled.isDone()) {
-                return reconciled.thenCompose(over -> holder(offset, end, waitForLaterChanges));
+                return reconciled.thenCompose(over -> holder(offset, end, waitForLaterChanges, deadline));
             }
             List<Member> healthy = writeSet.healthy();
             if (healthy.isEmpty()) {
-                return CompletableFuture.failedFuture(writeSet.unavailable());
+                wait = null;
+            } else {
+                List<InFlightOps.Op> overlapping = writeSet.ops().overlapping(offset, end);
+                List<Member> current = healthy.stream()
+                        .filter(member -> overlapping.stream().allMatch(op -> op.doneOnNow(member))).toList();
+                if (!current.isEmpty()) {
+                    Member chosen = leastLoaded(current);
+                    return CompletableFuture.completedFuture(new Holder(chosen, chosen.client()));
+                }
+                wait = CompletableFuture.allOf(overlapping.stream().map(op -> op.allDone)
+                        .toArray(CompletableFuture[]::new));
             }
-            List<InFlightOps.Op> overlapping = writeSet.ops().overlapping(offset, end);
-            List<Member> current = healthy.stream()
-                    .filter(member -> overlapping.stream().allMatch(op -> op.doneOnNow(member))).toList();
-            if (!current.isEmpty()) {
-                Member chosen = leastLoaded(current);
-                return CompletableFuture.completedFuture(new Holder(chosen, chosen.client()));
-            }
-            wait = CompletableFuture.allOf(overlapping.stream().map(op -> op.allDone).toArray(CompletableFuture[]::new));
         }
-        return wait.thenCompose(over -> waitForLaterChanges ? holder(offset, end, true) : anyHealthy());
+        if (wait == null) {
+            return afterQuorum(next -> holder(offset, end, waitForLaterChanges, next), deadline);
+        }
+        // an empty range has no changes under way: any healthy replica will do
+        return wait.thenCompose(over -> waitForLaterChanges ? holder(offset, end, true, deadline)
+                : holder(0, 0, false, deadline));
     }
 
-    /** The least loaded healthy replica, once an opening's reconciliation is over: an empty range has no changes. */
-    private CompletableFuture<Holder> anyHealthy() {
-        return holder(0, 0, false);
+    /** What {@code retry} chooses once the volume has its quorum again; unavailable past the quorum wait. */
+    private CompletableFuture<Holder> afterQuorum(LongFunction<CompletableFuture<Holder>> retry, long deadline) {
+        CompletableFuture<Holder> chosen = new CompletableFuture<>();
+        CompletableFuture<Void> gaveUp = new CompletableFuture<>();
+        gaveUp.exceptionally(failure -> {
+            chosen.completeExceptionally(failure);
+            return null;
+        });
+        writeSet.awaitQuorum(next -> retry.apply(next).whenComplete((holder, failure) -> {
+            if (failure != null) {
+                chosen.completeExceptionally(failure);
+            } else {
+                chosen.complete(holder);
+            }
+        }), deadline, gaveUp);
+        return chosen;
     }
 }

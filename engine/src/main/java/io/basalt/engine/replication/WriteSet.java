@@ -339,7 +339,7 @@ final class WriteSet {
             case HELD -> { }
             case FAIL -> result.completeExceptionally(quorate && dispatchAgain != null
                     ? new BlockDeviceException.Unavailable("volume " + volume + " lost its quorum again and again "
-                            + "while this write was under way, longer than the quorum wait")
+                            + "while this request was under way, longer than the quorum wait")
                     : unavailable());
         }
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -126,7 +127,12 @@ public final class LoopbackVolume implements BeforeEachCallback, AfterEachCallba
     }
 
     public static byte[] read(ReplicatedBlockDevice device, long offset, int length) throws Exception {
-        ByteBuf buffer = device.read(offset, length).get(30, TimeUnit.SECONDS);
+        return bytes(device.read(offset, length));
+    }
+
+    /** The bytes {@code read} comes to within 30 s, its buffer released. */
+    public static byte[] bytes(CompletableFuture<ByteBuf> read) throws Exception {
+        ByteBuf buffer = read.get(30, TimeUnit.SECONDS);
         try {
             return ByteBufUtil.getBytes(buffer);
         } finally {
