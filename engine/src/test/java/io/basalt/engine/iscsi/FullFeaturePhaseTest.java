@@ -399,6 +399,24 @@ class FullFeaturePhaseTest {
     }
 
     @Test
+    void aCommandAbortedBeforeItArrivedIsNotRunWhenItArrivesAheadOfItsTurn() {
+        login();
+        ScsiCommandPdu earlier = command(TEST_UNIT_READY, false, false, 0);
+        ScsiCommandPdu aborted = command(TEST_UNIT_READY, false, false, 0);
+        initiator.send(new TaskManagementRequestPdu().function(TaskManagementRequestPdu.ABORT_TASK)
+                .initiatorTaskTag(initiator.nextItt()).referencedTaskTag(aborted.initiatorTaskTag())
+                .cmdSN(initiator.cmdSN).refCmdSN(aborted.cmdSN()).immediate(true));
+        TaskManagementResponsePdu answer = initiator.receive();
+
+        initiator.send(aborted); // late, and still behind the earlier command, which arrives last
+        initiator.send(earlier);
+
+        assertThat(answer.response()).isEqualTo(TaskManagementResponsePdu.FUNCTION_COMPLETE);
+        assertThat(scsi.commands).extracting(c -> (int) c.taskTag()).containsExactly(earlier.initiatorTaskTag());
+        receiveAll().forEach(Pdu::release);
+    }
+
+    @Test
     void logicalUnitResetResetsTheUnit() {
         login();
 

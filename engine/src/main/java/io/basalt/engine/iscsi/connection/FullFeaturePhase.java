@@ -184,6 +184,11 @@ final class FullFeaturePhase {
             LOG.debug("dropping request with CmdSN {} outside [{}, {}]", cmdSN, sequence.expCmdSN(), sequence.maxCmdSN());
             return false;
         }
+        if (cmdSNsAbortedBeforeArrival.contains(cmdSN)) {
+            // its abort was answered as done: it must not run; its turn passes when it comes (deliverWaiting)
+            LOG.debug("dropping request with CmdSN {}: aborted before it arrived", cmdSN);
+            return false;
+        }
         boolean arrived = arrive(request);
         if (cmdSN != sequence.expCmdSN()) {
             waitingForCmdSN.put(cmdSN, request);
