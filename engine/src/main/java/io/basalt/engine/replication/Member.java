@@ -20,6 +20,15 @@ final class Member {
     private String reason = "not connected yet";
     private ReplicaClient client;
     private long persistedEpoch = -1;
+    /** The last of the volume's flushes it made durable (see {@link UnflushedChanges}). */
+    private long durableFlush;
+    /** The volume's last flush when it attached: until it makes a later one durable, what it may lose is unbounded. */
+    private long attachedAtFlush;
+    /**
+     * Whether, when it left, it had made a flush durable since it attached: then the regions it may have
+     * lost unflushed are among {@link #dirtyRegions}; otherwise they may include writes from before.
+     */
+    private boolean lossBoundedWhenLeft;
     /** Regions (of {@link WriteRegions#REGION_BYTES}) written while it was away; null when not tracked. */
     private RoaringBitmap dirtyRegions;
     /** The epoch it left the write set at, meaningful while {@link #dirtyRegions} is tracked. */
@@ -65,8 +74,19 @@ final class Member {
         reason = why;
     }
 
-    void attach(ReplicaClient newClient) {
+    /** {@code lastFlush}: the volume's last flush sent; what it takes from now on is unflushed until it makes a later one. */
+    void attach(ReplicaClient newClient, long lastFlush) {
         client = newClient;
+        durableFlush = lastFlush;
+        attachedAtFlush = lastFlush;
+    }
+
+    long durableFlush() {
+        return durableFlush;
+    }
+
+    void madeDurable(long flush) {
+        durableFlush = Math.max(durableFlush, flush);
     }
 
     ReplicaClient detach() {
@@ -83,7 +103,12 @@ final class Member {
     void trackDirty(RoaringBitmap alreadyMissing, long epoch) {
         dirtyRegions = alreadyMissing;
         leftAtEpoch = epoch;
+        lossBoundedWhenLeft = durableFlush > attachedAtFlush;
         missedWrites.set(0);
+    }
+
+    boolean lossBoundedWhenLeft() {
+        return lossBoundedWhenLeft;
     }
 
     void forgetDirty() {

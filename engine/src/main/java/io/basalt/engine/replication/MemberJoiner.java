@@ -77,14 +77,15 @@ final class MemberJoiner {
                 // attached before it did is grown with the others, and one attached after grows first
                 return join(member, client, replicaSize);
             }
-            // writes from before it left that its machine lost are not among the regions written since
+            // what it may have lost unflushed is among those regions once it had made a flush durable here
+            // (see UnflushedChanges); before that, only its pool can say it lost nothing
             boolean keptData = member.dirtyRegions() != null && state.epoch() == member.leftAtEpoch()
-                    && !state.unflushedWritesMayBeLost();
+                    && (member.lossBoundedWhenLeft() || !state.unflushedWritesMayBeLost());
             delta = keptData ? member.dirtyRegions().clone() : null;
             if (!keptData) {
                 member.forgetDirty();
             }
-            member.attach(client);
+            member.attach(client, writeSet.unflushed().lastFlush());
             member.persistedEpoch(state.epoch());
             member.become(MemberMode.REBUILDING, keptData
                     ? "copying the " + delta.getLongCardinality() + " region(s) written while it was away"

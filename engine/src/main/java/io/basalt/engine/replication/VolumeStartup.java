@@ -151,7 +151,7 @@ final class VolumeStartup {
                 writeSet.epoch(newestEpoch);
                 writeSet.openAt(sequence);
                 for (Member member : trusted) {
-                    member.attach(connected.get(member));
+                    member.attach(connected.get(member), writeSet.unflushed().lastFlush());
                     member.persistedEpoch(newestEpoch);
                     member.become(MemberMode.HEALTHY, "trusted at start-up (epoch " + newestEpoch + ")");
                 }

@@ -98,6 +98,7 @@ final class WritePipeline {
             long epoch = writeSet.epoch();
             List<InFlightOps.Op> earlier = writeSet.ops().snapshot();
             InFlightOps.Registered flush = writeSet.ops().register(0, 0, healthy);
+            long flushNumber = writeSet.unflushed().flushSent();
             // a flush inside a snapshot must not wait for write-set changes queued behind that snapshot
             Quorum quorum = new Quorum(healthy.size(), writeSet.consistencyFactor(), true, result, writeSet,
                     !passClosedGate, again, deadline);
@@ -107,6 +108,9 @@ final class WritePipeline {
                         .map(op -> op.doneOn(member)).toArray(CompletableFuture[]::new));
                 sends.add(() -> after(before, () -> tracked(member, client, false, () -> client.flush(epoch, mark)))
                         .whenComplete((ok, failure) -> {
+                            if (failure == null) {
+                                writeSet.madeDurable(member, flushNumber);
+                            }
                             if (failure == null && durable.incrementAndGet() == healthy.size()) {
                                 writeSet.flushedEverywhere(point, mark);
                             }
@@ -152,6 +156,7 @@ final class WritePipeline {
             List<Member> targets = writeSet.writeTargets();
             long firstRegion = WriteRegions.first(offset);
             long lastRegion = WriteRegions.last(offset, length);
+            writeSet.unflushed().changed(firstRegion, lastRegion);
             for (Member member : writeSet.members()) {
                 if (!member.inWriteSet()) {
                     member.missed(firstRegion, lastRegion);

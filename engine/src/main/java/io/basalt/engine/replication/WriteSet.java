@@ -38,6 +38,7 @@ final class WriteSet {
     private final int consistencyFactor;
     private final List<Member> members = new CopyOnWriteArrayList<>();
     private final InFlightOps ops = new InFlightOps(this);
+    private final UnflushedChanges unflushed = new UnflushedChanges();
     private final DispatchGate gate = new DispatchGate();
     private final SerialTasks serial = new SerialTasks();
     private final QuorumWait quorumWait;
@@ -157,6 +158,17 @@ final class WriteSet {
         return ops;
     }
 
+    UnflushedChanges unflushed() {
+        return unflushed;
+    }
+
+    /** {@code member} made {@code flush} durable: what every member in the write set made durable is forgotten. */
+    synchronized void madeDurable(Member member, long flush) {
+        member.madeDurable(flush);
+        unflushed.durableEverywhere(members.stream().filter(Member::inWriteSet).mapToLong(Member::durableFlush)
+                .min().orElse(flush));
+    }
+
     DispatchGate gate() {
         return gate;
     }
@@ -225,6 +237,7 @@ final class WriteSet {
                 changes++; // at once: a flush dispatched before the epoch change starts must not count it
             }
             RoaringBitmap missing = inFlightRegions(member);
+            missing.or(unflushed.changedSince(member.durableFlush()));
             if (wasHealthy) {
                 member.trackDirty(missing, epoch);
             } else if (member.dirtyRegions() != null) {

@@ -5,6 +5,7 @@ import static io.basalt.engine.replication.LoopbackVolume.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.basalt.engine.replica.protocol.Message;
+import io.basalt.engine.replica.store.ReplicaPool;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -72,22 +73,48 @@ class OnlineRebuildTest {
 
     @Test
     void aReplicaWhosePoolProcessRestartedCopiesOnlyWhatWasWrittenWhileItWasAway() throws Exception {
-        RebuildProgress rebuild = rebuildAfterPoolTwoReturns(false);
+        RebuildProgress rebuild = rebuildAfterPoolTwoReturns(false, false);
 
         assertThat(rebuild.delta()).isTrue();
     }
 
     @Test
-    void aReplicaWhoseMachineRestartedWithWritesNotYetFlushedIsRebuiltInFull() throws Exception {
-        RebuildProgress rebuild = rebuildAfterPoolTwoReturns(true);
+    void aReplicaWhoseMachineRestartedWithWritesNotYetFlushedIsRebuiltInFullIfItMadeNoFlushDurableBefore()
+            throws Exception {
+        RebuildProgress rebuild = rebuildAfterPoolTwoReturns(true, false);
 
         assertThat(rebuild.delta()).isFalse();
     }
 
-    /**
-     * Writes and unmaps at random, {@value #IN_FLIGHT} at a time, until replica 2 is no longer
-     * rebuilding and at least 500 changes were made; {@code expected} follows the changes.
-     */
+    @Test
+    void aReplicaWhoseMachineRestartedCopiesTheRegionsWrittenSinceItsLastFlushWithThoseWrittenWhileAway()
+            throws Exception {
+        RebuildProgress rebuild = rebuildAfterPoolTwoReturns(true, true);
+
+        assertThat(rebuild.delta()).isTrue();
+        assertThat(rebuild.totalBytes()).as("the unflushed region and the missed one")
+                .isEqualTo(2L * WriteRegions.REGION_BYTES);
+    }
+
+    @Test
+    void aWriteAReturningReplicaTookAfterItsLastFlushAndLostIsCopiedAgain() throws Exception {
+        ReplicatedBlockDevice device = volume.openOnPools(3, ReplicationSettings.defaults(2)
+                .withMarkInterval(Duration.ofHours(1)));
+        write(device, 0, pattern(65536, 1));
+        volume.pool(2).stop();
+        Awaitility.await().atMost(WAIT).until(() -> device.status().replicas().get(2).mode() == MemberMode.OFFLINE);
+        write(device, 1 << 20, pattern(65536, 2));
+        // as a pool process killed before its next flush loses the allocation of the blocks it wrote
+        try (ReplicaPool stopped = ReplicaPool.open(volume.pool(2).dir())) {
+            stopped.replica(LoopbackVolume.VOLUME).write(0, ByteBuffer.wrap(new byte[65536]), 0);
+        }
+
+        volume.pool(2).start();
+        Awaitility.await().atMost(WAIT).until(() -> device.status().replicas().get(2).mode() == MemberMode.HEALTHY);
+
+        assertThat(Arrays.mismatch(volume.content(2), volume.content(0))).as("first difference").isEqualTo(-1);
+    }
+
     @Test
     void twoReplicasRebuildingAtOnceShareTheRebuildRateRatherThanEachHavingIt() throws Exception {
         long rate = 2 * Rebuild.WINDOW_BYTES; // per second: each volume's full copy is 4 windows, 2 s of the pace
@@ -104,6 +131,10 @@ class OnlineRebuildTest {
         assertThat(bothRebuilt).isGreaterThanOrEqualTo(Duration.ofMillis(3_500));
     }
 
+    /**
+     * Writes and unmaps at random, {@value #IN_FLIGHT} at a time, until replica 2 is no longer
+     * rebuilding and at least 500 changes were made; {@code expected} follows the changes.
+     */
     private static void changeWhileReplicaTwoRebuilds(ReplicatedBlockDevice device, byte[] expected) throws Exception {
         Random random = new Random(3);
         Semaphore slots = new Semaphore(IN_FLIGHT);
@@ -134,10 +165,17 @@ class OnlineRebuildTest {
         assertThat(failure.get()).isNull();
     }
 
-    /** Pool 2 goes away just after a write no mark covers, misses another and returns. */
-    private RebuildProgress rebuildAfterPoolTwoReturns(boolean machineRestarted) throws Exception {
+    /**
+     * Pool 2 goes away just after a write no flush covers ({@code flushedBefore}: after a flush of the
+     * volume since it opened), misses another and returns.
+     */
+    private RebuildProgress rebuildAfterPoolTwoReturns(boolean machineRestarted, boolean flushedBefore)
+            throws Exception {
         ReplicatedBlockDevice device = volume.openOnPools(3, ReplicationSettings.defaults(2)
                 .withMarkInterval(Duration.ofHours(1)));
+        if (flushedBefore) {
+            device.flush().get(30, TimeUnit.SECONDS);
+        }
         write(device, 0, pattern(65536, 1));
         volume.pool(2).stop();
         Awaitility.await().atMost(WAIT).until(() -> device.status().replicas().get(2).mode() == MemberMode.OFFLINE);
