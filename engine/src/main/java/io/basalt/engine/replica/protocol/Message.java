@@ -31,7 +31,8 @@ public sealed interface Message {
     /**
      * The answer to a successful hello: the replica's state. {@code epochSetSize} replicas received
      * its epoch, each write of which {@code epochConsistencyFactor} of them acknowledged; both 0 when
-     * unknown. {@code unflushedWritesMayBeLost}: its machine restarted since it last changed unmarked.
+     * unknown. {@code unflushedWritesMayBeLost}: its machine, or its pool server without closing the pool,
+     * restarted since it last changed unmarked.
      */
     record Welcome(long sizeBytes, long epoch, int epochSetSize, int epochConsistencyFactor, long consistentThrough,
                    boolean unflushedWritesMayBeLost) implements Message {

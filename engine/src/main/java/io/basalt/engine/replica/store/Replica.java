@@ -112,8 +112,9 @@ public final class Replica {
 
     /**
      * Whether the replica had changed since its mark in an earlier boot of the machine than the
-     * pool's (or one it cannot tell): a power loss or crash of the machine may then have lost writes
-     * it acknowledged and had not flushed, so it holds less than its epoch says.
+     * pool's (or one it cannot tell), or when a pool process ended without closing the pool: a power
+     * loss, a crash of the machine or of that process may then have lost writes it acknowledged and
+     * had not flushed, so it holds less than its epoch says.
      */
     public boolean unflushedWritesMayBeLost() {
         return unflushedWritesMayBeLost;

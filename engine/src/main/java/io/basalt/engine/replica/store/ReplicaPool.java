@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -54,9 +55,12 @@ public final class ReplicaPool implements AutoCloseable {
     private static final String MANIFEST_SUFFIX = ".manifest";
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
     private static final String LOCK_FILE = "pool.lock";
+    /** Present while the pool is closed after every replica was flushed; gone while a process has it open. */
+    private static final String CLEAN_CLOSE_FILE = "pool.closed";
 
     private final Path layersDirectory;
     private final Path replicasDirectory;
+    private final Path cleanCloseFile;
     private final MetadataWriter writer;
     private final Clock clock;
     private final String boot;
@@ -68,11 +72,14 @@ public final class ReplicaPool implements AutoCloseable {
     private final ReentrantLock structure = new ReentrantLock();
     private final Map<String, Layer> layers = new HashMap<>();
     private final Map<String, Replica> replicas = new TreeMap<>();
+    /** Replicas that may have lost writes, as only memory says so far (see rememberUnflushedWritesMayBeLost). */
+    private final Set<String> lossNotYetPersisted = new HashSet<>();
     private volatile Exception failure;
 
     private ReplicaPool(Path root, MetadataWriter writer, Clock clock, String boot, FileChannel lockFile) {
         this.layersDirectory = root.resolve("layers");
         this.replicasDirectory = root.resolve("replicas");
+        this.cleanCloseFile = root.resolve(CLEAN_CLOSE_FILE);
         this.writer = writer;
         this.clock = clock;
         this.boot = boot;
@@ -86,8 +93,10 @@ public final class ReplicaPool implements AutoCloseable {
 
     /**
      * Opens the pool in the machine's boot {@code boot}. Data written and not yet flushed survives
-     * the pool process (the kernel holds it) but not the machine's boot: a replica changed in an
-     * earlier boot than this one may have lost writes since its last mark.
+     * neither the machine's boot nor a pool process that ends without closing the pool (the
+     * allocation of blocks first written since the last flush is held in memory only): a replica
+     * changed since its last mark in an earlier boot than this one, or when such a process ended,
+     * may have lost writes since that mark.
      */
     public static ReplicaPool open(Path root, String boot) throws IOException {
         return open(root, MetadataWriter.StepHook.NONE, Clock.systemUTC(), boot);
@@ -101,7 +110,7 @@ public final class ReplicaPool implements AutoCloseable {
             throws IOException {
         ReplicaPool pool = new ReplicaPool(root, new MetadataWriter(hook), clock, boot, lock(root));
         try {
-            pool.recover();
+            pool.recover(pool.takeCleanClose());
         } catch (IOException | RuntimeException e) {
             pool.abandon();
             throw e;
@@ -243,30 +252,50 @@ public final class ReplicaPool implements AutoCloseable {
         return Optional.ofNullable(failure).map(Exception::getMessage);
     }
 
-    /** Flushes every replica that has not failed, then releases the pool's files. */
+    /**
+     * Flushes every replica that has not failed, records that nothing is left unflushed when none
+     * has, then releases the pool's files. Holds back I/O throughout, so that no write comes
+     * between the flushes and that record.
+     */
     @Override
     public void close() throws IOException {
-        IOException problem = null;
-        for (Replica replica : List.copyOf(replicas.values())) {
-            if (replica.healthy()) {
+        lockStructure();
+        try {
+            IOException problem = null;
+            for (Replica replica : List.copyOf(replicas.values())) {
+                if (replica.healthy()) {
+                    try {
+                        replica.flush();
+                        if (lossNotYetPersisted.contains(replica.name())) {
+                            replica.update(UnaryOperator.identity());
+                        }
+                    } catch (IOException e) {
+                        problem = e;
+                    }
+                }
+            }
+            // a failed flush fails its replica, a failed pool all of them; a second close records nothing
+            if (lockFile.isOpen() && replicas.values().stream().allMatch(Replica::healthy)) {
                 try {
-                    replica.flush();
+                    writer.write(cleanCloseFile, new byte[0]);
                 } catch (IOException e) {
                     problem = e;
                 }
             }
-        }
-        try {
-            abandon();
-        } catch (IOException e) {
-            if (problem == null) {
-                problem = e;
-            } else {
-                problem.addSuppressed(e);
+            try {
+                abandon();
+            } catch (IOException e) {
+                if (problem == null) {
+                    problem = e;
+                } else {
+                    problem.addSuppressed(e);
+                }
             }
-        }
-        if (problem != null) {
-            throw problem;
+            if (problem != null) {
+                throw problem;
+            }
+        } finally {
+            unlockStructure();
         }
     }
 
@@ -459,7 +488,19 @@ public final class ReplicaPool implements AutoCloseable {
         }
     }
 
-    private void recover() throws IOException {
+    /**
+     * Whether the last process to open the pool closed it with every replica flushed. Forgotten
+     * durably before anything changes: until this process closes it so, a crash may lose writes.
+     */
+    private boolean takeCleanClose() throws IOException {
+        if (!Files.deleteIfExists(cleanCloseFile)) {
+            return false;
+        }
+        MetadataWriter.syncDirectory(cleanCloseFile.getParent());
+        return true;
+    }
+
+    private void recover(boolean closedCleanly) throws IOException {
         Files.createDirectories(layersDirectory);
         Files.createDirectories(replicasDirectory);
         removeTemporaryFiles();
@@ -473,6 +514,9 @@ public final class ReplicaPool implements AutoCloseable {
                 }
             }
         }
+        if (!closedCleanly) {
+            rememberUnflushedWritesMayBeLost(manifests);
+        }
         for (ReplicaManifest manifest : manifests.values()) {
             load(manifest.head());
             for (ReplicaManifest.SnapshotRecord snapshot : manifest.snapshots()) {
@@ -484,6 +528,22 @@ public final class ReplicaPool implements AutoCloseable {
         collapseAndCollect();
         LOG.info("replica pool opened directory={} replicas={} layers={}", layersDirectory.getParent(),
                 replicas.size(), layers.size());
+    }
+
+    /**
+     * After a process that did not close the pool, marks each replica changed since its mark as
+     * one that may have lost writes (its boot unknown), so that it says so until its next mark. In
+     * memory only, as an open must not need free space: the manifest's next change persists it,
+     * and so does closing the pool, before it records a clean close.
+     */
+    private void rememberUnflushedWritesMayBeLost(Map<String, ReplicaManifest> manifests) {
+        manifests.replaceAll((name, manifest) -> {
+            if (!manifest.writtenSinceMark()) {
+                return manifest;
+            }
+            lossNotYetPersisted.add(name);
+            return manifest.withWrittenSinceMark("");
+        });
     }
 
     /** Loads a layer and the layers under it. */

@@ -175,6 +175,43 @@ class RecoveryTest {
     }
 
     @Test
+    void aReplicaChangedUnmarkedWhenItsPoolProcessDiedMayHaveLostUnflushedWrites() throws Exception {
+        ReplicaPool crashed = ReplicaPool.open(directory, "boot-1");
+        Replica written = crashed.create("vol", SIZE);
+        written.markConsistentThrough(1);
+        written.write(0, buffer(pattern(2, BLOCK)), 2);
+        crashed.abandon();
+
+        try (ReplicaPool pool = ReplicaPool.open(directory, "boot-1")) {
+            assertThat(pool.replica("vol").unflushedWritesMayBeLost()).isTrue();
+        }
+    }
+
+    @Test
+    void aPoolWhoseProcessDiedOpensWithoutWritingMetadataAsItsDiskMayBeFull() throws Exception {
+        ReplicaPool crashed = ReplicaPool.open(directory, "boot-1");
+        crashed.create("vol", SIZE).write(0, buffer(pattern(2, BLOCK)), 2);
+        crashed.abandon();
+
+        ReplicaPool pool = ReplicaPool.open(directory, CrashAt.anyStep(1), Clock.systemUTC());
+
+        assertThat(pool.replica("vol").unflushedWritesMayBeLost()).isTrue();
+        pool.abandon();
+    }
+
+    @Test
+    void aReplicaThatMayHaveLostUnflushedWritesStillSaysSoAfterACleanRestartWithoutAMark() throws Exception {
+        ReplicaPool crashed = ReplicaPool.open(directory, "boot-1");
+        crashed.create("vol", SIZE).write(0, buffer(pattern(2, BLOCK)), 2);
+        crashed.abandon();
+        ReplicaPool.open(directory, "boot-1").close();
+
+        try (ReplicaPool pool = ReplicaPool.open(directory, "boot-1")) {
+            assertThat(pool.replica("vol").unflushedWritesMayBeLost()).isTrue();
+        }
+    }
+
+    @Test
     void aReplicaMarkedBeforeTheMachineRestartedLostNothing() throws Exception {
         try (ReplicaPool pool = ReplicaPool.open(directory, "boot-1")) {
             Replica replica = pool.create("vol", SIZE);
