@@ -2,6 +2,7 @@ package io.basalt.engine.replica.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -19,7 +20,9 @@ import org.roaringbitmap.RoaringBitmap;
  * I/O cannot tell: a downward copy re-checks, batch by batch, what the child covers by then; an
  * upward copy writes only where the child covers, which nobody reads from the parent, and so
  * yields only when the child is frozen (a writable child could change blocks already copied;
- * a large writable child is therefore merged downward).
+ * a large writable child is therefore merged downward). A writable child whose replica fails
+ * meanwhile must not have its map persisted: the downward merge then stops before its commit, as
+ * a crash would have stopped it, and the reopened pool finishes it.
  */
 final class LayerMerger {
 
@@ -34,15 +37,19 @@ final class LayerMerger {
     private final Layer child;
     private final boolean childWritable;
     private final Runnable yieldToIo;
+    /** Whether the child is the head of a replica that failed: its map may name data a failed fsync lost. */
+    private final BooleanSupplier childFailed;
 
-    LayerMerger(Layer parent, Layer child, boolean childWritable, Runnable yieldToIo) {
+    LayerMerger(Layer parent, Layer child, boolean childWritable, Runnable yieldToIo, BooleanSupplier childFailed) {
         this.parent = parent;
         this.child = child;
         this.childWritable = childWritable;
         this.yieldToIo = yieldToIo;
+        this.childFailed = childFailed;
     }
 
-    void merge() throws IOException {
+    /** Merges; false when it stopped before its commit, having persisted nothing. */
+    boolean merge() throws IOException {
         RoaringBitmap parentWritten = parent.map().writtenBlocksCopy();
         RoaringBitmap childWritten = child.map().writtenBlocksCopy();
         RoaringBitmap copiedDown = RoaringBitmap.andNot(parentWritten, covered(child));
@@ -51,13 +58,16 @@ final class LayerMerger {
                 && childWritten.getLongCardinality() > MAX_BLOCKS_COPIED_WITHOUT_YIELDING;
         if (upCopiesLess && !upWouldStallIo) {
             mergeUp(childWritten);
-        } else {
-            mergeDown(copiedDown);
+            return true;
         }
+        return mergeDown(copiedDown);
     }
 
-    private void mergeDown(RoaringBitmap candidates) throws IOException {
+    private boolean mergeDown(RoaringBitmap candidates) throws IOException {
         copy(parent, child, candidates, true, true);
+        if (childFailed.getAsBoolean()) {
+            return false;
+        }
         Layer grandparent = parent.parent();
         if (grandparent != null) {
             RoaringBitmap zeroedBelow = RoaringBitmap.andNot(parent.map().zeroedBlocksCopy(), covered(child));
@@ -70,6 +80,7 @@ final class LayerMerger {
             // before: until the parent is gone for good they still hide it)
             child.map().forgetZeroed();
         }
+        return true;
     }
 
     private void mergeUp(RoaringBitmap childWritten) throws IOException {

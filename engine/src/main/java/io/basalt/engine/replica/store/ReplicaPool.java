@@ -588,7 +588,10 @@ public final class ReplicaPool implements AutoCloseable {
         while ((redundant = findRedundantLayer()) != null) {
             Layer child = childrenOf(redundant, reachable()).getFirst();
             boolean childWritable = replicas.values().stream().anyMatch(replica -> replica.head() == child);
-            new LayerMerger(redundant, child, childWritable, this::yieldToIo).merge();
+            if (!new LayerMerger(redundant, child, childWritable, this::yieldToIo,
+                    () -> headOfFailedReplica(child)).merge()) {
+                continue; // left for the reopen, as a failed head's layers are (see findRedundantLayer)
+            }
             layers.remove(redundant.id());
             redundant.delete();
             for (Replica replica : replicas.values()) {

@@ -42,7 +42,7 @@ class LayerMergerTest {
         write(parent, 0, 4, 1);
         write(child, 0, 64, 2);
 
-        new LayerMerger(parent, child, true, () -> { }).merge();
+        new LayerMerger(parent, child, true, () -> { }, () -> false).merge();
 
         assertThat(child.parent()).isNull();
         assertThat(child.dataFile().getFileName().toString()).isEqualTo("data.0");
@@ -56,7 +56,7 @@ class LayerMergerTest {
         write(parent, 0, 64, 1);
         write(child, 10, 2, 2);
 
-        new LayerMerger(parent, child, false, () -> { }).merge();
+        new LayerMerger(parent, child, false, () -> { }, () -> false).merge();
 
         assertThat(child.parent()).isNull();
         assertThat(child.dataFile().getFileName().toString()).isEqualTo("data.1");
@@ -71,7 +71,7 @@ class LayerMergerTest {
         parent.map().markWritten(0, 3 * large);
         child.map().markWritten(0, large);
 
-        new LayerMerger(parent, child, true, () -> { }).merge();
+        new LayerMerger(parent, child, true, () -> { }, () -> false).merge();
 
         assertThat(child.dataFile().getFileName().toString()).isEqualTo("data.0");
         assertThat(child.map().writtenBlocks()).isEqualTo(3 * large);
@@ -83,7 +83,7 @@ class LayerMergerTest {
         parent.map().markWritten(0, 3 * large);
         child.map().markWritten(0, large);
 
-        new LayerMerger(parent, child, false, () -> { }).merge();
+        new LayerMerger(parent, child, false, () -> { }, () -> false).merge();
 
         assertThat(child.dataFile().getFileName().toString()).isEqualTo("data.1");
         assertThat(child.map().writtenBlocks()).isEqualTo(3 * large);
@@ -100,7 +100,7 @@ class LayerMergerTest {
             }
         };
 
-        new LayerMerger(parent, child, true, writeBetweenBatches).merge();
+        new LayerMerger(parent, child, true, writeBetweenBatches, () -> false).merge();
 
         assertThat(batches.get()).isGreaterThan(1);
         assertThat(read(child, BLOCKS - 1)).isEqualTo(filled(3, BLOCK));

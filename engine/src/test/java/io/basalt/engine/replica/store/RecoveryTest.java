@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -369,6 +371,49 @@ class RecoveryTest {
     }
 
     @Test
+    void aMergeIntoTheHeadOfAReplicaWhoseFlushFailsWhileTheMergeLetsIoInWaitsUntilThePoolIsReopened()
+            throws Exception {
+        ReplicaPool crashed = ReplicaPool.open(directory);
+        Replica origin = crashed.create("origin", 4096L * BLOCK);
+        origin.write(0, buffer(filled(1, 1024 * BLOCK)), 1);
+        origin.snapshot("s1");
+        // more in the head than the snapshot adds to it: the snapshot is copied into the head, with I/O in between
+        origin.write(2048L * BLOCK, buffer(filled(3, 2048 * BLOCK)), 2);
+        origin.flush();
+        origin.write(0, buffer(filled(2, BLOCK)), 3);
+        ReentrantReadWriteLock io = crashed.lock();
+        io.readLock().lock();
+        FutureTask<Void> deletion = new FutureTask<>(() -> {
+            origin.deleteSnapshot("s1");
+            return null;
+        });
+        Thread.ofPlatform().start(deletion);
+        awaitQueued(io, 1);
+        Thread failingFlush = Thread.ofPlatform().start(() -> {
+            io.readLock().lock(); // after the deletion's turn: in the merge's first pause
+            origin.fail(new IOException("simulated failed fsync"));
+            io.readLock().unlock();
+        });
+        awaitQueued(io, 2);
+
+        io.readLock().unlock();
+        failingFlush.join();
+        deletion.get();
+        crashed.abandon();
+
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica reopened = pool.replica("origin");
+            assertThat(reopened.read(0, BLOCK))
+                    .as("the write before the failed flush is not made durable by the merge")
+                    .isEqualTo(filled(1, BLOCK));
+            assertThat(reopened.read(BLOCK, BLOCK)).isEqualTo(filled(1, BLOCK));
+            assertThat(reopened.read(2048L * BLOCK, BLOCK)).isEqualTo(filled(3, BLOCK));
+            assertThat(reopened.listSnapshots()).isEmpty();
+            assertThat(layerDirectories()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void afterAFailedMetadataWriteTheReplicaRefusesIoUntilThePoolIsReopened() throws Exception {
         try (ReplicaPool pool = ReplicaPool.open(directory)) {
             pool.create("origin", SIZE);
@@ -455,6 +500,12 @@ class RecoveryTest {
             assertThat(pool.replicaNames()).isEmpty();
             assertThatThrownBy(() -> pool.replica("vol")).isInstanceOf(UnknownReplicaException.class);
             assertThat(layerDirectories()).isZero();
+        }
+    }
+
+    private static void awaitQueued(ReentrantReadWriteLock lock, int threads) throws InterruptedException {
+        while (lock.getQueueLength() < threads) {
+            Thread.sleep(1);
         }
     }
 
