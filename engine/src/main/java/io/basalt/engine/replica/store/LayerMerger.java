@@ -48,19 +48,36 @@ final class LayerMerger {
         this.childFailed = childFailed;
     }
 
+    /**
+     * The most bytes the merge writes: the file system needs that much free, as the merged
+     * layer's space only goes back once it is done.
+     */
+    long bytesToCopy() {
+        return Blocks.offsetOf(plan().blocks().getLongCardinality());
+    }
+
     /** Merges; false when it stopped before its commit, having persisted nothing. */
     boolean merge() throws IOException {
+        Plan plan = plan();
+        if (plan.up()) {
+            mergeUp(plan.blocks());
+            return true;
+        }
+        return mergeDown(plan.blocks());
+    }
+
+    /** The direction of the merge and the blocks it copies. */
+    private record Plan(boolean up, RoaringBitmap blocks) {
+    }
+
+    private Plan plan() {
         RoaringBitmap parentWritten = parent.map().writtenBlocksCopy();
         RoaringBitmap childWritten = child.map().writtenBlocksCopy();
         RoaringBitmap copiedDown = RoaringBitmap.andNot(parentWritten, covered(child));
         boolean upCopiesLess = childWritten.getLongCardinality() < copiedDown.getLongCardinality();
         boolean upWouldStallIo = childWritable
                 && childWritten.getLongCardinality() > MAX_BLOCKS_COPIED_WITHOUT_YIELDING;
-        if (upCopiesLess && !upWouldStallIo) {
-            mergeUp(childWritten);
-            return true;
-        }
-        return mergeDown(copiedDown);
+        return upCopiesLess && !upWouldStallIo ? new Plan(true, childWritten) : new Plan(false, copiedDown);
     }
 
     private boolean mergeDown(RoaringBitmap candidates) throws IOException {

@@ -66,6 +66,7 @@ public final class ReplicaPool implements AutoCloseable {
     private final String boot;
     /** Holds the directory's lock while the pool is open; closing it lets go. */
     private final FileChannel lockFile;
+    private final FreeSpace freeSpace;
     /** Shared by I/O, exclusive while the structure changes; fair, so I/O gets in between merge batches. */
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
     /** Held through a whole structural change, so that no other one interleaves with its batches. */
@@ -76,7 +77,8 @@ public final class ReplicaPool implements AutoCloseable {
     private final Set<String> lossNotYetPersisted = new HashSet<>();
     private volatile Exception failure;
 
-    private ReplicaPool(Path root, MetadataWriter writer, Clock clock, String boot, FileChannel lockFile) {
+    private ReplicaPool(Path root, MetadataWriter writer, Clock clock, String boot, FileChannel lockFile,
+            FreeSpace freeSpace) {
         this.layersDirectory = root.resolve("layers");
         this.replicasDirectory = root.resolve("replicas");
         this.cleanCloseFile = root.resolve(CLEAN_CLOSE_FILE);
@@ -84,6 +86,7 @@ public final class ReplicaPool implements AutoCloseable {
         this.clock = clock;
         this.boot = boot;
         this.lockFile = lockFile;
+        this.freeSpace = freeSpace;
     }
 
     /** Opens (creating if needed) the pool in {@code root}, recovering from any crash. */
@@ -99,16 +102,20 @@ public final class ReplicaPool implements AutoCloseable {
      * may have lost writes since that mark.
      */
     public static ReplicaPool open(Path root, String boot) throws IOException {
-        return open(root, MetadataWriter.StepHook.NONE, Clock.systemUTC(), boot);
+        return open(root, MetadataWriter.StepHook.NONE, Clock.systemUTC(), boot, fileSystemFreeSpace(root));
     }
 
     static ReplicaPool open(Path root, MetadataWriter.StepHook hook, Clock clock) throws IOException {
-        return open(root, hook, clock, currentBoot());
+        return open(root, hook, clock, currentBoot(), fileSystemFreeSpace(root));
     }
 
-    private static ReplicaPool open(Path root, MetadataWriter.StepHook hook, Clock clock, String boot)
-            throws IOException {
-        ReplicaPool pool = new ReplicaPool(root, new MetadataWriter(hook), clock, boot, lock(root));
+    static ReplicaPool open(Path root, FreeSpace freeSpace) throws IOException {
+        return open(root, MetadataWriter.StepHook.NONE, Clock.systemUTC(), currentBoot(), freeSpace);
+    }
+
+    private static ReplicaPool open(Path root, MetadataWriter.StepHook hook, Clock clock, String boot,
+            FreeSpace freeSpace) throws IOException {
+        ReplicaPool pool = new ReplicaPool(root, new MetadataWriter(hook), clock, boot, lock(root), freeSpace);
         try {
             pool.recover(pool.takeCleanClose());
         } catch (IOException | RuntimeException e) {
@@ -141,6 +148,15 @@ public final class ReplicaPool implements AutoCloseable {
             throw new IOException("the pool directory " + root + " is in use by another pool server");
         }
         return channel;
+    }
+
+    /** The bytes free for the pool's files: what merges may take. */
+    interface FreeSpace {
+        long bytes() throws IOException;
+    }
+
+    private static FreeSpace fileSystemFreeSpace(Path root) {
+        return () -> Files.getFileStore(root).getUsableSpace();
     }
 
     /** The kernel's id of the machine's current boot; empty where it cannot be read, which no boot matches. */
@@ -581,16 +597,20 @@ public final class ReplicaPool implements AutoCloseable {
     /**
      * Merges every layer that no longer needs to exist on its own into its only child, then
      * deletes the layers nothing reaches. Run after anything that drops references and at open,
-     * where it finishes merges a crash interrupted.
+     * where it finishes merges a crash interrupted. A merge the file system has no room for waits
+     * for a later run: started, it would fail for want of space, and so would every open after.
      */
     private void collapseAndCollect() throws IOException {
+        Set<Layer> waiting = new HashSet<>();
         Layer redundant;
-        while ((redundant = findRedundantLayer()) != null) {
+        while ((redundant = findRedundantLayer(waiting)) != null) {
             Layer child = childrenOf(redundant, reachable()).getFirst();
             boolean childWritable = replicas.values().stream().anyMatch(replica -> replica.head() == child);
-            if (!new LayerMerger(redundant, child, childWritable, this::yieldToIo,
-                    () -> headOfFailedReplica(child)).merge()) {
-                continue; // left for the reopen, as a failed head's layers are (see findRedundantLayer)
+            LayerMerger merger = new LayerMerger(redundant, child, childWritable, this::yieldToIo,
+                    () -> headOfFailedReplica(child));
+            if (!roomFor(merger, redundant) || !merger.merge()) {
+                waiting.add(redundant);
+                continue;
             }
             layers.remove(redundant.id());
             redundant.delete();
@@ -603,10 +623,10 @@ public final class ReplicaPool implements AutoCloseable {
 
     /**
      * A layer no snapshot names and no replica writes to, lying under exactly one layer of the
-     * same owner. Layers under a clone's first layer stay: they hold the clone's origin content,
-     * which is not the clone's own space.
+     * same owner, whose merge is not {@code waiting}. Layers under a clone's first layer stay: they
+     * hold the clone's origin content, which is not the clone's own space.
      */
-    private Layer findRedundantLayer() {
+    private Layer findRedundantLayer(Set<Layer> waiting) {
         Set<String> pinned = new HashSet<>();
         for (Replica replica : replicas.values()) {
             pinned.add(replica.manifest().head());
@@ -614,7 +634,7 @@ public final class ReplicaPool implements AutoCloseable {
         }
         Set<String> live = reachable();
         for (Layer layer : layers.values()) {
-            if (pinned.contains(layer.id()) || !live.contains(layer.id())) {
+            if (pinned.contains(layer.id()) || !live.contains(layer.id()) || waiting.contains(layer)) {
                 continue;
             }
             List<Layer> children = childrenOf(layer, live);
@@ -624,6 +644,17 @@ public final class ReplicaPool implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** Whether the file system has the space the merge of {@code redundant} may take; says so when not. */
+    private boolean roomFor(LayerMerger merger, Layer redundant) throws IOException {
+        long needed = merger.bytesToCopy();
+        long free = freeSpace.bytes();
+        if (needed <= free) {
+            return true;
+        }
+        LOG.warn("merge waits for free space layer={} neededBytes={} freeBytes={}", redundant.id(), needed, free);
+        return false;
     }
 
     /**

@@ -414,6 +414,33 @@ class RecoveryTest {
     }
 
     @Test
+    void aMergeTheFileSystemHasNoRoomForWaitsAndThePoolStillOpensUntilThereIsRoom() throws Exception {
+        ReplicaPool.FreeSpace full = () -> 4L * BLOCK;
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            Replica origin = pool.create("origin", SIZE);
+            origin.write(0, buffer(filled(1, 8 * BLOCK)), 1);
+            origin.snapshot("s1");
+            origin.write(32L * BLOCK, buffer(filled(2, 16 * BLOCK)), 2);
+        }
+        try (ReplicaPool pool = ReplicaPool.open(directory, full)) {
+            pool.replica("origin").deleteSnapshot("s1");
+
+            assertThat(pool.replica("origin").listSnapshots()).isEmpty();
+            assertThat(layerDirectories()).as("the 8 blocks of the snapshot are not copied into 4 free").isEqualTo(2);
+        }
+
+        try (ReplicaPool pool = ReplicaPool.open(directory, full)) {
+            assertThat(pool.replica("origin").read(0, BLOCK)).isEqualTo(filled(1, BLOCK));
+            assertThat(layerDirectories()).isEqualTo(2);
+        }
+        try (ReplicaPool pool = ReplicaPool.open(directory)) {
+            assertThat(pool.replica("origin").read(0, BLOCK)).isEqualTo(filled(1, BLOCK));
+            assertThat(pool.replica("origin").read(32L * BLOCK, BLOCK)).isEqualTo(filled(2, BLOCK));
+            assertThat(layerDirectories()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void afterAFailedMetadataWriteTheReplicaRefusesIoUntilThePoolIsReopened() throws Exception {
         try (ReplicaPool pool = ReplicaPool.open(directory)) {
             pool.create("origin", SIZE);
