@@ -126,6 +126,15 @@ final class Member {
 
     void missed(long firstRegion, long lastRegion) {
         missedWrites.incrementAndGet();
+        tookWhileRebuilding(firstRegion, lastRegion);
+    }
+
+    /**
+     * A change sent to it while it rebuilds: kept with the regions its rebuild copies, so that a
+     * rebuild that starts over covers what it may lose unflushed (it makes none of the volume's
+     * flushes durable until it is healthy; see {@link UnflushedChanges}).
+     */
+    void tookWhileRebuilding(long firstRegion, long lastRegion) {
         if (dirtyRegions != null) {
             dirtyRegions.add(firstRegion, lastRegion + 1);
         }

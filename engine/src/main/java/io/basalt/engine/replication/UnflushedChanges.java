@@ -5,8 +5,8 @@ import java.util.TreeMap;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * The regions changed after each flush the volume sent, kept until every replica in the write set
- * has made a later flush durable. A replica that leaves may lack what it took after the last flush
+ * The regions changed after each flush the volume sent, kept until every healthy replica has made
+ * a later flush durable. A replica that leaves may lack what it took after the last flush
  * it made durable, acknowledged or not: a pool process killed before flushing loses the allocation
  * of the blocks it first wrote since (the data stays in the page cache, the map does not), and a
  * machine that loses power loses the data too. Its rebuild copies those regions along with the ones

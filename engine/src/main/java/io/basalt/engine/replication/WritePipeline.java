@@ -160,6 +160,8 @@ final class WritePipeline {
             for (Member member : writeSet.members()) {
                 if (!member.inWriteSet()) {
                     member.missed(firstRegion, lastRegion);
+                } else if (member.mode() == MemberMode.REBUILDING) {
+                    member.tookWhileRebuilding(firstRegion, lastRegion);
                 }
             }
             InFlightOps.Registered registered = writeSet.ops().register(offset, offset + length, targets);

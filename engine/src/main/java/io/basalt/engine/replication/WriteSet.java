@@ -162,11 +162,15 @@ final class WriteSet {
         return unflushed;
     }
 
-    /** {@code member} made {@code flush} durable: what every member in the write set made durable is forgotten. */
+    /**
+     * {@code member} made {@code flush} durable: what every healthy member made durable is forgotten.
+     * Flushes go to the healthy ones only; a rebuilding one keeps what it takes itself.
+     */
     synchronized void madeDurable(Member member, long flush) {
         member.madeDurable(flush);
-        unflushed.durableEverywhere(members.stream().filter(Member::inWriteSet).mapToLong(Member::durableFlush)
-                .min().orElse(flush));
+        unflushed.durableEverywhere(members.stream()
+                .filter(candidate -> candidate.inWriteSet() && candidate.mode() == MemberMode.HEALTHY)
+                .mapToLong(Member::durableFlush).min().orElse(flush));
     }
 
     DispatchGate gate() {
@@ -237,11 +241,12 @@ final class WriteSet {
                 changes++; // at once: a flush dispatched before the epoch change starts must not count it
             }
             RoaringBitmap missing = inFlightRegions(member);
-            missing.or(unflushed.changedSince(member.durableFlush()));
             if (wasHealthy) {
+                missing.or(unflushed.changedSince(member.durableFlush()));
                 member.trackDirty(missing, epoch);
             } else if (member.dirtyRegions() != null) {
-                member.dirtyRegions().or(missing); // an interrupted delta rebuild: still only those regions
+                // an interrupted delta rebuild: those regions, with the ones it took meanwhile (see Member#tookWhileRebuilding)
+                member.dirtyRegions().or(missing);
             }
             member.become(MemberMode.OFFLINE, reason);
             member.rebuild(null);
