@@ -17,15 +17,18 @@ final class UnflushedChanges {
     /** Flush number: the regions changed after that flush was sent, and before the next one was; 0 before any. */
     private final NavigableMap<Long, RoaringBitmap> changedAfter = new TreeMap<>();
     private long lastFlush;
+    /** The entry of {@link #lastFlush}, which every change adds to. */
+    private RoaringBitmap changedAfterLast = new RoaringBitmap();
 
     UnflushedChanges() {
-        changedAfter.put(0L, new RoaringBitmap());
+        changedAfter.put(0L, changedAfterLast);
     }
 
     /** Counts a flush sent to the write set; returns its number. */
     long flushSent() {
         lastFlush++;
-        changedAfter.put(lastFlush, new RoaringBitmap());
+        changedAfterLast = new RoaringBitmap();
+        changedAfter.put(lastFlush, changedAfterLast);
         return lastFlush;
     }
 
@@ -35,7 +38,7 @@ final class UnflushedChanges {
 
     /** Regions {@code firstRegion} to {@code lastRegion}, both included, were changed. */
     void changed(long firstRegion, long lastRegion) {
-        changedAfter.get(lastFlush).add(firstRegion, lastRegion + 1);
+        changedAfterLast.add(firstRegion, lastRegion + 1);
     }
 
     /** What a replica that made flush {@code durable} durable may lack: the regions changed since it was sent. */

@@ -57,9 +57,12 @@ final class CallsUnderWay {
         return drained.thenCombine(predecessors, (mine, theirs) -> null);
     }
 
-    /** Records what this connection, a writer's, waits for before it is welcomed; returns it. */
-    CompletableFuture<Void> follow(CompletableFuture<Void> superseded) {
+    /** Records what this connection, a writer's, waits for before it is welcomed. */
+    void follow(CompletableFuture<Void> superseded) {
         predecessors = superseded;
-        return superseded;
+    }
+
+    CompletableFuture<Void> predecessors() {
+        return predecessors;
     }
 }

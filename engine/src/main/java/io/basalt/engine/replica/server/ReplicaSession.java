@@ -140,9 +140,6 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     }
 
     private void receive(ChannelHandlerContext ctx, Frame frame) {
-        if (calls.superseded()) {
-            return; // closing: its writer has gone on over a newer connection
-        }
         if (frame.message() instanceof Message.Hello hello) {
             handshake(ctx, frame.requestId(), hello);
             return;
@@ -152,7 +149,15 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
                     new Message.Failure(ErrorCode.NOT_AUTHENTICATED, "send HELLO first")));
             return;
         }
-        Message inline = servedInlineUnlessSuperseded(ctx, frame.message());
+        if (!calls.begin()) {
+            return; // closing: its writer has gone on over a newer connection
+        }
+        Message inline;
+        try {
+            inline = servedInline(ctx, frame.message());
+        } finally {
+            calls.end();
+        }
         if (inline != null) {
             ctx.write(new Frame(frame.requestId(), inline), ctx.voidPromise());
             return;
@@ -185,18 +190,6 @@ final class ReplicaSession extends SimpleChannelInboundHandler<Frame> {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
         ctx.fireChannelReadComplete();
-    }
-
-    /** As {@link #servedInline}, counted as a call under way; null too when the connection was superseded meanwhile. */
-    private Message servedInlineUnlessSuperseded(ChannelHandlerContext ctx, Message request) {
-        if (!calls.begin()) {
-            return null;
-        }
-        try {
-            return servedInline(ctx, request);
-        } finally {
-            calls.end();
-        }
     }
 
     /** The answer to a request served on the event loop, or null when it is for a worker. */

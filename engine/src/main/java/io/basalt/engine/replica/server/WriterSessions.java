@@ -19,11 +19,10 @@ final class WriterSessions {
 
     /** Makes {@code calls} the writer's connection to {@code replica}; completes once those it superseded are done. */
     CompletableFuture<Void> bind(String replica, CallsUnderWay calls) {
-        CompletableFuture<Void>[] ready = new CompletableFuture[1];
         writers.compute(replica, (name, previous) -> {
-            ready[0] = calls.follow(previous == null ? CompletableFuture.completedFuture(null) : previous.supersede());
+            calls.follow(previous == null ? CompletableFuture.completedFuture(null) : previous.supersede());
             return calls;
         });
-        return ready[0];
+        return calls.predecessors();
     }
 }
